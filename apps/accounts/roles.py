@@ -1,0 +1,120 @@
+"""The four roles of DESIGN.md as Django groups, and cheap checks on a user.
+
+Groups are created by migration `0002_roles`. Each app declares what each role may
+do as `role_permissions` on its AppConfig; `sync_role_permissions` (run after every
+`migrate` and after a test flush) adds them to the groups. It only adds: a permission
+an administrator grants by hand stays.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .models import User
+
+COUNTY_STAFF = "county_staff"
+LEADER = "leader"
+OFFICE_HEAD = "office_head"
+MEMBER = "member"
+
+ROLE_LABELS = {
+    COUNTY_STAFF: _("County staff"),
+    LEADER: _("Leader"),
+    OFFICE_HEAD: _("Office head"),
+    MEMBER: _("Member"),
+}
+ALL_ROLES = tuple(ROLE_LABELS)
+
+
+def role_names(user: User) -> frozenset[str]:
+    """The user's group names, read once per request and cached on the user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._role_names = cached
+    return cached
+
+
+def has_role(user: User, *roles: str) -> bool:
+    return bool(role_names(user) & set(roles))
+
+
+def is_staff_user(user: User) -> bool:
+    """Staff pages: county staff and superusers."""
+    return user.is_authenticated and (user.is_superuser or has_role(user, COUNTY_STAFF))
+
+
+def is_leader(user: User) -> bool:
+    return user.is_authenticated and has_role(user, LEADER)
+
+
+def sees_everything(user: User) -> bool:
+    """Staff, leaders and superusers read all domain data."""
+    return is_staff_user(user) or is_leader(user)
+
+
+def is_office_head(user: User) -> bool:
+    return user.is_authenticated and has_role(user, OFFICE_HEAD)
+
+
+def is_member(user: User) -> bool:
+    return user.is_authenticated and has_role(user, MEMBER)
+
+
+def grant_permissions(apps, grants: dict[str, list[str]]) -> None:
+    """Data-migration helper: give each role group the `app_label.codename` permissions.
+
+    Creates the permissions first (they are normally created only after `migrate`).
+    Safe to run again.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, perms in grants.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        for dotted in perms:
+            app_label, codename = dotted.split(".", 1)
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+
+
+def declared_role_permissions() -> dict[str, set[str]]:
+    """`role_permissions` of every installed app, merged by role."""
+    from django.apps import apps as global_apps
+
+    merged: dict[str, set[str]] = {role: set() for role in ALL_ROLES}
+    for app_config in global_apps.get_app_configs():
+        for role, perms in getattr(app_config, "role_permissions", {}).items():
+            merged[role].update(perms)
+    return merged
+
+
+def sync_role_permissions(using: str = "default", **kwargs) -> None:
+    """post_migrate receiver: make sure the four groups exist with their declared permissions."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, perms in declared_role_permissions().items():
+        group, _created = Group.objects.using(using).get_or_create(name=role)
+        wanted = []
+        for dotted in sorted(perms):
+            app_label, codename = dotted.split(".", 1)
+            permission = (
+                Permission.objects.using(using)
+                .filter(content_type__app_label=app_label, codename=codename)
+                .first()
+            )
+            if permission is None:  # the app's migrations have not run yet
+                continue
+            wanted.append(permission)
+        group.permissions.add(*wanted)

@@ -1,0 +1,64 @@
+"""Seed the county's units and the staff in post (accounts with no usable password:
+they sign in only after an administrator sets one)."""
+
+import secrets
+
+from django.contrib.auth.models import Group
+
+from apps.core.seeding import SeedContext, ensure_rows, read_fixture
+
+from . import roles
+from .models import Unit, User
+
+DEMO_USERS = [
+    # username, role, full name, unit name
+    ("admin", None, "系统管理员", "办公室"),
+    ("staff", roles.COUNTY_STAFF, "演示机关人员", "办公室"),
+    ("leader", roles.LEADER, "演示县政协领导", None),
+    ("office1", roles.OFFICE_HEAD, "演示联络室主任一", None),
+    ("office2", roles.OFFICE_HEAD, "演示联络室主任二", None),
+    ("member", roles.MEMBER, "演示委员", None),
+]
+
+
+def seed(ctx: SeedContext) -> None:
+    units = ensure_rows(ctx, Unit, read_fixture("units.json"), "name")
+    staff_group = Group.objects.get(name=roles.COUNTY_STAFF)
+    for row in read_fixture("staff.json"):
+        user, created = User.objects.get_or_create(
+            username=row["username"],
+            defaults={"full_name": row["full_name"], "unit": units[row["unit"]]},
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            user.groups.add(staff_group)
+        ctx.count("staff accounts", created)
+
+
+def ensure_demo_users(
+    ctx: SeedContext, *, reset_passwords: bool = False
+) -> tuple[dict[str, User], list[tuple[str, str, str]]]:
+    """One user per role, with a random password printed once (demo mode only)."""
+    users: dict[str, User] = {}
+    credentials = []
+    for username, role, full_name, unit_name in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "full_name": full_name,
+                "unit": Unit.objects.filter(name=unit_name).first() if unit_name else None,
+                "is_superuser": role is None,
+                "is_staff": role is None,
+            },
+        )
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        if created or reset_passwords:
+            password = secrets.token_urlsafe(9)
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            credentials.append((username, str(roles.ROLE_LABELS.get(role, "superuser")), password))
+        ctx.count("demo users", created)
+        users[username] = user
+    return users, credentials

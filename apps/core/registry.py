@@ -1,0 +1,84 @@
+"""Extension points that apps fill in their `AppConfig.ready()`.
+
+The shell (navigation, home page, seed command) knows no app; each app registers
+its navigation entries and home-page figures here, so adding an app touches no
+shared template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the main navigation, shown to users holding `permission`
+    (or passing `visible`, a predicate on the user)."""
+
+    label: Any
+    url_name: str
+    permission: str | None = None
+    visible: Callable[[User], bool] | None = None
+    order: int = 100
+    icon: str = ""
+
+    def is_visible_to(self, user: User) -> bool:
+        if self.visible is not None and not self.visible(user):
+            return False
+        return self.permission is None or user.has_perm(self.permission)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number on the overview of staff and leaders."""
+
+    label: Any
+    value: int | str
+    url: str = ""
+    hint: Any = ""
+    warn: bool = False
+
+
+@dataclass
+class Registry:
+    nav: list[NavItem] = field(default_factory=list)
+    figure_providers: list[tuple[int, Callable[[User], Iterable[Figure]]]] = field(
+        default_factory=list
+    )
+    home_sections: list[tuple[int, str, Callable[[User], bool]]] = field(default_factory=list)
+
+    def add_nav(self, item: NavItem) -> None:
+        if item not in self.nav:
+            self.nav.append(item)
+            self.nav.sort(key=lambda i: i.order)
+
+    def add_figures(self, provider: Callable[[User], Iterable[Figure]], order: int = 100) -> None:
+        if all(p is not provider for _, p in self.figure_providers):
+            self.figure_providers.append((order, provider))
+            self.figure_providers.sort(key=lambda p: p[0])
+
+    def add_home_section(
+        self, template: str, visible: Callable[[User], bool], order: int = 100
+    ) -> None:
+        """A template included on the home page of users for whom `visible(user)` holds;
+        it renders with the request context."""
+        if all(t != template for _, t, _v in self.home_sections):
+            self.home_sections.append((order, template, visible))
+            self.home_sections.sort(key=lambda s: s[0])
+
+    def nav_for(self, user: User) -> list[NavItem]:
+        return [item for item in self.nav if item.is_visible_to(user)]
+
+    def figures_for(self, user: User) -> list[Figure]:
+        return [fig for _, provider in self.figure_providers for fig in provider(user)]
+
+    def home_sections_for(self, user: User) -> list[str]:
+        return [template for _, template, visible in self.home_sections if visible(user)]
+
+
+registry = Registry()

@@ -1,0 +1,43 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+from apps.accounts.roles import ROLE_LABELS, role_names, sees_everything
+
+from .registry import registry
+
+
+class HomeView(TemplateView):
+    """The home page of each role: figures for staff and leaders, the sections
+    that apps register for office heads and members."""
+
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["role_labels"] = [
+            ROLE_LABELS[r] for r in sorted(role_names(user)) if r in ROLE_LABELS
+        ]
+        context["figures"] = registry.figures_for(user) if sees_everything(user) else []
+        context["home_sections"] = registry.home_sections_for(user)
+        return context
+
+
+class FloorView(TemplateView):
+    """A bare page behind the same middleware and sign-in: the benchmark's floor."""
+
+    template_name = "core/floor.html"
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness and database check for the load balancer; reveals nothing else."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

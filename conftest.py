@@ -1,0 +1,16 @@
+"""Root fixtures: users of every role, two of a kind where it matters."""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop; Django refuses ORM calls from async
+# contexts unless told this is a test run.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytest_plugins = ["tests.fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,0 +1,68 @@
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+
+from apps.accounts import roles
+from apps.accounts.models import Unit, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_migration_creates_the_four_role_groups_with_explicit_permissions():
+    names = set(Group.objects.values_list("name", flat=True))
+    assert set(roles.ALL_ROLES) <= names
+    staff = Group.objects.get(name=roles.COUNTY_STAFF)
+    assert staff.permissions.filter(codename="view_unit").exists()
+    assert (
+        not Group.objects.get(name=roles.MEMBER).permissions.filter(codename="view_unit").exists()
+    )
+
+
+def seed(*args):
+    out = io.StringIO()
+    call_command("seed_xiangcheng", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_seed_loads_the_units_with_the_ten_post_service_center():
+    seed()
+    center = Unit.objects.get(name="县政协委员联络服务中心")
+    assert center.authorized_posts == 10
+    assert center.kind == Unit.Kind.INSTITUTION
+    assert Unit.objects.filter(kind=Unit.Kind.COMMITTEE).count() >= 5
+
+
+def test_seed_is_idempotent():
+    seed("--demo-users")
+    counts = {m: m.objects.count() for m in (Unit, User, Group)}
+    output = seed("--demo-users")
+    assert {m: m.objects.count() for m in (Unit, User, Group)} == counts
+    assert "Nothing to add" in output
+
+
+def test_seeded_staff_accounts_have_no_usable_password():
+    seed()
+    staff = User.objects.filter(username__startswith="staff0")
+    assert staff.exists()
+    assert not any(u.has_usable_password() for u in staff)
+
+
+def test_demo_users_get_random_passwords_printed_once():
+    output = seed("--demo-users")
+    admin = User.objects.get(username="admin")
+    line = next(line for line in output.splitlines() if line.strip().startswith("admin"))
+    password = line.split()[-1]
+    assert admin.check_password(password)
+    assert password not in seed("--demo-users")  # not printed again
+    for username, role, *_ in [("staff", roles.COUNTY_STAFF), ("leader", roles.LEADER)]:
+        assert User.objects.get(username=username).groups.filter(name=role).exists()
+    assert User.objects.filter(groups__name=roles.OFFICE_HEAD).count() == 2
+
+
+def test_demo_users_are_refused_outside_demo_mode(settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError):
+        seed("--demo-users")
+    assert not User.objects.filter(username="admin").exists()

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.forms import LoginForm
+
+admin.site.site_header = _("Xiangcheng CPPCC consultation work system")
+admin.site.site_title = _("Xiangcheng CPPCC administration")
+admin.site.index_title = _("Data administration")
+
+urlpatterns = [
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("accounts/", include("apps.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("apps.core.urls")),
+]
