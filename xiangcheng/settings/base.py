@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "simple_history",
     "apps.core",
     "apps.accounts",
+    "apps.members",
 ]
 
 MIDDLEWARE = [
