@@ -152,6 +152,8 @@ SESSION_COOKIE_HTTPONLY = True
 FORM_RENDERER = "apps.core.forms.BootstrapFormRenderer"
 
 # Domain settings.
+# The committee term (届) the office works in now.
+CURRENT_TERM = env.int("CURRENT_TERM", default=11)
 PAGINATE_BY = env.int("PAGINATE_BY", default=25)
 USE_X_ACCEL_REDIRECT = env.bool("USE_X_ACCEL_REDIRECT", default=False)
 
