@@ -14,3 +14,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=tempfile.mkdtemp(prefix="xc-media-"))
+# No collectstatic in tests: whitenoise serves from the finders.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
