@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.members",
+    "apps.venues",
+    "apps.consultation",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +166,8 @@ UPLOAD_IMAGE_MAX_MB = env.int("UPLOAD_IMAGE_MAX_MB", default=10)
 UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=64_000_000)
 UPLOAD_IMAGE_MAX_SIDE = env.int("UPLOAD_IMAGE_MAX_SIDE", default=2000)
 UPLOAD_THUMBNAIL_SIDE = 480
+# A liaison office without a session for this many days stands out in the venue list.
+VENUE_IDLE_DAYS = env.int("VENUE_IDLE_DAYS", default=60)
 
 LOGGING = {
     "version": 1,
