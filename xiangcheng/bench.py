@@ -26,6 +26,12 @@ PAGES: list[tuple[str, str]] = [
     ("floor", "/bench/floor/"),
     ("home", "/"),
     ("units", "/accounts/units/"),
+    ("venues", "/venues/"),
+    ("venue", "/venues/{venue}/"),
+    ("sessions", "/sessions/"),
+    ("sessions 2021", "/sessions/?year=2021"),
+    ("session", "/sessions/{session}/"),
+    ("session calendar", "/sessions/calendar/?month=2021-06"),
 ]
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))  # per page
@@ -80,6 +86,13 @@ for _ in range(%d):
     s[HASH_SESSION_KEY] = user.get_session_auth_hash()
     s.create()
     print("SESSION", s.session_key)
+# Objects of the pages with an id in their path ({venue}, {session}).
+from apps.venues.models import Venue
+from apps.consultation.models import Session as ConsultationSession
+venue = Venue.objects.filter(township__name="城关镇").first() or Venue.objects.first()
+print("ID venue", venue.pk if venue else 0)
+session = ConsultationSession.objects.published().first()
+print("ID session", session.pk if session else 0)
 """
 
 
@@ -130,6 +143,9 @@ def main() -> None:
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     output = manage(env, "shell", "-c", SESSION_SCRIPT % CLIENTS, capture=True)
     cookies = [line.split()[1] for line in output.splitlines() if line.startswith("SESSION ")]
+    ids = {
+        line.split()[1]: line.split()[2] for line in output.splitlines() if line.startswith("ID ")
+    }
     port = free_port()
     server = subprocess.Popen(
         [
@@ -150,7 +166,8 @@ def main() -> None:
         print(f"bench: gunicorn 2 workers, {engine}, {CLIENTS} clients, {REQUESTS} requests/page\n")
         print(f"{'page':<22}{'req/s':>9}{'p50 ms':>10}{'p95 ms':>10}{'x floor':>10}")
         floor_p50 = None
-        for label, path in PAGES:
+        for label, page in PAGES:
+            path = page.format(**ids)
             drive(port, path, cookies, WARMUP)
             elapsed, latencies = drive(port, path, cookies, REQUESTS)
             latencies.sort()

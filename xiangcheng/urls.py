@@ -18,6 +18,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/", include("apps.accounts.urls")),
+    path("venues/", include("apps.venues.urls")),
+    path("sessions/", include("apps.consultation.urls")),
     path("admin/", admin.site.urls),
     path("", include("apps.core.urls")),
 ]

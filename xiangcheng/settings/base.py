@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.members",
+    "apps.venues",
+    "apps.consultation",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +158,16 @@ FORM_RENDERER = "apps.core.forms.BootstrapFormRenderer"
 CURRENT_TERM = env.int("CURRENT_TERM", default=11)
 PAGINATE_BY = env.int("PAGINATE_BY", default=25)
 USE_X_ACCEL_REDIRECT = env.bool("USE_X_ACCEL_REDIRECT", default=False)
+# nginx's `internal` location that aliases MEDIA_ROOT (see README): protected files are
+# handed to nginx there after the permission check.
+PROTECTED_MEDIA_PREFIX = "/protected-media/"
+# Uploaded images (apps.core.uploads): checked by content, resized, metadata removed.
+UPLOAD_IMAGE_MAX_MB = env.int("UPLOAD_IMAGE_MAX_MB", default=10)
+UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=64_000_000)
+UPLOAD_IMAGE_MAX_SIDE = env.int("UPLOAD_IMAGE_MAX_SIDE", default=2000)
+UPLOAD_THUMBNAIL_SIDE = 480
+# A liaison office without a session for this many days stands out in the venue list.
+VENUE_IDLE_DAYS = env.int("VENUE_IDLE_DAYS", default=60)
 
 LOGGING = {
     "version": 1,

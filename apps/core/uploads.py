@@ -1,0 +1,288 @@
+"""Uploaded images, checked by their content and normalized before they are stored.
+
+Any form may use `ImageUploadField` (one image, e.g. a member photo on a ModelForm) or
+`MultipleImageField` (several, e.g. session photos); both clean to `ProcessedImage`
+objects. The rules, for every upload:
+
+- the file must decode as JPEG, PNG or WebP (Pillow reads the content; the extension
+  and the browser's content type are ignored);
+- at most `UPLOAD_IMAGE_MAX_MB` megabytes and `UPLOAD_IMAGE_MAX_PIXELS` pixels; Pillow's
+  decompression-bomb check refuses anything bigger than `Image.MAX_IMAGE_PIXELS` too;
+- the EXIF orientation is applied, then every metadata block (EXIF with GPS, XMP, text
+  chunks) is dropped; only the colour profile is kept;
+- resized to at most `UPLOAD_IMAGE_MAX_SIDE` pixels on the longest side, with a JPEG
+  thumbnail of `UPLOAD_THUMBNAIL_SIDE` pixels for lists;
+- stored under random names (`RandomFileName` as a model field's `upload_to`).
+
+A refused file raises a `ValidationError` with a Chinese message naming the file, so the
+form shows it next to the field and keeps everything else that was typed.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import warnings
+from pathlib import PurePath
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Pillow format name -> (file extension, content type).
+FORMATS = {
+    "JPEG": ("jpg", "image/jpeg"),
+    "PNG": ("png", "image/png"),
+    "WEBP": ("webp", "image/webp"),
+}
+ACCEPT = ",".join(content_type for _ext, content_type in FORMATS.values())
+SAVE_OPTIONS = {
+    "JPEG": {"quality": 85, "optimize": True, "progressive": True},
+    "PNG": {"optimize": True},
+    "WEBP": {"quality": 85, "method": 4},
+}
+# Extensions a stored name may keep; anything else is stored as ".bin".
+SAFE_EXTENSIONS = {"jpg", "jpeg", "png", "webp", "pdf", "docx", "xlsx", "doc", "xls"}
+
+
+class ProcessedImage(ContentFile):
+    """The normalized image (a `File` with a random name, so a ModelForm can assign it to
+    an ImageField as is), with its thumbnail and dimensions."""
+
+    def __init__(
+        self,
+        content: bytes,
+        *,
+        name: str,
+        thumbnail: ContentFile,
+        width: int,
+        height: int,
+        image_format: str,
+        original_name: str = "",
+    ):
+        super().__init__(content, name=name)
+        self.thumbnail = thumbnail
+        self.width = width
+        self.height = height
+        self.image_format = image_format
+        self.content_type = FORMATS[image_format][1]
+        self.original_name = original_name
+
+
+def random_name(extension: str) -> str:
+    return f"{uuid.uuid4().hex}.{extension}"
+
+
+@deconstructible
+class RandomFileName:
+    """`upload_to` that stores `<prefix>/<yyyy>/<mm>/<random hex>.<ext>`: the stored path
+    reveals nothing of the uploaded name and cannot be guessed."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix.strip("/")
+
+    def __call__(self, instance, filename: str) -> str:
+        extension = PurePath(filename).suffix.lower().lstrip(".")
+        if extension not in SAFE_EXTENSIONS:
+            extension = "bin"
+        return f"{self.prefix}/{timezone.now():%Y/%m}/{random_name(extension)}"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, RandomFileName) and other.prefix == self.prefix
+
+    def __hash__(self) -> int:
+        return hash(self.prefix)
+
+
+def _display_name(upload) -> str:
+    return PurePath(getattr(upload, "name", "") or "").name[:80] or str(_("the file"))
+
+
+def _not_an_image(name: str) -> ValidationError:
+    return ValidationError(
+        _("“%(name)s” is not a JPEG, PNG or WebP image."),
+        code="invalid_image",
+        params={"name": name},
+    )
+
+
+def _bomb(name: str) -> ValidationError:
+    return ValidationError(
+        _(
+            "“%(name)s” has too many pixels (more than %(limit)s million) and was refused; "
+            "please upload a smaller photo."
+        ),
+        code="too_many_pixels",
+        params={"name": name, "limit": settings.UPLOAD_IMAGE_MAX_PIXELS // 1_000_000},
+    )
+
+
+def _normalized_mode(image: Image.Image, image_format: str) -> Image.Image:
+    """A mode the output format stores, keeping transparency where the format has it."""
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or (
+        image.mode == "P" and "transparency" in image.info
+    )
+    if image_format == "JPEG":
+        wanted = ("RGB", "L")
+    else:
+        wanted = ("RGB", "RGBA", "L", "LA") if image_format == "PNG" else ("RGB", "RGBA")
+    if image.mode in wanted:
+        return image
+    return image.convert("RGBA" if has_alpha else "RGB")
+
+
+def _thumbnail(image: Image.Image, side: int) -> ContentFile:
+    thumb = image.copy()
+    thumb.thumbnail((side, side), Image.Resampling.LANCZOS)
+    if thumb.mode in ("RGBA", "LA"):
+        background = Image.new("RGB", thumb.size, (255, 255, 255))
+        background.paste(thumb, mask=thumb.getchannel("A"))
+        thumb = background
+    elif thumb.mode not in ("RGB", "L"):
+        thumb = thumb.convert("RGB")
+    out = io.BytesIO()
+    thumb.save(out, format="JPEG", quality=80, optimize=True)
+    return ContentFile(out.getvalue(), name=random_name("jpg"))
+
+
+def process_image(upload) -> ProcessedImage:
+    """Check `upload` (an UploadedFile or any file object with `name` and `size`) by its
+    content and return the normalized image; raise ValidationError otherwise.
+
+    Memory: the header is read first and the pixel limit applied before decoding; a JPEG
+    is decoded at the smallest scale that still gives the target size (`draft`)."""
+    name = _display_name(upload)
+    max_bytes = settings.UPLOAD_IMAGE_MAX_MB * 1024 * 1024
+    size = getattr(upload, "size", None)
+    if size is not None and size > max_bytes:
+        raise ValidationError(
+            _("“%(name)s” is larger than %(max)s MB."),
+            code="too_large",
+            params={"name": name, "max": settings.UPLOAD_IMAGE_MAX_MB},
+        )
+    max_side = settings.UPLOAD_IMAGE_MAX_SIDE
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns between MAX_IMAGE_PIXELS and twice that: refuse both.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            upload.seek(0)
+            with Image.open(upload, formats=list(FORMATS)) as probe:
+                image_format = probe.format
+                width, height = probe.size
+                if width * height > settings.UPLOAD_IMAGE_MAX_PIXELS:
+                    raise _bomb(name)
+                probe.verify()
+            upload.seek(0)
+            with Image.open(upload, formats=[image_format]) as source:
+                if image_format == "JPEG":
+                    source.draft("RGB", (max_side, max_side))
+                source.load()
+                icc_profile = source.info.get("icc_profile")
+                image = ImageOps.exif_transpose(source)
+                if source.mode == "CMYK":  # converted to RGB below: the profile no longer fits
+                    icc_profile = None
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _bomb(name) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise _not_an_image(name) from exc
+    except Exception as exc:  # any other decoder failure on a crafted file
+        raise _not_an_image(name) from exc
+
+    image = _normalized_mode(image, image_format)
+    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    # Drop every metadata block (EXIF and its GPS data, XMP, text chunks): the image is
+    # saved from pixels only, plus its colour profile.
+    image.info = {}
+    options = dict(SAVE_OPTIONS[image_format])
+    if icc_profile:
+        options["icc_profile"] = icc_profile
+    out = io.BytesIO()
+    image.save(out, format=image_format, **options)
+    extension = FORMATS[image_format][0]
+    return ProcessedImage(
+        out.getvalue(),
+        name=random_name(extension),
+        thumbnail=_thumbnail(image, settings.UPLOAD_THUMBNAIL_SIDE),
+        width=image.width,
+        height=image.height,
+        image_format=image_format,
+        original_name=name,
+    )
+
+
+def validate_image_upload(upload) -> None:
+    """A model or form field validator: the same checks as `process_image`."""
+    process_image(upload)
+
+
+class ImageUploadField(forms.FileField):
+    """One image: cleans to a `ProcessedImage` (or the unchanged initial file)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ACCEPT}))
+        kwargs.setdefault("help_text", image_help_text())
+        super().__init__(**kwargs)
+
+    def to_python(self, data):
+        upload = super().to_python(data)
+        if upload is None:
+            return None
+        return process_image(upload)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several images in one input: cleans to a list of `ProcessedImage`. One bad file
+    refuses the field with a message per file."""
+
+    default_error_messages = {
+        "too_many": _("Upload at most %(max)s photos at a time."),
+    }
+
+    def __init__(self, *, max_files: int = 12, **kwargs):
+        self.max_files = max_files
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        kwargs.setdefault("help_text", image_help_text())
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [d for d in (data if isinstance(data, list | tuple) else [data]) if d]
+        if not uploads:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(uploads) > self.max_files:
+            raise ValidationError(
+                self.error_messages["too_many"], code="too_many", params={"max": self.max_files}
+            )
+        processed, errors = [], []
+        for upload in uploads:
+            try:
+                processed.append(process_image(super().clean(upload, initial)))
+            except ValidationError as error:
+                errors.extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+        return processed
+
+
+def _image_help_text() -> str:
+    return gettext("JPEG, PNG or WebP, at most %(max)s MB each.") % {
+        "max": settings.UPLOAD_IMAGE_MAX_MB
+    }
+
+
+# Lazy: read in the user's language and with the setting of the moment.
+image_help_text = lazy(_image_help_text, str)

@@ -1,0 +1,84 @@
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from PIL import Image
+
+from apps.consultation.models import Session, SessionPhoto, Suggestion, Topic
+from apps.venues.models import Assignment
+from tests.members.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+LIVELIHOOD = ["就医难", "上学难", "停车难", "老旧小区改造", "居民养老", "农村天然气改造"]
+
+
+def seed(*args) -> str:
+    out = io.StringIO()
+    call_command("seed_xiangcheng", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def seeded():
+    for _ in range(64):
+        MemberFactory()
+    seed("--demo-users")
+
+
+def test_the_2021_work_is_seeded(seeded):
+    """One seed, several checks (seeding takes seconds)."""
+    check_livelihood_consultations()
+    check_sessions_at_every_venue()
+    check_sample_photos()
+    check_demo_offices()
+
+
+def check_livelihood_consultations():
+    topics = Topic.objects.filter(category=Topic.Category.LIVELIHOOD, year=2021)
+    assert sorted(topics.values_list("title", flat=True)) == sorted(LIVELIHOOD)
+    for topic in topics:
+        session = Session.objects.get(topic=topic)
+        assert session.started_at.year == 2021
+        assert session.form in (Session.Form.ON_SITE, Session.Form.SYMPOSIUM)
+        assert session.state == Session.State.PUBLISHED
+        assert session.suggestions.count() >= 3
+        assert session.photos.count() == 2
+        # Participants are members stationed at the office (any member at a home).
+        stationed = set(session.venue.assignments.values_list("member_id", flat=True))
+        members = set(session.members.values_list("pk", flat=True))
+        assert members and (not session.venue.is_office or members <= stationed)
+
+
+def check_sessions_at_every_venue():
+    from apps.venues.models import Venue
+
+    assert Session.objects.count() >= 80
+    assert not Session.objects.exclude(started_at__year=2021).exists()
+    assert all(v.sessions.exists() for v in Venue.objects.all())
+    assert Suggestion.objects.count() >= 40
+
+
+def check_sample_photos():
+    photo = SessionPhoto.objects.first()
+    image = Image.open(Path(photo.image.path))
+    assert image.format == "JPEG" and image.size == (photo.width, photo.height)
+    assert max(Image.open(Path(photo.thumbnail.path)).size) <= 480
+
+
+def check_demo_offices():
+    returned = Session.objects.get(state=Session.State.RETURNED)
+    submitted = Session.objects.get(state=Session.State.SUBMITTED)
+    assert returned.venue.managers.filter(username="office1").exists()
+    assert returned.return_reason
+    assert submitted.venue.managers.filter(username="office2").exists()
+
+
+def test_seeding_again_adds_nothing(seeded):
+    models = (Topic, Session, Suggestion, SessionPhoto, Assignment)
+    counts = [m.objects.count() for m in models]
+    members = Session.members.through.objects.count()
+    assert "Nothing to add" in seed("--demo-users")
+    assert [m.objects.count() for m in models] == counts
+    assert Session.members.through.objects.count() == members

@@ -1,0 +1,1 @@
+from tests.venues.fixtures import other_venue, venue  # noqa: F401
