@@ -26,6 +26,9 @@ PAGES: list[tuple[str, str]] = [
     ("floor", "/bench/floor/"),
     ("home", "/"),
     ("units", "/accounts/units/"),
+    ("roster", "/members/"),
+    ("roster search", "/members/?q=zs&affiliation=cpc&is_standing=false"),
+    ("coverage", "/members/pairings/"),
 ]
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))  # per page

@@ -18,6 +18,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/", include("apps.accounts.urls")),
+    path("members/", include("apps.members.urls")),
     path("admin/", admin.site.urls),
     path("", include("apps.core.urls")),
 ]
