@@ -15,8 +15,9 @@ class MembersConfig(AppConfig):
     label = "members"
     verbose_name = _("Members")
 
-    # Members themselves get no model permission: they reach their own profile and
-    # pairings through their linked `Member` (see `managers.member_scope_q`).
+    # Members get no model permission: they reach their own profile and pairings through
+    # their linked `Member` (see `managers.member_scope_q`); `view_own_member` only
+    # shows them the navigation entry.
     role_permissions = {
         "county_staff": [
             *_view("sector", "member", "sectorlink", "pairing", "contactrecord"),
@@ -30,10 +31,11 @@ class MembersConfig(AppConfig):
             "members.export_member",
         ],
         "office_head": ["members.pick_member"],
+        "member": ["members.view_own_member"],
     }
 
     def ready(self) -> None:
-        from apps.accounts.roles import is_member, sees_everything
+        from apps.accounts.roles import is_member
         from apps.core.registry import NavItem, registry
 
         from . import dashboard
@@ -53,7 +55,8 @@ class MembersConfig(AppConfig):
             NavItem(
                 _("My pairings"),
                 "members:my_pairings",
-                visible=lambda user: is_member(user) and not sees_everything(user),
+                permission="members.view_own_member",
+                visible=lambda user: not user.is_superuser,
                 order=210,
             )
         )

@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
@@ -74,6 +75,16 @@ def check_photo(photo) -> None:
         raise ValidationError(_("Upload a JPEG, PNG or WebP photo."))
 
 
+def phone_field() -> forms.CharField:
+    """Room for spaces and +86 as typed; the model's validator checks the normalized number."""
+    return forms.CharField(
+        label=_("Mobile phone"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+
 class MemberFieldsMixin:
     """Normalization and checks shared by the staff form and the import."""
 
@@ -115,6 +126,8 @@ class MemberFieldsMixin:
 
 class MemberForm(MemberFieldsMixin, StyledModelForm):
     """Create and edit a member (staff)."""
+
+    phone = phone_field()
 
     class Meta:
         model = Member
@@ -191,6 +204,8 @@ class MemberForm(MemberFieldsMixin, StyledModelForm):
 class MemberImportForm(MemberFieldsMixin, forms.ModelForm):
     """One row of an imported roster, validated like the staff form."""
 
+    phone = phone_field()
+
     class Meta:
         model = Member
         fields = [
@@ -221,6 +236,8 @@ class MemberImportForm(MemberFieldsMixin, forms.ModelForm):
 
 class MemberContactForm(StyledModelForm):
     """What a member may change on their own profile."""
+
+    phone = phone_field()
 
     class Meta:
         model = Member
@@ -371,11 +388,10 @@ class MemberFilter(django_filters.FilterSet):
         form = StyledForm
 
     def __init__(self, data=None, *args, **kwargs):
-        data = data.copy() if data is not None else None
-        if data is not None:
-            for key, default in self.DEFAULTS.items():
-                if key not in data:
-                    data[key] = default()
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        for key, default in self.DEFAULTS.items():
+            if key not in data:
+                data[key] = default()
         super().__init__(data, *args, **kwargs)
 
     def filter_search(self, queryset, name, value):

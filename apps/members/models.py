@@ -140,6 +140,7 @@ class Member(models.Model):
             ("import_member", _("Can import the roster")),
             ("export_member", _("Can export the roster")),
             ("pick_member", _("Can search members to pick them in forms")),
+            ("view_own_member", _("Can see their own member profile and pairings")),
         ]
         constraints = [
             models.UniqueConstraint(fields=["term", "member_no"], name="member_unique_no_per_term"),

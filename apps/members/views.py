@@ -54,7 +54,9 @@ class MemberListView(PermissionRequiredMixin, FilterView):
     filterset_class = MemberFilter
     template_name = "members/member_list.html"
     context_object_name = "members"
-    paginate_by = settings.PAGINATE_BY
+
+    def get_paginate_by(self, queryset):
+        return settings.PAGINATE_BY
 
     def get_queryset(self):
         return Member.objects.with_related().order_by("name_pinyin", "name", "pk")
@@ -170,7 +172,8 @@ class MemberArchiveView(PermissionRequiredMixin, View):
         services.member_archive(member=member, left_on=left_on)
         messages.success(
             request,
-            gettext("%(name)s is archived; their active pairings have ended.") % {"name": member.name},
+            gettext("%(name)s is archived; their active pairings have ended.")
+            % {"name": member.name},
         )
         return redirect(member)
 
