@@ -31,6 +31,12 @@ class MemberAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["user"]
     readonly_fields = ["name_initials"]
 
+    def save_model(self, request, obj, form, change):
+        """Pinyin typed here is kept (the same rule as the staff form)."""
+        if "name_pinyin" in form.changed_data and "pinyin_locked" not in form.changed_data:
+            obj.pinyin_locked = bool(obj.name_pinyin.strip())
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(SectorLink)
 class SectorLinkAdmin(SimpleHistoryAdmin):

@@ -97,10 +97,13 @@ class MemberFieldsMixin:
     def clean_name(self):
         return re.sub(r"\s+", "", self.cleaned_data.get("name") or "")
 
+    def find_duplicate(self, **kwargs) -> Member | None:
+        return duplicate_member(**kwargs)
+
     def clean(self):
         cleaned = super().clean()
         term = cleaned.get("term", getattr(self.instance, "term", None))
-        duplicate = duplicate_member(
+        duplicate = self.find_duplicate(
             term=term,
             name=cleaned.get("name", ""),
             phone=cleaned.get("phone", ""),
@@ -201,8 +204,53 @@ class MemberForm(MemberFieldsMixin, StyledModelForm):
         return member
 
 
+class PreloadedChoiceField(forms.ModelChoiceField):
+    """A model choice resolved from objects read once for the whole file (no query)."""
+
+    def __init__(self, *args, objects: dict[str, object], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.objects = objects
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.objects[str(value)]
+        except KeyError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
+class ImportLookups:
+    """What every row's validation needs, read in three queries for the whole file:
+    the sectors, the existing members by key, and the possible duplicates by name."""
+
+    def __init__(self, terms: set[int], member_nos: set[str], names: set[str]):
+        self.sectors = {str(s.pk): s for s in Sector.objects.all()}
+        self.sectors_by_name = {s.name: s for s in self.sectors.values()}
+        self.members = {
+            (m.term, m.member_no): m
+            for m in Member.objects.filter(term__in=terms, member_no__in=member_nos)
+        }
+        self.by_name: dict[tuple[int, str], list[Member]] = {}
+        for m in Member.objects.filter(term__in=terms, name__in=names).only(
+            "pk", "term", "name", "phone", "birth_date", "member_no"
+        ):
+            self.by_name.setdefault((m.term, m.name), []).append(m)
+
+    def duplicate(self, *, term, name, phone, birth_date, exclude_pk=None) -> Member | None:
+        for other in self.by_name.get((term, name), []):
+            if other.pk != exclude_pk and (
+                (phone and other.phone == phone) or (birth_date and other.birth_date == birth_date)
+            ):
+                return other
+        return None
+
+
 class MemberImportForm(MemberFieldsMixin, forms.ModelForm):
-    """One row of an imported roster, validated like the staff form."""
+    """One row of an imported roster, validated like the staff form. With `lookups`,
+    a row runs no query of its own."""
 
     phone = phone_field()
 
@@ -225,6 +273,35 @@ class MemberImportForm(MemberFieldsMixin, forms.ModelForm):
             "address",
             "joined_on",
         ]
+
+    def __init__(self, *args, lookups: ImportLookups | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lookups = lookups
+        if lookups is not None:
+            field = self.fields["sector"]
+            self.fields["sector"] = PreloadedChoiceField(
+                queryset=field.queryset, objects=lookups.sectors, label=field.label
+            )
+
+    def find_duplicate(self, **kwargs) -> Member | None:
+        if self.lookups is None:
+            return super().find_duplicate(**kwargs)
+        return self.lookups.duplicate(**kwargs)
+
+    def validate_unique(self):
+        """With `lookups`, the key (term, member number) is unique by construction: a row
+        whose key exists edits that member, and the import refuses a key twice in a
+        file; the database constraint stays the last word at save."""
+        if self.lookups is None:
+            super().validate_unique()
+
+    def _get_validation_exclusions(self):
+        # With `lookups`, the model need not check the sector's existence nor the key's
+        # uniqueness again (one query each per row): the form fields above did.
+        exclude = super()._get_validation_exclusions()
+        if self.lookups is not None:
+            exclude |= {"sector", "member_no"}
+        return exclude
 
     def save(self, commit=True):
         member = super().save(commit=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -25,14 +26,24 @@ def stale_contact_days() -> int:
     return settings.PAIRING_CONTACT_STALE_DAYS
 
 
+# Functions (user) -> Q | None that widen what a user may read of the roster: the venues
+# app adds "the members stationed at the venues an office head manages" here.
+extra_member_scopes: list[Callable[[User], Q | None]] = []
+
+
 def member_scope_q(user: User) -> Q:
-    """The members a user may read: staff and leaders all; a member themself.
-    (Office heads get the members stationed at their venues with the venues app.)"""
+    """The members a user may read: staff and leaders all; a member themself; and what
+    `extra_member_scopes` add (office heads: their venues' members, with the venues app)."""
     if sees_everything(user):
         return Q()
     if not user.is_authenticated:
         return Q(pk__in=[])
-    return Q(user=user)
+    scope = Q(user=user)
+    for extra in extra_member_scopes:
+        q = extra(user)
+        if q is not None:
+            scope |= q
+    return scope
 
 
 def pairing_scope_q(user: User, prefix: str = "") -> Q:

@@ -101,7 +101,10 @@ def decode_csv(data: bytes) -> str:
 def _table_rows(filename: str, data: bytes) -> list[list[str]]:
     if filename.lower().endswith(".csv"):
         text = decode_csv(data)
-        return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+        try:
+            return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+        except csv.Error:
+            raise ImportFileError(_("The CSV file is damaged and cannot be read.")) from None
     if filename.lower().endswith(".xlsx"):
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -116,6 +119,8 @@ def _table_rows(filename: str, data: bytes) -> list[list[str]]:
                 if len(rows) > limit:
                     break
             return rows
+        except Exception:  # a damaged sheet fails while it streams
+            raise ImportFileError(_("The file is not a readable .xlsx workbook.")) from None
         finally:
             workbook.close()
     raise ImportFileError(_("Upload an .xlsx or .csv file."))
@@ -190,7 +195,7 @@ def _affiliation(text: str) -> str:
 
 def _form_data(values: dict[str, str], sectors: dict[str, Sector]) -> dict[str, str]:
     data = {name: values.get(name, "") for name, _h in COLUMNS}
-    data["term"] = data["term"].removeprefix("第").removesuffix("届") or str(settings.CURRENT_TERM)
+    data["term"] = _term(data["term"])
     data["gender"] = GENDERS.get(data["gender"].lower(), data["gender"])
     data["affiliation"] = _affiliation(data["affiliation"])
     sector = sectors.get(data["sector"])
@@ -235,35 +240,30 @@ def _messages(form, values: dict[str, str], sectors: dict[str, Sector]) -> list[
     return messages
 
 
-def validate_roster(rows: list[RawRow]) -> list[RowResult]:
-    """Each row validated like the staff form: queries are one per table for the lookups
-    plus the form's own checks per row."""
-    from .forms import MemberImportForm
+def _term(text: str) -> str:
+    return (text or str(settings.CURRENT_TERM)).removeprefix("第").removesuffix("届").strip()
 
-    sectors = {s.name: s for s in Sector.objects.all()}
-    keys = {
-        (
-            str(r.values.get("term") or settings.CURRENT_TERM)
-            .removeprefix("第")
-            .removesuffix("届"),
-            r.values.get("member_no", "").strip(),
-        )
-        for r in rows
-    }
-    terms = {t for t, _n in keys if t.isdigit()}
-    existing = {
-        (str(m.term), m.member_no): m
-        for m in Member.objects.filter(term__in=terms, member_no__in=[n for _t, n in keys])
-    }
+
+def validate_roster(rows: list[RawRow]) -> list[RowResult]:
+    """Each row validated like the staff form. Three queries for the whole file (sectors,
+    existing members, possible duplicates by name), none per row."""
+    from .forms import ImportLookups, MemberImportForm
+
+    terms = {int(t) for t in (_term(r.values.get("term", "")) for r in rows) if t.isdigit()}
+    lookups = ImportLookups(
+        terms=terms,
+        member_nos={r.values.get("member_no", "").strip() for r in rows},
+        names={re.sub(r"\s+", "", r.values.get("name", "")) for r in rows},
+    )
     seen: dict[tuple[str, str], int] = {}
     results = []
     for row in rows:
-        data = _form_data(row.values, sectors)
+        data = _form_data(row.values, lookups.sectors_by_name)
         key = (data["term"], data["member_no"].strip())
-        instance = existing.get(key)
-        form = MemberImportForm(data, instance=instance)
+        instance = lookups.members.get((int(key[0]), key[1])) if key[0].isdigit() else None
+        form = MemberImportForm(data, instance=instance, lookups=lookups)
         valid = form.is_valid()
-        errors = _messages(form, row.values, sectors) if not valid else []
+        errors = _messages(form, row.values, lookups.sectors_by_name) if not valid else []
         if key[1] and key in seen:
             errors.append(
                 _("Member number %(no)s appears again (first on line %(line)s).")

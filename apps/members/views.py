@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -29,6 +30,7 @@ from .forms import (
     SectorLinkForm,
 )
 from .models import Member, Pairing, Sector, SectorLink
+from .sections import member_sections
 from .widgets import member_label
 
 IMPORT_SESSION_KEY = "members_import"
@@ -127,6 +129,7 @@ class MemberDetailView(DetailView):
         context["can_delete"] = user.has_perm("members.delete_member")
         context["can_pair"] = user.has_perm("members.add_pairing") and member.is_active
         context["archive_form"] = ArchiveForm()
+        context["member_sections"] = member_sections.templates()
         if user.has_perm("members.view_member"):
             context["history"] = list(
                 member.history.select_related("history_user").order_by("-history_date")[:10]
@@ -316,6 +319,11 @@ class ImportPreviewView(PermissionRequiredMixin, TemplateView):
         except roster_io.ImportHasErrors as error:
             messages.error(request, gettext("Nothing was saved: some rows have errors."))
             return self.render_to_response(self.preview_context(pending, error.results))
+        except IntegrityError:  # another import or edit of the same members meanwhile
+            messages.error(
+                request, gettext("The roster changed meanwhile; nothing was saved. Try again.")
+            )
+            return redirect("members:import_preview")
         del request.session[IMPORT_SESSION_KEY]
         messages.success(
             request,

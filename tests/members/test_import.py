@@ -215,3 +215,36 @@ def test_the_filled_template_imports(staff):
     response = upload(staff, content)
     assert response.status_code == 302
     assert statuses(preview(staff)) == [(2, "new")]
+
+
+def test_a_damaged_csv_is_refused_not_a_server_error(staff):
+    oversized_field = ('委员编号,姓名\n"' + "x" * 200_000 + '"\n').encode()
+    response = upload(staff, oversized_field, name="roster.csv")
+    assert response.status_code == 200
+    assert "CSV 文件已损坏" in response.content.decode()
+
+
+def test_validating_a_file_runs_three_queries_whatever_its_length(django_assert_num_queries):
+    rows = [
+        ["11", f"11-{600 + i}", f"测试{i}", "男", "汉族", "1970-05-01", "经济界", "无党派人士",
+         "否", "某公司", "职员", f"1380000{i:04d}"]
+        for i in range(60)
+    ]  # fmt: skip
+    raw = roster_io.read_roster("r.xlsx", xlsx_bytes(rows))
+    with django_assert_num_queries(3):  # sectors, members by key, members by name
+        results = roster_io.validate_roster(raw)
+    assert {r.status for r in results} == {"new"}
+    roster_io.roster_import(raw)
+    with django_assert_num_queries(3):
+        results = roster_io.validate_roster(raw)
+    assert {r.status for r in results} == {"unchanged"}
+
+
+def test_a_person_already_in_the_roster_under_another_number_is_an_error(staff):
+    upload(staff, xlsx_bytes(GOOD_ROWS))
+    confirm(staff)
+    rows = [[*GOOD_ROWS[0][:1], "11-999", *GOOD_ROWS[0][2:]]]
+    upload(staff, xlsx_bytes(rows))
+    page = preview(staff)
+    assert statuses(page) == [(2, "error")]
+    assert "张三 已在第 11 届名册中（编号 11-501）" in page.content.decode()

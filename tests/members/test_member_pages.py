@@ -287,3 +287,49 @@ def test_leaders_read_but_see_no_write_action(client_for):
     list_html = client_for("leader_user").get(LIST).content.decode()
     assert reverse("members:create") not in list_html
     assert reverse("members:export") in list_html
+
+
+def test_other_apps_widen_the_scope_and_add_detail_sections(
+    client_for, office_head_user, monkeypatch
+):
+    from django.db.models import Q
+
+    from apps.members import managers
+    from apps.members.sections import member_sections
+
+    stationed, other = MemberFactory(name="驻站委员"), MemberFactory(name="别处委员")
+    monkeypatch.setattr(
+        managers,
+        "extra_member_scopes",
+        [lambda user: Q(pk=stationed.pk) if user == office_head_user else None],
+    )
+    monkeypatch.setattr(member_sections, "entries", [(100, "members/home_member.html")])
+    client = client_for("office_head_user")
+    response = client.get(stationed.get_absolute_url())
+    assert response.status_code == 200
+    assert "我的委员信息" in response.content.decode()  # the registered section
+    assert client.get(other.get_absolute_url()).status_code == 404
+    assert client_for("member_user").get(stationed.get_absolute_url()).status_code == 404
+
+
+def test_pinyin_typed_in_admin_is_kept(client, superuser):
+    member = MemberFactory(name="单田芳")
+    client.force_login(superuser)
+    url = reverse("admin:members_member_change", args=[member.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "photo"}
+    data.update(
+        {
+            "name_pinyin": "dan tian fang",
+            "sector": member.sector_id,
+            "is_standing": "",
+            "is_party_group": "",
+            "pinyin_locked": "",
+            "user": "",
+        }
+    )
+    data = {k: ("" if v is False else ("on" if v is True else v)) for k, v in data.items()}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    member.refresh_from_db()
+    assert (member.name_pinyin, member.pinyin_locked) == ("dan tian fang", True)
