@@ -10,6 +10,7 @@ from django.db import IntegrityError
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -456,9 +457,28 @@ class CoverageView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["coverage"] = services.coverage_report()
+        coverage = services.coverage_report()
+        # Hundreds of links: build them from one reverse() each instead of one per link.
+        member_url = _url_maker("members:detail")
+        pairing_url = _url_maker("members:pairing_detail")
+        for load in coverage.loads:
+            load.member.url = member_url(load.member.pk)
+            for pairing in load.pairings:
+                pairing.url = pairing_url(pairing.pk)
+        for member in [*coverage.unpaired, *coverage.idle_cpc]:
+            member.url = member_url(member.pk)
+        context["coverage"] = coverage
         context["can_pair"] = self.request.user.has_perm("members.add_pairing")
+        context["pairing_create_url"] = reverse("members:pairing_create")
         return context
+
+
+def _url_maker(name: str):
+    """f(pk) → the URL of `name` for that pk, from a single reverse() (this request's
+    script prefix included)."""
+    marker = 987654321
+    head, tail = reverse(name, args=[marker]).split(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 class PairingCreateView(PermissionRequiredMixin, FormView):
