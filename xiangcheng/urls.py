@@ -18,6 +18,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/", include("apps.accounts.urls")),
+    path("members/", include("apps.members.urls")),
     path("venues/", include("apps.venues.urls")),
     path("sessions/", include("apps.consultation.urls")),
     path("admin/", admin.site.urls),

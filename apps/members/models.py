@@ -1,14 +1,30 @@
+import datetime
+import uuid
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from .managers import ContactRecordQuerySet, MemberQuerySet, PairingQuerySet
+from .pinyin import name_pinyin, normalize_pinyin, pinyin_initials
 
 mobile_validator = RegexValidator(
     r"^1[3-9]\d{9}$", _("Enter an 11-digit mobile number starting with 1, e.g. 13812345678.")
 )
+
+
+def member_photo_path(instance: "Member", filename: str) -> str:
+    """A random file name: the stored path tells nothing about the member."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    if suffix not in {"jpg", "jpeg", "png", "webp"}:
+        suffix = "jpg"
+    return f"members/photos/{uuid.uuid4().hex}.{suffix}"
 
 
 class Sector(models.Model):
@@ -57,6 +73,11 @@ class Member(models.Model):
         _("pinyin"), max_length=200, blank=True, help_text=_("Full pinyin, editable by staff.")
     )
     name_initials = models.CharField(_("pinyin initials"), max_length=20, blank=True, db_index=True)
+    pinyin_locked = models.BooleanField(
+        _("pinyin edited by staff"),
+        default=False,
+        help_text=_("When set, saving keeps the stored pinyin instead of recomputing it."),
+    )
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
@@ -67,12 +88,19 @@ class Member(models.Model):
         _("political affiliation"), max_length=20, choices=Affiliation.choices
     )
     is_standing = models.BooleanField(_("standing committee member"), default=False)
+    is_party_group = models.BooleanField(
+        _("party-group member"),
+        default=False,
+        help_text=_("A member of the committee's CPC party group (党组成员), who links sectors."),
+    )
     work_unit = models.CharField(_("work unit"), max_length=100, blank=True)
     title = models.CharField(_("job title"), max_length=100, blank=True)
     phone = models.CharField(
         _("mobile phone"), max_length=11, blank=True, validators=[mobile_validator]
     )
-    photo = models.ImageField(_("photo"), upload_to="members/photos/", blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    address = models.CharField(_("mailing address"), max_length=200, blank=True)
+    photo = models.ImageField(_("photo"), upload_to=member_photo_path, blank=True)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
     status = models.CharField(
@@ -89,6 +117,10 @@ class Member(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords()
+    objects = MemberQuerySet.as_manager()
+
+    # The fields a member may edit on their own profile.
+    CONTACT_FIELDS = ("phone", "email", "address")
 
     class Meta:
         verbose_name = _("member")
@@ -97,6 +129,18 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["name_pinyin", "name"], name="member_pinyin_idx"),
             models.Index(fields=["term", "status"], name="member_term_status_idx"),
+            # Prefix search (LIKE 'zhang s%') on PostgreSQL; other databases ignore opclasses.
+            models.Index(
+                fields=["name_pinyin"],
+                name="member_pinyin_prefix_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
+        permissions = [
+            ("import_member", _("Can import the roster")),
+            ("export_member", _("Can export the roster")),
+            ("pick_member", _("Can search members to pick them in forms")),
+            ("view_own_member", _("Can see their own member profile and pairings")),
         ]
         constraints = [
             models.UniqueConstraint(fields=["term", "member_no"], name="member_unique_no_per_term"),
@@ -111,12 +155,53 @@ class Member(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        """Recompute the pinyin from the name unless staff edited it (`pinyin_locked`);
+        the initials always follow the stored pinyin."""
+        if self.pinyin_locked and self.name_pinyin:
+            self.name_pinyin = normalize_pinyin(self.name_pinyin)
+        else:
+            self.pinyin_locked = False
+            self.name_pinyin = name_pinyin(self.name)
+        self.name_initials = pinyin_initials(self.name_pinyin)[:20]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("members:detail", args=[self.pk])
+
+    def clean(self):
+        """Date order, repeated from the database constraint for a readable message."""
+        errors = {}
+        today = timezone.localdate()
+        if self.birth_date and self.birth_date > today:
+            errors["birth_date"] = _("The date of birth cannot be in the future.")
+        if self.joined_on and self.left_on and self.left_on < self.joined_on:
+            errors["left_on"] = _("The date of leaving must not be before the date of joining.")
+        if self.birth_date and self.joined_on and self.joined_on <= self.birth_date:
+            errors["joined_on"] = _("The date of joining must be after the date of birth.")
+        if self.is_party_group and self.affiliation and not self.is_cpc:
+            errors["is_party_group"] = _("Only a CPC member can be a party-group member.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_cpc(self) -> bool:
         return self.affiliation == self.Affiliation.CPC
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def age(self) -> int | None:
+        if not self.birth_date:
+            return None
+        today = timezone.localdate()
+        before_birthday = (today.month, today.day) < (self.birth_date.month, self.birth_date.day)
+        return today.year - self.birth_date.year - before_birthday
 
 
 class SectorLink(models.Model):
@@ -148,6 +233,14 @@ class SectorLink(models.Model):
     def __str__(self) -> str:
         return f"{self.party_member} → {self.sector}"
 
+    def clean(self):
+        if self.party_member_id and not (
+            self.party_member.is_cpc and self.party_member.is_party_group
+        ):
+            raise ValidationError(
+                {"party_member": _("Only a CPC member of the party group can link sectors.")}
+            )
+
 
 class Pairing(models.Model):
     """结对联系: a CPC member pairs with a non-CPC member. A non-CPC member has at most one
@@ -165,6 +258,7 @@ class Pairing(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords()
+    objects = PairingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pairing")
@@ -186,9 +280,46 @@ class Pairing(models.Model):
     def __str__(self) -> str:
         return f"{self.cpc_member} — {self.partner}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("members:pairing_detail", args=[self.pk])
+
+    def clean(self):
+        """The rules of 双联 a form can tell before the database does."""
+        errors = {}
+        cpc = self.cpc_member if self.cpc_member_id else None
+        partner = self.partner if self.partner_id else None
+        if cpc and not cpc.is_cpc:
+            errors["cpc_member"] = _(
+                "%(name)s is not a CPC member: a pairing links a CPC member with a non-CPC member."
+            ) % {"name": cpc.name}
+        if partner and partner.is_cpc:
+            errors["partner"] = _(
+                "%(name)s is a CPC member: a pairing links a CPC member with a non-CPC member."
+            ) % {"name": partner.name}
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            errors["ended_on"] = _("The end date must not be before the start date.")
+        if partner and not errors and self.ended_on is None:
+            taken = Pairing.objects.filter(partner=partner, term=self.term, ended_on__isnull=True)
+            if self.pk:
+                taken = taken.exclude(pk=self.pk)
+            current = taken.select_related("cpc_member").first()
+            if current:
+                errors["partner"] = _(
+                    "%(name)s is already paired with %(cpc)s in this term; end that pairing first."
+                ) % {"name": partner.name, "cpc": current.cpc_member.name}
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_active(self) -> bool:
         return self.ended_on is None
+
+    def is_stale(self, last_contact: datetime.date | None, today: datetime.date) -> bool:
+        """No contact in the last PAIRING_CONTACT_STALE_DAYS days (active pairings only)."""
+        if not self.is_active:
+            return False
+        cutoff = today - datetime.timedelta(days=settings.PAIRING_CONTACT_STALE_DAYS)
+        return (last_contact or self.started_on) < cutoff
 
 
 class ContactRecord(models.Model):
@@ -217,6 +348,7 @@ class ContactRecord(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = ContactRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contact record")
@@ -226,3 +358,14 @@ class ContactRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pairing} {self.date:%Y-%m-%d}"
+
+    def clean(self):
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": _("The date of a contact cannot be in the future.")})
+        if self.date and self.pairing_id and self.date < self.pairing.started_on:
+            raise ValidationError(
+                {
+                    "date": _("The contact cannot be before the pairing started (%(date)s).")
+                    % {"date": self.pairing.started_on.isoformat()}
+                }
+            )

@@ -63,3 +63,15 @@ class ContactRecordFactory(DjangoModelFactory):
     date = datetime.date(2021, 6, 1)
     way = ContactRecord.Way.PHONE
     content = "电话沟通近期履职情况"
+
+
+class DemocraticMemberFactory(MemberFactory):
+    sector = factory.SubFactory(SectorFactory, name="民盟")
+    affiliation = Member.Affiliation.DEMOCRATIC_PARTY
+
+
+class PartyGroupMemberFactory(CpcMemberFactory):
+    is_party_group = True
+    is_standing = True
+    work_unit = "县政协"
+    title = "副主席"

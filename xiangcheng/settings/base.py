@@ -157,6 +157,11 @@ FORM_RENDERER = "apps.core.forms.BootstrapFormRenderer"
 # The committee term (届) the office works in now.
 CURRENT_TERM = env.int("CURRENT_TERM", default=11)
 PAGINATE_BY = env.int("PAGINATE_BY", default=25)
+# A pairing (双联) with no contact record for this many days is flagged.
+PAIRING_CONTACT_STALE_DAYS = env.int("PAIRING_CONTACT_STALE_DAYS", default=90)
+# Roster import: the largest file and the most rows accepted.
+MEMBER_IMPORT_MAX_BYTES = env.int("MEMBER_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+MEMBER_IMPORT_MAX_ROWS = env.int("MEMBER_IMPORT_MAX_ROWS", default=2000)
 USE_X_ACCEL_REDIRECT = env.bool("USE_X_ACCEL_REDIRECT", default=False)
 # nginx's `internal` location that aliases MEDIA_ROOT (see README): protected files are
 # handed to nginx there after the permission check.

@@ -1,0 +1,56 @@
+"""Home-page figures of the roster and the pairing (双联): three queries."""
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.registry import Figure
+
+from .models import Member
+from .services import coverage_counts
+
+
+def figures(user) -> list[Figure]:
+    if not user.has_perm("members.view_member"):
+        return []
+    CPC = Member.Affiliation.CPC
+    counts = (
+        Member.objects.current_term()
+        .active()
+        .aggregate(
+            total=Count("pk"),
+            cpc=Count("pk", filter=Q(affiliation=CPC)),
+            standing=Count("pk", filter=Q(is_standing=True)),
+        )
+    )
+    roster = reverse("members:list")
+    result = [
+        Figure(
+            _("Members"),
+            counts["total"],
+            roster,
+            hint=_("CPC %(cpc)s / non-CPC %(non_cpc)s")
+            % {"cpc": counts["cpc"], "non_cpc": counts["total"] - counts["cpc"]},
+        ),
+        Figure(_("Standing committee members"), counts["standing"], f"{roster}?is_standing=true"),
+    ]
+    if user.has_perm("members.view_pairing"):
+        coverage = coverage_counts()
+        url = reverse("members:coverage")
+        result += [
+            Figure(
+                _("Non-CPC members paired"),
+                f"{coverage['covered']}/{coverage['non_cpc']}",
+                url,
+                hint=_("by %(n)s CPC members") % {"n": coverage["cpc_pairing"]},
+                warn=coverage["covered"] < coverage["non_cpc"],
+            ),
+            Figure(
+                _("Pairs without contact"),
+                coverage["stale"],
+                f"{url}#stale",
+                hint=_("no contact record in %(days)s days") % {"days": coverage["days"]},
+                warn=coverage["stale"] > 0,
+            ),
+        ]
+    return result

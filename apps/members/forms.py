@@ -1,0 +1,478 @@
+import re
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import User
+from apps.accounts.roles import MEMBER
+from apps.core.forms import StyledForm, StyledModelForm
+
+from .models import ContactRecord, Member, Pairing, Sector, SectorLink
+from .pinyin import normalize_pinyin
+from .widgets import MemberPicker
+
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def normalize_phone(value: str) -> str:
+    """ "138 1234-5678", "+86 13812345678" → "13812345678"; validation is the model's."""
+    digits = re.sub(r"[\s\-()（）]", "", value or "")
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    return digits
+
+
+def duplicate_member(*, term, name: str, phone: str, birth_date, exclude_pk=None) -> Member | None:
+    """The same person entered twice in a term: same name and the same mobile number
+    or the same date of birth."""
+    if not (term and name and (phone or birth_date)):
+        return None
+    match = Q()
+    if phone:
+        match |= Q(phone=phone)
+    if birth_date:
+        match |= Q(birth_date=birth_date)
+    queryset = Member.objects.filter(match, term=term, name=name)
+    if exclude_pk:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return queryset.first()
+
+
+def check_photo(photo) -> None:
+    """A plain Pillow check: a real JPEG, PNG or WebP image of at most 10 MB.
+
+    TODO(lead): switch to the shared `apps.core.uploads` validation/normalization
+    helper once it lands (it also strips metadata and bounds the pixel size)."""
+    from PIL import Image, UnidentifiedImageError
+
+    if photo.size > PHOTO_MAX_BYTES:
+        raise ValidationError(_("The photo is larger than 10 MB."))
+    try:
+        photo.seek(0)
+        with Image.open(photo) as image:
+            image_format = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(_("Upload a JPEG, PNG or WebP photo.")) from None
+    finally:
+        photo.seek(0)
+    if image_format not in PHOTO_FORMATS:
+        raise ValidationError(_("Upload a JPEG, PNG or WebP photo."))
+
+
+def phone_field() -> forms.CharField:
+    """Room for spaces and +86 as typed; the model's validator checks the normalized number."""
+    return forms.CharField(
+        label=_("Mobile phone"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+
+class MemberFieldsMixin:
+    """Normalization and checks shared by the staff form and the import."""
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data.get("phone", ""))
+
+    def clean_member_no(self):
+        return (self.cleaned_data.get("member_no") or "").strip()
+
+    def clean_name(self):
+        return re.sub(r"\s+", "", self.cleaned_data.get("name") or "")
+
+    def find_duplicate(self, **kwargs) -> Member | None:
+        return duplicate_member(**kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        term = cleaned.get("term", getattr(self.instance, "term", None))
+        duplicate = self.find_duplicate(
+            term=term,
+            name=cleaned.get("name", ""),
+            phone=cleaned.get("phone", ""),
+            birth_date=cleaned.get("birth_date"),
+            exclude_pk=self.instance.pk,
+        )
+        if duplicate:
+            raise ValidationError(
+                _("%(name)s is already in the roster of term %(term)s as number %(no)s.")
+                % {"name": duplicate.name, "term": term, "no": duplicate.member_no}
+            )
+        return cleaned
+
+    def _apply_pinyin_rule(self, member: Member) -> None:
+        """Staff-typed pinyin is kept (locked); a cleared one, or a new name with the
+        pinyin left as it was, is recomputed on save."""
+        changed = set(self.changed_data)
+        if "name_pinyin" in changed:
+            member.pinyin_locked = bool(member.name_pinyin.strip())
+        elif "name" in changed:
+            member.pinyin_locked = False
+
+
+class MemberForm(MemberFieldsMixin, StyledModelForm):
+    """Create and edit a member (staff)."""
+
+    phone = phone_field()
+
+    class Meta:
+        model = Member
+        fields = [
+            "term",
+            "member_no",
+            "name",
+            "name_pinyin",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "sector",
+            "affiliation",
+            "is_standing",
+            "is_party_group",
+            "work_unit",
+            "title",
+            "phone",
+            "email",
+            "address",
+            "photo",
+            "joined_on",
+            "left_on",
+            "user",
+            "note",
+        ]
+        widgets = {
+            "birth_date": DateInput(),
+            "joined_on": DateInput(),
+            "left_on": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        }
+        help_texts = {
+            "name_pinyin": _(
+                "Computed from the name. Correct it if needed (e.g. zeng guo fan); "
+                "clear it to compute it again."
+            ),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not self.instance.pk:
+            self.initial.setdefault("term", settings.CURRENT_TERM)
+        self.fields["sector"].queryset = Sector.objects.filter(
+            Q(is_active=True) | Q(pk=self.instance.sector_id)
+        )
+        # A user account of the member role that no other member is linked to.
+        self.fields["user"].queryset = User.objects.filter(
+            Q(groups__name=MEMBER, member__isnull=True) | Q(pk=self.instance.user_id)
+        ).distinct()
+        self.fields["user"].required = False
+        self.fields["name_pinyin"].required = False
+
+    def clean_name_pinyin(self):
+        return normalize_pinyin(self.cleaned_data.get("name_pinyin", ""))
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and "photo" in self.changed_data and hasattr(photo, "content_type"):
+            check_photo(photo)
+        return photo
+
+    def save(self, commit=True):
+        member = super().save(commit=False)
+        self._apply_pinyin_rule(member)
+        if commit:
+            member.save()
+            self.save_m2m()
+        return member
+
+
+class PreloadedChoiceField(forms.ModelChoiceField):
+    """A model choice resolved from objects read once for the whole file (no query)."""
+
+    def __init__(self, *args, objects: dict[str, object], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.objects = objects
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.objects[str(value)]
+        except KeyError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
+class ImportLookups:
+    """What every row's validation needs, read in three queries for the whole file:
+    the sectors, the existing members by key, and the possible duplicates by name."""
+
+    def __init__(self, terms: set[int], member_nos: set[str], names: set[str]):
+        self.sectors = {str(s.pk): s for s in Sector.objects.all()}
+        self.sectors_by_name = {s.name: s for s in self.sectors.values()}
+        self.members = {
+            (m.term, m.member_no): m
+            for m in Member.objects.filter(term__in=terms, member_no__in=member_nos)
+        }
+        self.by_name: dict[tuple[int, str], list[Member]] = {}
+        for m in Member.objects.filter(term__in=terms, name__in=names).only(
+            "pk", "term", "name", "phone", "birth_date", "member_no"
+        ):
+            self.by_name.setdefault((m.term, m.name), []).append(m)
+
+    def duplicate(self, *, term, name, phone, birth_date, exclude_pk=None) -> Member | None:
+        for other in self.by_name.get((term, name), []):
+            if other.pk != exclude_pk and (
+                (phone and other.phone == phone) or (birth_date and other.birth_date == birth_date)
+            ):
+                return other
+        return None
+
+
+class MemberImportForm(MemberFieldsMixin, forms.ModelForm):
+    """One row of an imported roster, validated like the staff form. With `lookups`,
+    a row runs no query of its own."""
+
+    phone = phone_field()
+
+    class Meta:
+        model = Member
+        fields = [
+            "term",
+            "member_no",
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "sector",
+            "affiliation",
+            "is_standing",
+            "work_unit",
+            "title",
+            "phone",
+            "email",
+            "address",
+            "joined_on",
+        ]
+
+    def __init__(self, *args, lookups: ImportLookups | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lookups = lookups
+        if lookups is not None:
+            field = self.fields["sector"]
+            self.fields["sector"] = PreloadedChoiceField(
+                queryset=field.queryset, objects=lookups.sectors, label=field.label
+            )
+
+    def find_duplicate(self, **kwargs) -> Member | None:
+        if self.lookups is None:
+            return super().find_duplicate(**kwargs)
+        return self.lookups.duplicate(**kwargs)
+
+    def validate_unique(self):
+        """With `lookups`, the key (term, member number) is unique by construction: a row
+        whose key exists edits that member, and the import refuses a key twice in a
+        file; the database constraint stays the last word at save."""
+        if self.lookups is None:
+            super().validate_unique()
+
+    def _get_validation_exclusions(self):
+        # With `lookups`, the model need not check the sector's existence nor the key's
+        # uniqueness again (one query each per row): the form fields above did.
+        exclude = super()._get_validation_exclusions()
+        if self.lookups is not None:
+            exclude |= {"sector", "member_no"}
+        return exclude
+
+    def save(self, commit=True):
+        member = super().save(commit=False)
+        self._apply_pinyin_rule(member)
+        if commit:
+            member.save()
+        return member
+
+
+class MemberContactForm(StyledModelForm):
+    """What a member may change on their own profile."""
+
+    phone = phone_field()
+
+    class Meta:
+        model = Member
+        fields = list(Member.CONTACT_FIELDS)
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data.get("phone", ""))
+
+
+class ArchiveForm(StyledForm):
+    left_on = forms.DateField(label=_("Left on"), required=False, widget=DateInput())
+
+
+class ImportUploadForm(StyledForm):
+    file = forms.FileField(
+        label=_("Roster file"),
+        help_text=_("An .xlsx file, or a .csv file in UTF-8 or GBK, with the template's headers."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".xlsx", ".csv")):
+            raise ValidationError(_("Upload an .xlsx or .csv file."))
+        if upload.size > settings.MEMBER_IMPORT_MAX_BYTES:
+            raise ValidationError(
+                _("The file is larger than %(mb)s MB.")
+                % {"mb": settings.MEMBER_IMPORT_MAX_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+
+# --- pairings --------------------------------------------------------------------------
+
+
+class PairingForm(StyledModelForm):
+    """Pair a CPC member with a non-CPC member; `services.pairing_create` saves it."""
+
+    class Meta:
+        model = Pairing
+        fields = ["cpc_member", "partner", "started_on", "note"]
+        widgets = {
+            "cpc_member": MemberPicker(affiliation="cpc"),
+            "partner": MemberPicker(affiliation="non_cpc"),
+            "started_on": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = Member.objects.current_term().active()
+        self.fields["cpc_member"].queryset = members
+        self.fields["partner"].queryset = members
+        self.instance.term = settings.CURRENT_TERM
+
+
+class PairingEndForm(StyledForm):
+    ended_on = forms.DateField(label=_("Ended on"), widget=DateInput())
+
+
+class ContactRecordForm(StyledModelForm):
+    class Meta:
+        model = ContactRecord
+        fields = ["date", "way", "content"]
+        widgets = {"date": DateInput(), "content": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, pairing: Pairing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.pairing = pairing
+
+
+class SectorLinkForm(StyledModelForm):
+    class Meta:
+        model = SectorLink
+        fields = ["party_member", "sector"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party_member"].queryset = (
+            Member.objects.current_term().active().party_group().order_by("name_pinyin")
+        )
+        self.fields["sector"].queryset = Sector.objects.filter(is_active=True)
+        self.instance.term = settings.CURRENT_TERM
+
+    def validate_unique(self):
+        # `term` is not a form field: check the (member, sector, term) key here.
+        super().validate_unique()
+        cleaned = self.cleaned_data
+        if (
+            cleaned.get("party_member")
+            and cleaned.get("sector")
+            and SectorLink.objects.filter(
+                party_member=cleaned["party_member"],
+                sector=cleaned["sector"],
+                term=self.instance.term,
+            ).exists()
+        ):
+            self.add_error(None, _("This party-group member already links this sector."))
+
+
+# --- the roster's filters --------------------------------------------------------------
+
+
+def _term_choices():
+    terms = set(Member.objects.order_by().values_list("term", flat=True).distinct())
+    terms.add(settings.CURRENT_TERM)
+    return [(t, _("Term %(term)s") % {"term": t}) for t in sorted(terms, reverse=True)]
+
+
+class MemberFilter(django_filters.FilterSet):
+    """The roster's filters. Without a term or status in the query, the current term's
+    active members are listed; an empty value ("all") lifts the filter."""
+
+    DEFAULTS = {"term": lambda: str(settings.CURRENT_TERM), "status": lambda: "active"}
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Name, pinyin initials or number"), "type": "search"}
+        ),
+    )
+    sector = django_filters.ModelChoiceFilter(
+        label=_("Sector"), queryset=Sector.objects.all(), empty_label=_("All sectors")
+    )
+    affiliation = django_filters.ChoiceFilter(
+        label=_("Political affiliation"),
+        choices=Member.Affiliation.choices,
+        empty_label=_("All"),
+    )
+    is_standing = django_filters.ChoiceFilter(
+        label=_("Standing committee"),
+        choices=[("true", _("Standing members")), ("false", _("Other members"))],
+        method="filter_standing",
+        empty_label=_("All"),
+    )
+    term = django_filters.ChoiceFilter(
+        label=_("Term"), choices=_term_choices, empty_label=_("All terms")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Member.Status.choices, empty_label=_("All")
+    )
+
+    class Meta:
+        model = Member
+        fields = ["q", "sector", "affiliation", "is_standing", "term", "status"]
+        form = StyledForm
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        for key, default in self.DEFAULTS.items():
+            if key not in data:
+                data[key] = default()
+        super().__init__(data, *args, **kwargs)
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_standing(self, queryset, name, value):
+        return queryset.filter(is_standing=value == "true")

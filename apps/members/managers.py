@@ -1,0 +1,135 @@
+"""Querysets of the members app: named scopes, one `with_related()` per page and
+`for_user(user)` for row-level access (an object out of scope is simply not found)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from apps.accounts.roles import sees_everything
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
+_LETTERS = re.compile(r"^[A-Za-z ]+$")
+_DIGITS = re.compile(r"\d")
+
+
+def stale_contact_days() -> int:
+    return settings.PAIRING_CONTACT_STALE_DAYS
+
+
+# Functions (user) -> Q | None that widen what a user may read of the roster: the venues
+# app adds "the members stationed at the venues an office head manages" here.
+extra_member_scopes: list[Callable[[User], Q | None]] = []
+
+
+def member_scope_q(user: User) -> Q:
+    """The members a user may read: staff and leaders all; a member themself; and what
+    `extra_member_scopes` add (office heads: their venues' members, with the venues app)."""
+    if sees_everything(user):
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    scope = Q(user=user)
+    for extra in extra_member_scopes:
+        q = extra(user)
+        if q is not None:
+            scope |= q
+    return scope
+
+
+def pairing_scope_q(user: User, prefix: str = "") -> Q:
+    """Pairings a user may read: staff and leaders all; a member the pairings they are in."""
+    if sees_everything(user):
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}cpc_member__user": user}) | Q(**{f"{prefix}partner__user": user})
+
+
+class MemberQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=self.model.Status.ACTIVE)
+
+    def current_term(self):
+        return self.filter(term=settings.CURRENT_TERM)
+
+    def cpc(self):
+        return self.filter(affiliation=self.model.Affiliation.CPC)
+
+    def non_cpc(self):
+        return self.exclude(affiliation=self.model.Affiliation.CPC)
+
+    def standing(self):
+        return self.filter(is_standing=True)
+
+    def party_group(self):
+        return self.filter(is_party_group=True, affiliation=self.model.Affiliation.CPC)
+
+    def search(self, text: str):
+        """Name substring, pinyin initials or pinyin prefix ("zs" and "zhang s" find 张三),
+        member number or phone prefix. One query; the two pinyin prefixes use
+        pattern-ops indexes on PostgreSQL (a name substring cannot use a b-tree)."""
+        text = (text or "").strip()[:50]
+        if not text:
+            return self
+        if _LETTERS.match(text):
+            letters = text.lower()
+            compact = letters.replace(" ", "")
+            return self.filter(
+                Q(name_initials__startswith=compact)
+                | Q(name_pinyin__startswith=" ".join(letters.split()))
+            )
+        if _DIGITS.search(text):
+            return self.filter(
+                Q(member_no__istartswith=text) | Q(phone__startswith=text) | Q(name__contains=text)
+            )
+        return self.filter(name__contains=text)
+
+    def for_user(self, user: User):
+        return self.filter(member_scope_q(user))
+
+    def with_related(self):
+        """What a list row shows: the sector in the same query."""
+        return self.select_related("sector")
+
+
+class PairingQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(ended_on__isnull=True)
+
+    def current_term(self):
+        return self.filter(term=settings.CURRENT_TERM)
+
+    def for_user(self, user: User):
+        return self.filter(pairing_scope_q(user))
+
+    def with_related(self):
+        """Both members and their sectors, and `last_contact` (the latest contact date):
+        one query for any number of pairings."""
+        return self.select_related(
+            "cpc_member", "cpc_member__sector", "partner", "partner__sector"
+        ).annotate(last_contact=Max("contacts__date"))
+
+    def stale(self, *, days: int | None = None, today: datetime.date | None = None):
+        """Active pairings without a contact in the last `days` days (settings
+        PAIRING_CONTACT_STALE_DAYS): a pairing started before the cut-off with no record
+        since. Needs `with_related()` (or another `last_contact` annotation)."""
+        today = today or timezone.localdate()
+        cutoff = today - datetime.timedelta(days=days if days is not None else stale_contact_days())
+        return self.filter(
+            Q(last_contact__lt=cutoff) | Q(last_contact__isnull=True, started_on__lt=cutoff)
+        )
+
+
+class ContactRecordQuerySet(models.QuerySet):
+    def for_user(self, user: User):
+        return self.filter(pairing_scope_q(user, prefix="pairing__"))

@@ -1,0 +1,429 @@
+"""Roster files: import (.xlsx, or .csv in UTF-8 with or without BOM, or GBK) with a
+preview, the template, and the export of a filtered list.
+
+The import reads the file into plain rows (strings only, so they fit in the session
+between the preview and the confirmation), validates each row with the same form rules
+as the staff pages, and saves every row in one transaction only when none has an error.
+Rows match existing members by the stable key (term, member number): importing the
+same file twice changes nothing; an edited file updates the members in place.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .models import Member, Sector
+
+# The file format: (form field, header). The headers are the interchange format that
+# the office's spreadsheets use, so they are fixed Chinese text, not translated.
+COLUMNS: list[tuple[str, str]] = [
+    ("term", "届次"),
+    ("member_no", "委员编号"),
+    ("name", "姓名"),
+    ("gender", "性别"),
+    ("ethnicity", "民族"),
+    ("birth_date", "出生日期"),
+    ("sector", "界别"),
+    ("affiliation", "政治面貌"),
+    ("is_standing", "是否常委"),
+    ("work_unit", "工作单位"),
+    ("title", "职务"),
+    ("phone", "手机号码"),
+    ("email", "电子邮箱"),
+    ("address", "通讯地址"),
+    ("joined_on", "任职日期"),
+]
+REQUIRED = {"member_no", "name", "gender", "sector", "affiliation"}
+EXPORT_EXTRA: list[tuple[str, str]] = [("status", "状态"), ("left_on", "离任日期")]
+HEADER_TO_FIELD = {header: name for name, header in COLUMNS}
+FIELD_TO_HEADER = dict([*COLUMNS, *EXPORT_EXTRA])
+
+GENDERS = {"男": "M", "女": "F", "m": "M", "f": "F", "male": "M", "female": "F"}
+GENDER_TEXT = {"M": "男", "F": "女"}
+AFFILIATION_TEXT = {
+    Member.Affiliation.CPC: "中共党员",
+    Member.Affiliation.DEMOCRATIC_PARTY: "民主党派",
+    Member.Affiliation.NON_PARTY: "无党派人士",
+}
+DEMOCRATIC_PARTIES = ("民革", "民盟", "民建", "民进", "农工", "致公", "九三", "台盟", "民主党派")
+YES = {"是", "y", "yes", "true", "1", "√", "常委"}
+NO = {"否", "n", "no", "false", "0", ""}
+STATUS_TEXT = {Member.Status.ACTIVE: "在任", Member.Status.ARCHIVED: "已归档"}
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (format, encoding, headers, size)."""
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value).strip()
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without BOM) first, then GBK (read as GB18030, its superset)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ImportFileError(_("The CSV file is neither UTF-8 nor GBK text.")) from None
+
+
+def _table_rows(filename: str, data: bytes) -> list[list[str]]:
+    if filename.lower().endswith(".csv"):
+        text = decode_csv(data)
+        try:
+            return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+        except csv.Error:
+            raise ImportFileError(_("The CSV file is damaged and cannot be read.")) from None
+    if filename.lower().endswith(".xlsx"):
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception:  # openpyxl raises many kinds on a damaged or foreign file
+            raise ImportFileError(_("The file is not a readable .xlsx workbook.")) from None
+        try:
+            sheet = workbook.worksheets[0]
+            limit = settings.MEMBER_IMPORT_MAX_ROWS + 2
+            rows = []
+            for row in sheet.iter_rows(values_only=True):
+                rows.append([_cell_text(v) for v in row])
+                if len(rows) > limit:
+                    break
+            return rows
+        except Exception:  # a damaged sheet fails while it streams
+            raise ImportFileError(_("The file is not a readable .xlsx workbook.")) from None
+        finally:
+            workbook.close()
+    raise ImportFileError(_("Upload an .xlsx or .csv file."))
+
+
+@dataclass
+class RawRow:
+    line: int  # the line in the spreadsheet, for the messages
+    values: dict[str, str]
+
+
+def read_roster(filename: str, data: bytes) -> list[RawRow]:
+    """The file's rows as {field: text}; raises ImportFileError for the whole file."""
+    table = _table_rows(filename, data)
+    header_index = next((i for i, row in enumerate(table) if any(row)), None)
+    if header_index is None:
+        raise ImportFileError(_("The file is empty."))
+    headers = [re.sub(r"[\s*＊]", "", h) for h in table[header_index]]
+    positions = {HEADER_TO_FIELD[h]: i for i, h in enumerate(headers) if h in HEADER_TO_FIELD}
+    missing = [FIELD_TO_HEADER[f] for f, _h in COLUMNS if f in REQUIRED and f not in positions]
+    if missing:
+        raise ImportFileError(
+            _("Columns missing from the header row: %(columns)s. Use the template.")
+            % {"columns": "、".join(missing)}
+        )
+    rows = []
+    for offset, row in enumerate(table[header_index + 1 :], start=header_index + 2):
+        if not any(cell for cell in row):
+            continue
+        values = {
+            name: (row[pos] if pos < len(row) else "").strip() for name, pos in positions.items()
+        }
+        rows.append(RawRow(line=offset, values=values))
+    if not rows:
+        raise ImportFileError(_("The file has a header row but no members."))
+    if len(rows) > settings.MEMBER_IMPORT_MAX_ROWS:
+        raise ImportFileError(
+            _("The file has more than %(n)s rows; split it.")
+            % {"n": settings.MEMBER_IMPORT_MAX_ROWS}
+        )
+    return rows
+
+
+# --- validating --------------------------------------------------------------------------
+
+
+def _parse_date(text: str) -> str:
+    """ "1970-1-2", "1970/01/02", "1970.1.2", "1970年1月2日", "19700102" → "1970-01-02";
+    anything else is passed on for the form to refuse."""
+    text = text.strip()
+    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?: 00:00:00)?", text)
+    if not match:
+        match = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
+    if match:
+        try:
+            return datetime.date(*map(int, match.groups())).isoformat()
+        except ValueError:
+            return text
+    return text
+
+
+def _affiliation(text: str) -> str:
+    text = text.strip()
+    if text in {"中共党员", "中共", "中共预备党员", "党员", "cpc"}:
+        return Member.Affiliation.CPC
+    if text in {"无党派人士", "无党派", "群众", "non_party"}:
+        return Member.Affiliation.NON_PARTY
+    if text == "democratic" or any(text.startswith(p) for p in DEMOCRATIC_PARTIES):
+        return Member.Affiliation.DEMOCRATIC_PARTY
+    return text  # refused by the form's choices
+
+
+def _form_data(values: dict[str, str], sectors: dict[str, Sector]) -> dict[str, str]:
+    data = {name: values.get(name, "") for name, _h in COLUMNS}
+    data["term"] = _term(data["term"])
+    data["gender"] = GENDERS.get(data["gender"].lower(), data["gender"])
+    data["affiliation"] = _affiliation(data["affiliation"])
+    sector = sectors.get(data["sector"])
+    data["sector"] = str(sector.pk) if sector else ""
+    standing = data["is_standing"].lower()
+    data["is_standing"] = "on" if standing in YES else ""
+    for name in ("birth_date", "joined_on"):
+        data[name] = _parse_date(data[name])
+    data["ethnicity"] = data["ethnicity"] or "汉族"
+    return data
+
+
+@dataclass
+class RowResult:
+    line: int
+    values: dict[str, str]
+    status: str  # new | update | unchanged | error
+    errors: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+    form: Any = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.status == "error"
+
+    @property
+    def cells(self) -> list[str]:
+        return [self.values.get(name, "") for name, _h in COLUMNS]
+
+
+def _messages(form, values: dict[str, str], sectors: dict[str, Sector]) -> list[str]:
+    messages = []
+    for name, errors in form.errors.items():
+        for error in errors:
+            if name == "__all__":
+                messages.append(str(error))
+                continue
+            header = FIELD_TO_HEADER.get(name, name)
+            if name == "sector" and values.get("sector") and values["sector"] not in sectors:
+                error = _("no sector named “%(name)s”") % {"name": values["sector"]}
+            messages.append(f"{header}：{error}")
+    return messages
+
+
+def _term(text: str) -> str:
+    return (text or str(settings.CURRENT_TERM)).removeprefix("第").removesuffix("届").strip()
+
+
+def validate_roster(rows: list[RawRow]) -> list[RowResult]:
+    """Each row validated like the staff form. Three queries for the whole file (sectors,
+    existing members, possible duplicates by name), none per row."""
+    from .forms import ImportLookups, MemberImportForm
+
+    terms = {int(t) for t in (_term(r.values.get("term", "")) for r in rows) if t.isdigit()}
+    lookups = ImportLookups(
+        terms=terms,
+        member_nos={r.values.get("member_no", "").strip() for r in rows},
+        names={re.sub(r"\s+", "", r.values.get("name", "")) for r in rows},
+    )
+    seen: dict[tuple[str, str], int] = {}
+    results = []
+    for row in rows:
+        data = _form_data(row.values, lookups.sectors_by_name)
+        key = (data["term"], data["member_no"].strip())
+        instance = lookups.members.get((int(key[0]), key[1])) if key[0].isdigit() else None
+        form = MemberImportForm(data, instance=instance, lookups=lookups)
+        valid = form.is_valid()
+        errors = _messages(form, row.values, lookups.sectors_by_name) if not valid else []
+        if key[1] and key in seen:
+            errors.append(
+                _("Member number %(no)s appears again (first on line %(line)s).")
+                % {"no": key[1], "line": seen[key]}
+            )
+        seen.setdefault(key, row.line)
+        if errors:
+            results.append(RowResult(row.line, row.values, "error", errors))
+        elif instance is None:
+            results.append(RowResult(row.line, row.values, "new", form=form))
+        elif form.has_changed():
+            changes = [FIELD_TO_HEADER.get(n, n) for n in form.changed_data]
+            results.append(RowResult(row.line, row.values, "update", changes=changes, form=form))
+        else:
+            results.append(RowResult(row.line, row.values, "unchanged", form=form))
+    return results
+
+
+@dataclass
+class ImportSummary:
+    created: int
+    updated: int
+    unchanged: int
+
+
+class ImportHasErrors(Exception):
+    def __init__(self, results: list[RowResult]):
+        super().__init__("roster rows with errors")
+        self.results = results
+
+
+@transaction.atomic
+def roster_import(rows: list[RawRow]) -> ImportSummary:
+    """Validate again (the roster may have changed since the preview) and save every
+    new or changed row in one transaction; any error row saves nothing."""
+    results = validate_roster(rows)
+    if any(r.is_error for r in results):
+        raise ImportHasErrors(results)
+    counts = {"new": 0, "update": 0, "unchanged": 0}
+    for result in results:
+        counts[result.status] += 1
+        if result.status in {"new", "update"}:
+            result.form.save()
+    return ImportSummary(counts["new"], counts["update"], counts["unchanged"])
+
+
+def rows_to_session(rows: list[RawRow]) -> list[dict]:
+    return [{"line": r.line, "values": r.values} for r in rows]
+
+
+def rows_from_session(data: list[dict]) -> list[RawRow]:
+    return [RawRow(line=int(r["line"]), values=dict(r["values"])) for r in data]
+
+
+# --- writing -----------------------------------------------------------------------------
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_cell(sheet, row: int, column: int, value: Any) -> None:
+    """Write a value so that a spreadsheet shows it and never runs it: text that starts
+    like a formula (= + - @) is stored as a text cell with the quote prefix (the
+    spreadsheet's own "this is text" mark), never as a formula."""
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        cell.value = value
+        if value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"  # openpyxl would store "=…" as a formula
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+
+
+def _workbook(headers: list[str], title: str) -> tuple[Workbook, Any]:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="F2DCDB")
+    for column, header in enumerate(headers, start=1):
+        write_cell(sheet, 1, column, header)
+        sheet.cell(row=1, column=column).font = bold
+        sheet.cell(row=1, column=column).fill = fill
+        sheet.column_dimensions[get_column_letter(column)].width = max(10, len(header) * 2 + 4)
+    sheet.freeze_panes = "A2"
+    return workbook, sheet
+
+
+def _save(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def template_xlsx() -> bytes:
+    """The import template: the headers (required ones marked *) and one example row."""
+    headers = [f"{h}*" if f in REQUIRED else h for f, h in COLUMNS]
+    workbook, sheet = _workbook(headers, "委员名册")
+    example = {
+        "term": str(settings.CURRENT_TERM),
+        "member_no": f"{settings.CURRENT_TERM}-999",
+        "name": "张三",
+        "gender": "男",
+        "ethnicity": "汉族",
+        "birth_date": "1975-06-01",
+        "sector": "经济界",
+        "affiliation": "无党派人士",
+        "is_standing": "否",
+        "work_unit": "襄城县某某公司",
+        "title": "总经理",
+        "phone": "13800000000",
+        "email": "",
+        "address": "襄城县城关镇",
+        "joined_on": "2021-12-01",
+    }
+    for column, (name, _h) in enumerate(COLUMNS, start=1):
+        write_cell(sheet, 2, column, example[name])
+    notes = workbook.create_sheet("填写说明")
+    lines = [
+        "带 * 的列必填；第 2 行是示例，导入前请删除。",
+        "委员编号在同一届内唯一，是导入时匹配已有委员的依据：编号相同则更新，不同则新增。",
+        "性别：男 / 女；政治面貌：中共党员 / 民主党派（或具体党派名称）/ 无党派人士。",
+        "是否常委：是 / 否；日期格式：1975-06-01。界别须与系统中的界别名称一致。",
+        "CSV 文件可用 UTF-8 或 GBK 编码保存。",
+    ]
+    for index, line in enumerate(lines, start=1):
+        write_cell(notes, index, 1, line)
+    notes.column_dimensions["A"].width = 90
+    return _save(workbook)
+
+
+def export_row(member: Member) -> list[Any]:
+    values = {
+        "term": member.term,
+        "member_no": member.member_no,
+        "name": member.name,
+        "gender": GENDER_TEXT.get(member.gender, member.gender),
+        "ethnicity": member.ethnicity,
+        "birth_date": member.birth_date.isoformat() if member.birth_date else "",
+        "sector": member.sector.name,
+        "affiliation": AFFILIATION_TEXT.get(member.affiliation, member.affiliation),
+        "is_standing": "是" if member.is_standing else "否",
+        "work_unit": member.work_unit,
+        "title": member.title,
+        "phone": member.phone,
+        "email": member.email,
+        "address": member.address,
+        "joined_on": member.joined_on.isoformat() if member.joined_on else "",
+        "status": STATUS_TEXT.get(member.status, member.status),
+        "left_on": member.left_on.isoformat() if member.left_on else "",
+    }
+    return [values[name] for name, _h in [*COLUMNS, *EXPORT_EXTRA]]
+
+
+def export_xlsx(members) -> bytes:
+    """The given members (an iterable; pass `with_related()`), one row each, with the
+    import's headers so that an exported file can be imported again."""
+    headers = [h for _f, h in [*COLUMNS, *EXPORT_EXTRA]]
+    workbook, sheet = _workbook(headers, "委员名册")
+    for row_number, member in enumerate(members, start=2):
+        for column, value in enumerate(export_row(member), start=1):
+            write_cell(sheet, row_number, column, value)
+    return _save(workbook)

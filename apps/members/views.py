@@ -1,0 +1,614 @@
+import mimetypes
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.messages.views import SuccessMessageMixin
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
+from django_filters.views import FilterView
+
+from . import roster_io, services
+from .forms import (
+    ArchiveForm,
+    ContactRecordForm,
+    ImportUploadForm,
+    MemberContactForm,
+    MemberFilter,
+    MemberForm,
+    PairingEndForm,
+    PairingForm,
+    SectorLinkForm,
+)
+from .models import Member, Pairing, Sector, SectorLink
+from .sections import member_sections
+from .widgets import member_label
+
+IMPORT_SESSION_KEY = "members_import"
+SEARCH_LIMIT = 20
+
+
+def own_member(user) -> Member | None:
+    """The member linked to a signed-in user, or None (one query, cached on the user)."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_own_member"):
+        user._own_member = Member.objects.select_related("sector").filter(user=user).first()
+    return user._own_member
+
+
+# --- the roster ----------------------------------------------------------------------------
+
+
+class MemberListView(PermissionRequiredMixin, FilterView):
+    """The roster with filters, sorted by pinyin: a fixed number of queries per page."""
+
+    permission_required = "members.view_member"
+    filterset_class = MemberFilter
+    template_name = "members/member_list.html"
+    context_object_name = "members"
+
+    def get_paginate_by(self, queryset):
+        return settings.PAGINATE_BY
+
+    def get_queryset(self):
+        return Member.objects.with_related().order_by("name_pinyin", "name", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["query_string"] = self.request.GET.urlencode()
+        return context
+
+
+class MemberExportView(PermissionRequiredMixin, View):
+    """The current filtered list as .xlsx (the same filters as the list, every page)."""
+
+    permission_required = "members.export_member"
+
+    def get(self, request):
+        queryset = Member.objects.with_related().order_by("name_pinyin", "name", "pk")
+        filterset = MemberFilter(request.GET, queryset=queryset, request=request)
+        members = filterset.qs if filterset.is_valid() else queryset.none()
+        content = roster_io.export_xlsx(members.iterator(chunk_size=500))
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        filename = f"委员名册-{stamp}.xlsx"
+        from urllib.parse import quote
+
+        response["Content-Disposition"] = (
+            f"attachment; filename=\"members-{stamp}.xlsx\"; filename*=UTF-8''{quote(filename)}"
+        )
+        return response
+
+
+class MemberDetailView(DetailView):
+    """Everything about one member, in a fixed number of queries. Staff and leaders see
+    every member; a member sees their own profile; anyone else gets 404."""
+
+    template_name = "members/member_detail.html"
+    context_object_name = "member"
+
+    def get_queryset(self):
+        return Member.objects.for_user(self.request.user).select_related("sector", "user")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        member = self.object
+        user = self.request.user
+        pairings = list(
+            Pairing.objects.filter(Q(cpc_member=member) | Q(partner=member))
+            .with_related()
+            .order_by("ended_on", "-started_on", "pk")
+        )
+        today = timezone.localdate()
+        for pairing in pairings:
+            pairing.other = (
+                pairing.partner if pairing.cpc_member_id == member.pk else pairing.cpc_member
+            )
+            pairing.stale = pairing.is_stale(pairing.last_contact, today)
+        context["pairings"] = pairings
+        context["sector_links"] = (
+            list(member.sector_links.select_related("sector").order_by("sector__sort_order"))
+            if member.is_party_group
+            else []
+        )
+        context["is_self"] = member.user_id == user.pk
+        context["can_change"] = user.has_perm("members.change_member")
+        context["can_delete"] = user.has_perm("members.delete_member")
+        context["can_pair"] = user.has_perm("members.add_pairing") and member.is_active
+        context["archive_form"] = ArchiveForm()
+        context["member_sections"] = member_sections.templates()
+        if user.has_perm("members.view_member"):
+            context["history"] = list(
+                member.history.select_related("history_user").order_by("-history_date")[:10]
+            )
+        return context
+
+
+class MemberCreateView(PermissionRequiredMixin, SuccessMessageMixin, CreateView):
+    permission_required = "members.add_member"
+    form_class = MemberForm
+    template_name = "members/member_form.html"
+    success_message = _("Member %(name)s added.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+
+class MemberUpdateView(PermissionRequiredMixin, SuccessMessageMixin, UpdateView):
+    permission_required = "members.change_member"
+    model = Member
+    form_class = MemberForm
+    template_name = "members/member_form.html"
+    success_message = _("Member %(name)s saved.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+
+class MemberArchiveView(PermissionRequiredMixin, View):
+    """Archive (members with records are never deleted) or restore a member."""
+
+    permission_required = "members.change_member"
+    restore = False
+
+    def post(self, request, pk):
+        member = get_object_or_404(Member, pk=pk)
+        if self.restore:
+            services.member_restore(member=member)
+            messages.success(request, gettext("%(name)s is active again.") % {"name": member.name})
+            return redirect(member)
+        form = ArchiveForm(request.POST)
+        left_on = form.cleaned_data.get("left_on") if form.is_valid() else None
+        services.member_archive(member=member, left_on=left_on)
+        messages.success(
+            request,
+            gettext("%(name)s is archived; their active pairings have ended.")
+            % {"name": member.name},
+        )
+        return redirect(member)
+
+
+class MemberDeleteView(PermissionRequiredMixin, DetailView):
+    """Delete a member entered by mistake; one with records can only be archived."""
+
+    permission_required = "members.delete_member"
+    model = Member
+    template_name = "members/member_confirm_delete.html"
+    context_object_name = "member"
+
+    def post(self, request, pk):
+        member = get_object_or_404(Member, pk=pk)
+        try:
+            services.member_delete(member=member)
+        except services.MemberHasRecords:
+            messages.error(
+                request,
+                gettext("%(name)s has records (pairings, sector links or others): archive instead.")
+                % {"name": member.name},
+            )
+            return redirect(member)
+        messages.success(request, gettext("%(name)s deleted.") % {"name": member.name})
+        return redirect("members:list")
+
+
+class MemberPhotoView(View):
+    """A member's photo, only to those who may see the member (never a public URL)."""
+
+    def get(self, request, pk):
+        member = get_object_or_404(Member.objects.for_user(request.user), pk=pk)
+        if not member.photo:
+            raise Http404
+        # TODO(lead): switch to apps.core.files.serve_protected(member.photo) once it lands
+        # (X-Accel-Redirect in production).
+        try:
+            handle = member.photo.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        content_type = mimetypes.guess_type(member.photo.name)[0] or "application/octet-stream"
+        response = FileResponse(handle, content_type=content_type)
+        response["Cache-Control"] = "private, max-age=300"
+        return response
+
+
+class OwnProfileView(View):
+    """/members/me/: the signed-in member's own profile."""
+
+    def get(self, request):
+        member = own_member(request.user)
+        if member is None:
+            raise Http404
+        return redirect(member)
+
+
+class OwnContactUpdateView(SuccessMessageMixin, UpdateView):
+    """A member edits their own contact details, nothing else."""
+
+    form_class = MemberContactForm
+    template_name = "members/member_contact_form.html"
+    success_message = _("Your contact details are saved.")
+
+    def get_object(self, queryset=None):
+        member = own_member(self.request.user)
+        if member is None:
+            raise Http404
+        return member
+
+
+class MemberSearchView(PermissionRequiredMixin, View):
+    """JSON for member pickers: {"results": [{"id", "text"}]}, at most 20, active members
+    of the current term; `affiliation=cpc|non_cpc` narrows. One query."""
+
+    permission_required = "members.pick_member"
+
+    def get(self, request):
+        queryset = Member.objects.current_term().active().search(request.GET.get("q", ""))
+        affiliation = request.GET.get("affiliation")
+        if affiliation == "cpc":
+            queryset = queryset.cpc()
+        elif affiliation == "non_cpc":
+            queryset = queryset.non_cpc()
+        members = queryset.with_related().order_by("name_pinyin", "pk")[:SEARCH_LIMIT]
+        return JsonResponse({"results": [{"id": m.pk, "text": member_label(m)} for m in members]})
+
+
+# --- import --------------------------------------------------------------------------------
+
+
+class ImportView(PermissionRequiredMixin, FormView):
+    """Step 1: upload. The parsed rows wait in the session (never in the database)."""
+
+    permission_required = "members.import_member"
+    form_class = ImportUploadForm
+    template_name = "members/import_upload.html"
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            rows = roster_io.read_roster(upload.name, upload.read())
+        except roster_io.ImportFileError as error:
+            form.add_error("file", str(error))
+            return self.form_invalid(form)
+        self.request.session[IMPORT_SESSION_KEY] = {
+            "token": uuid.uuid4().hex,
+            "filename": upload.name[:100],
+            "rows": roster_io.rows_to_session(rows),
+        }
+        return redirect("members:import_preview")
+
+
+class ImportPreviewView(PermissionRequiredMixin, TemplateView):
+    """Step 2: each row new / update / unchanged / error with the reasons; confirming
+    validates again and saves all rows in one transaction, or none."""
+
+    permission_required = "members.import_member"
+    template_name = "members/import_preview.html"
+
+    def pending(self):
+        return self.request.session.get(IMPORT_SESSION_KEY)
+
+    def get(self, request, *args, **kwargs):
+        pending = self.pending()
+        if not pending:
+            return redirect("members:import")
+        rows = roster_io.rows_from_session(pending["rows"])
+        return self.render_to_response(
+            self.preview_context(pending, roster_io.validate_roster(rows))
+        )
+
+    def post(self, request, *args, **kwargs):
+        pending = self.pending()
+        if not pending or request.POST.get("token") != pending["token"]:
+            messages.error(request, gettext("This preview has expired: upload the file again."))
+            return redirect("members:import")
+        rows = roster_io.rows_from_session(pending["rows"])
+        try:
+            summary = roster_io.roster_import(rows)
+        except roster_io.ImportHasErrors as error:
+            messages.error(request, gettext("Nothing was saved: some rows have errors."))
+            return self.render_to_response(self.preview_context(pending, error.results))
+        except IntegrityError:  # another import or edit of the same members meanwhile
+            messages.error(
+                request, gettext("The roster changed meanwhile; nothing was saved. Try again.")
+            )
+            return redirect("members:import_preview")
+        del request.session[IMPORT_SESSION_KEY]
+        messages.success(
+            request,
+            gettext("Import done: %(created)s added, %(updated)s updated, %(unchanged)s unchanged.")
+            % {
+                "created": summary.created,
+                "updated": summary.updated,
+                "unchanged": summary.unchanged,
+            },
+        )
+        return redirect("members:list")
+
+    def preview_context(self, pending, results):
+        counts = {"new": 0, "update": 0, "unchanged": 0, "error": 0}
+        for result in results:
+            counts[result.status] += 1
+        return self.get_context_data(
+            filename=pending["filename"],
+            token=pending["token"],
+            results=results,
+            counts=counts,
+            columns=roster_io.COLUMNS,
+            can_confirm=counts["error"] == 0 and (counts["new"] + counts["update"]) > 0,
+        )
+
+
+class ImportTemplateView(PermissionRequiredMixin, View):
+    permission_required = "members.import_member"
+
+    def get(self, request):
+        response = HttpResponse(
+            roster_io.template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            'attachment; filename="roster-template.xlsx"; '
+            "filename*=UTF-8''%E5%A7%94%E5%91%98%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"
+        )
+        return response
+
+
+# --- sector links --------------------------------------------------------------------------
+
+
+class SectorLinkListView(PermissionRequiredMixin, TemplateView):
+    """党组成员联系界别, by member and by sector: three queries."""
+
+    permission_required = "members.view_sectorlink"
+    template_name = "members/sector_links.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        term = settings.CURRENT_TERM
+        links = SectorLink.objects.filter(term=term).select_related("sector")
+        context["party_members"] = list(
+            Member.objects.filter(
+                Q(is_party_group=True, status=Member.Status.ACTIVE) | Q(sector_links__term=term)
+            )
+            .filter(term=term)
+            .distinct()
+            .select_related("sector")
+            .prefetch_related(
+                Prefetch("sector_links", queryset=links.order_by("sector__sort_order"))
+            )
+            .order_by("name_pinyin")
+        )
+        context["sectors"] = list(
+            Sector.objects.filter(is_active=True)
+            .annotate(
+                member_count=Count(
+                    "members", filter=Q(members__term=term, members__status="active")
+                )
+            )
+            .prefetch_related(
+                Prefetch(
+                    "links",
+                    queryset=SectorLink.objects.filter(term=term).select_related("party_member"),
+                )
+            )
+        )
+        context["unlinked"] = [s for s in context["sectors"] if not s.links.all()]
+        if self.request.user.has_perm("members.add_sectorlink"):
+            context["form"] = kwargs.get("form") or SectorLinkForm()
+        context["can_delete"] = self.request.user.has_perm("members.delete_sectorlink")
+        context["term"] = term
+        return context
+
+
+class SectorLinkCreateView(PermissionRequiredMixin, View):
+    permission_required = "members.add_sectorlink"
+
+    def post(self, request):
+        form = SectorLinkForm(request.POST)
+        if form.is_valid():
+            link = form.save()
+            messages.success(
+                request,
+                gettext("%(member)s now links %(sector)s.")
+                % {"member": link.party_member.name, "sector": link.sector.name},
+            )
+            return redirect("members:sector_links")
+        view = SectorLinkListView()
+        view.setup(request)
+        return view.render_to_response(view.get_context_data(form=form), status=400)
+
+
+class SectorLinkDeleteView(PermissionRequiredMixin, View):
+    permission_required = "members.delete_sectorlink"
+
+    def post(self, request, pk):
+        link = get_object_or_404(SectorLink.objects.select_related("party_member", "sector"), pk=pk)
+        link.delete()
+        messages.success(
+            request,
+            gettext("%(member)s no longer links %(sector)s.")
+            % {"member": link.party_member.name, "sector": link.sector.name},
+        )
+        return redirect("members:sector_links")
+
+
+# --- pairings ------------------------------------------------------------------------------
+
+
+class CoverageView(PermissionRequiredMixin, TemplateView):
+    """双联 coverage: CPC members pairing, non-CPC members covered, each CPC member's load,
+    unpaired members and pairs without contact. Three queries whatever the roster size."""
+
+    permission_required = "members.view_pairing"
+    template_name = "members/coverage.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        coverage = services.coverage_report()
+        # Hundreds of links: build them from one reverse() each instead of one per link.
+        member_url = _url_maker("members:detail")
+        pairing_url = _url_maker("members:pairing_detail")
+        for load in coverage.loads:
+            load.member.url = member_url(load.member.pk)
+            for pairing in load.pairings:
+                pairing.url = pairing_url(pairing.pk)
+        for member in [*coverage.unpaired, *coverage.idle_cpc]:
+            member.url = member_url(member.pk)
+        context["coverage"] = coverage
+        context["can_pair"] = self.request.user.has_perm("members.add_pairing")
+        context["pairing_create_url"] = reverse("members:pairing_create")
+        return context
+
+
+def _url_maker(name: str):
+    """f(pk) → the URL of `name` for that pk, from a single reverse() (this request's
+    script prefix included)."""
+    marker = 987654321
+    head, tail = reverse(name, args=[marker]).split(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+class PairingCreateView(PermissionRequiredMixin, FormView):
+    permission_required = "members.add_pairing"
+    form_class = PairingForm
+    template_name = "members/pairing_form.html"
+
+    def get_initial(self):
+        initial = {"started_on": timezone.localdate()}
+        for key in ("cpc_member", "partner"):
+            if self.request.GET.get(key, "").isdigit():
+                initial[key] = self.request.GET[key]
+        return initial
+
+    def form_valid(self, form):
+        try:
+            pairing = services.pairing_create(
+                cpc_member=form.cleaned_data["cpc_member"],
+                partner=form.cleaned_data["partner"],
+                started_on=form.cleaned_data["started_on"],
+                note=form.cleaned_data.get("note", ""),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            gettext("%(cpc)s is now paired with %(partner)s.")
+            % {"cpc": pairing.cpc_member.name, "partner": pairing.partner.name},
+        )
+        return redirect(pairing)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _pairing_for(user, pk) -> Pairing:
+    return get_object_or_404(Pairing.objects.for_user(user).with_related(), pk=pk)
+
+
+class PairingDetailView(TemplateView):
+    """A pairing and its contact records: staff and leaders, or the two members in it."""
+
+    template_name = "members/pairing_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        pairing = kwargs.get("pairing") or _pairing_for(user, self.kwargs["pk"])
+        pairing.stale = pairing.is_stale(pairing.last_contact, timezone.localdate())
+        context["pairing"] = pairing
+        context["contacts"] = list(pairing.contacts.select_related("created_by"))
+        if services.may_add_contact(user, pairing):
+            context["contact_form"] = kwargs.get("contact_form") or ContactRecordForm(
+                pairing=pairing, initial={"date": timezone.localdate()}
+            )
+        if pairing.is_active and user.has_perm("members.change_pairing"):
+            context["end_form"] = kwargs.get("end_form") or PairingEndForm(
+                initial={"ended_on": timezone.localdate()}
+            )
+        context["can_see_members"] = user.has_perm("members.view_member")
+        return context
+
+
+class ContactRecordCreateView(View):
+    def post(self, request, pk):
+        pairing = _pairing_for(request.user, pk)
+        if not services.may_add_contact(request.user, pairing):
+            return HttpResponse(status=403)
+        form = ContactRecordForm(request.POST, pairing=pairing)
+        if form.is_valid():
+            services.contact_record_create(pairing=pairing, user=request.user, **form.cleaned_data)
+            messages.success(request, gettext("Contact record added."))
+            return redirect(pairing)
+        view = PairingDetailView()
+        view.setup(request, pk=pk)
+        return view.render_to_response(
+            view.get_context_data(pk=pk, pairing=pairing, contact_form=form), status=400
+        )
+
+
+class PairingEndView(PermissionRequiredMixin, View):
+    permission_required = "members.change_pairing"
+
+    def post(self, request, pk):
+        pairing = _pairing_for(request.user, pk)
+        form = PairingEndForm(request.POST)
+        if form.is_valid():
+            try:
+                services.pairing_end(pairing=pairing, ended_on=form.cleaned_data["ended_on"])
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, gettext("The pairing has ended; its records are kept."))
+                return redirect(pairing)
+        view = PairingDetailView()
+        view.setup(request, pk=pk)
+        return view.render_to_response(
+            view.get_context_data(pk=pk, pairing=pairing, end_form=form), status=400
+        )
+
+
+class MyPairingsView(TemplateView):
+    """A member's own pairings (as the CPC member or as the partner), with their records."""
+
+    template_name = "members/my_pairings.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        member = own_member(self.request.user)
+        context["member"] = member
+        pairings = []
+        if member is not None:
+            today = timezone.localdate()
+            pairings = list(
+                Pairing.objects.filter(Q(cpc_member=member) | Q(partner=member))
+                .with_related()
+                .annotate(contact_count=Count("contacts"))
+                .order_by("ended_on", "-started_on")
+            )
+            for pairing in pairings:
+                pairing.other = (
+                    pairing.partner if pairing.cpc_member_id == member.pk else pairing.cpc_member
+                )
+                pairing.stale = pairing.is_stale(pairing.last_contact, today)
+                pairing.leads = pairing.cpc_member_id == member.pk
+        context["pairings"] = pairings
+        return context

@@ -1,0 +1,250 @@
+"""Roster import: upload → preview (new / update / unchanged / error, reasons in
+Chinese) → confirm; one bad row saves nothing; re-import updates in place."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from apps.members import roster_io
+from apps.members.models import Member
+from apps.members.views import IMPORT_SESSION_KEY
+from tests.members.factories import SectorFactory
+from tests.members.roster_files import GOOD_ROWS, HEADERS, csv_bytes, xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+IMPORT = reverse("members:import")
+PREVIEW = reverse("members:import_preview")
+
+
+@pytest.fixture(autouse=True)
+def sectors(db):
+    return {name: SectorFactory(name=name) for name in ["经济界", "民盟", "中共"]}
+
+
+@pytest.fixture
+def staff(client_for):
+    return client_for("staff_user")
+
+
+def upload(client, content: bytes, name="roster.xlsx"):
+    return client.post(IMPORT, {"file": SimpleUploadedFile(name, content)})
+
+
+def preview(client):
+    return client.get(PREVIEW)
+
+
+def confirm(client):
+    token = client.session[IMPORT_SESSION_KEY]["token"]
+    return client.post(PREVIEW, {"token": token}, follow=True)
+
+
+def statuses(response):
+    return [(r.line, r.status) for r in response.context["results"]]
+
+
+def test_a_good_file_is_previewed_then_saved(staff):
+    response = upload(staff, xlsx_bytes(GOOD_ROWS))
+    assert response.status_code == 302 and response["Location"] == PREVIEW
+    assert not Member.objects.exists()  # nothing before the confirmation
+    page = preview(staff)
+    assert statuses(page) == [(2, "new"), (3, "new"), (4, "new")]
+    assert "确认导入" in page.content.decode()
+    done = confirm(staff)
+    assert "导入完成：新增 3 名" in done.content.decode()
+    zeng = Member.objects.get(member_no="11-502")
+    assert (zeng.name, zeng.gender, zeng.ethnicity, zeng.affiliation, zeng.is_standing) == (
+        "曾丽",
+        "F",
+        "回族",
+        Member.Affiliation.DEMOCRATIC_PARTY,
+        True,
+    )
+    assert zeng.birth_date == datetime.date(1982, 3, 9)
+    assert zeng.name_initials == "zl"
+    shan = Member.objects.get(member_no="11-503")
+    assert (shan.affiliation, shan.birth_date, shan.name_pinyin) == (
+        Member.Affiliation.CPC,
+        datetime.date(1975, 12, 30),
+        "shan jian guo",
+    )
+    assert IMPORT_SESSION_KEY not in staff.session
+
+
+def test_a_file_with_one_bad_row_saves_nothing(staff):
+    rows = [list(r) for r in GOOD_ROWS]
+    rows[1][11] = "1380000"  # a bad mobile number
+    rows[2][6] = "火星界"  # an unknown sector
+    upload(staff, xlsx_bytes(rows))
+    page = preview(staff)
+    assert statuses(page) == [(2, "new"), (3, "error"), (4, "error")]
+    html = page.content.decode()
+    assert "手机号码：请输入以 1 开头的 11 位手机号码" in html
+    assert "界别：没有名为“火星界”的界别" in html
+    assert "确认导入" not in html
+    # Even a forged confirmation saves nothing.
+    response = confirm(staff)
+    assert "未保存任何数据" in response.content.decode()
+    assert not Member.objects.exists()
+
+
+def test_the_service_refuses_a_file_with_an_error_row_as_a_whole():
+    rows = [list(r) for r in GOOD_ROWS]
+    rows[2][3] = "未知"
+    raw = roster_io.read_roster("r.xlsx", xlsx_bytes(rows))
+    with pytest.raises(roster_io.ImportHasErrors):
+        roster_io.roster_import(raw)
+    assert not Member.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "name"),
+    [("gbk", "gbk.csv"), ("utf-8", "utf8.csv"), ("utf-8-sig", "bom.csv")],
+)
+def test_csv_in_gbk_or_utf8_with_or_without_bom(staff, encoding, name):
+    upload(staff, csv_bytes(GOOD_ROWS, encoding=encoding), name=name)
+    assert statuses(preview(staff)) == [(2, "new"), (3, "new"), (4, "new")]
+    confirm(staff)
+    assert sorted(Member.objects.values_list("name", flat=True)) == ["单建国", "张三", "曾丽"]
+
+
+def test_reimporting_the_same_file_changes_nothing(staff):
+    upload(staff, xlsx_bytes(GOOD_ROWS))
+    confirm(staff)
+    history = Member.history.count()
+    upload(staff, xlsx_bytes(GOOD_ROWS))
+    page = preview(staff)
+    assert statuses(page) == [(2, "unchanged"), (3, "unchanged"), (4, "unchanged")]
+    assert "名册已与该文件一致" in page.content.decode()
+    assert Member.objects.count() == 3
+    assert Member.history.count() == history
+
+
+def test_an_edited_file_updates_in_place(staff):
+    upload(staff, xlsx_bytes(GOOD_ROWS))
+    confirm(staff)
+    ids = dict(Member.objects.values_list("member_no", "pk"))
+    rows = [list(r) for r in GOOD_ROWS]
+    rows[0][10] = "董事长"
+    rows[0][11] = "13900000009"
+    upload(staff, xlsx_bytes(rows))
+    page = preview(staff)
+    assert statuses(page) == [(2, "update"), (3, "unchanged"), (4, "unchanged")]
+    assert "变更：职务、手机号码" in page.content.decode()
+    confirm(staff)
+    zhang = Member.objects.get(member_no="11-501")
+    assert (zhang.pk, zhang.title, zhang.phone) == (ids["11-501"], "董事长", "13900000009")
+    assert Member.objects.count() == 3
+
+
+def test_a_number_twice_in_a_file_is_an_error(staff):
+    rows = [GOOD_ROWS[0], [*GOOD_ROWS[1][:1], "11-501", *GOOD_ROWS[1][2:]]]
+    upload(staff, xlsx_bytes(rows))
+    page = preview(staff)
+    assert statuses(page) == [(2, "new"), (3, "error")]
+    assert "委员编号 11-501 重复（首次出现在第 2 行）" in page.content.decode()
+
+
+def test_confirm_validates_again(staff):
+    upload(staff, xlsx_bytes(GOOD_ROWS))
+    preview(staff)
+    # Meanwhile someone enters 张三 by hand under another number, with the same phone.
+    Member.objects.create(
+        term=11,
+        member_no="11-900",
+        name="张三",
+        gender="M",
+        sector=Member._meta.get_field("sector").related_model.objects.get(name="经济界"),
+        affiliation="non_party",
+        phone="13800000001",
+    )
+    response = confirm(staff)
+    assert "未保存任何数据" in response.content.decode()
+    assert Member.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"hello", "roster.txt", "请上传 .xlsx 或 .csv 文件"),
+        (b"PK\x03\x04broken", "roster.xlsx", "无法读取该 .xlsx 文件"),
+        (b"\xff\xfe\x00\x01\x80\x81", "roster.csv", "既不是 UTF-8 编码也不是 GBK 编码"),
+        (
+            csv_bytes([], headers=["姓名", "性别"]),
+            "roster.csv",
+            "表头缺少以下列：委员编号、界别、政治面貌",
+        ),
+        (csv_bytes([]), "roster.csv", "文件只有表头，没有委员数据"),
+        (b"", "roster.csv", "所提交的是空文件"),
+    ],
+)
+def test_unreadable_files_are_refused_with_a_reason(staff, content, name, message):
+    response = upload(staff, content, name=name)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert IMPORT_SESSION_KEY not in staff.session
+
+
+def test_preview_without_an_upload_goes_back_to_the_upload(staff):
+    assert preview(staff)["Location"] == IMPORT
+
+
+def test_a_stale_confirmation_is_refused(staff):
+    upload(staff, xlsx_bytes(GOOD_ROWS))
+    response = staff.post(PREVIEW, {"token": "forged"}, follow=True)
+    assert "预览已失效" in response.content.decode()
+    assert not Member.objects.exists()
+
+
+def test_the_template_has_the_expected_headers(staff):
+    response = staff.get(reverse("members:import_template"))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(__import__("io").BytesIO(response.content)).worksheets[0]
+    headers = [c.value.rstrip("*") for c in next(sheet.iter_rows(max_row=1))]
+    assert headers[: len(HEADERS)] == HEADERS
+    assert "委员编号*" in [c.value for c in sheet[1]]
+
+
+def test_the_filled_template_imports(staff):
+    """The template's own example row is a valid row."""
+    content = staff.get(reverse("members:import_template")).content
+    response = upload(staff, content)
+    assert response.status_code == 302
+    assert statuses(preview(staff)) == [(2, "new")]
+
+
+def test_a_damaged_csv_is_refused_not_a_server_error(staff):
+    oversized_field = ('委员编号,姓名\n"' + "x" * 200_000 + '"\n').encode()
+    response = upload(staff, oversized_field, name="roster.csv")
+    assert response.status_code == 200
+    assert "CSV 文件已损坏" in response.content.decode()
+
+
+def test_validating_a_file_runs_three_queries_whatever_its_length(django_assert_num_queries):
+    rows = [
+        ["11", f"11-{600 + i}", f"测试{i}", "男", "汉族", "1970-05-01", "经济界", "无党派人士",
+         "否", "某公司", "职员", f"1380000{i:04d}"]
+        for i in range(60)
+    ]  # fmt: skip
+    raw = roster_io.read_roster("r.xlsx", xlsx_bytes(rows))
+    with django_assert_num_queries(3):  # sectors, members by key, members by name
+        results = roster_io.validate_roster(raw)
+    assert {r.status for r in results} == {"new"}
+    roster_io.roster_import(raw)
+    with django_assert_num_queries(3):
+        results = roster_io.validate_roster(raw)
+    assert {r.status for r in results} == {"unchanged"}
+
+
+def test_a_person_already_in_the_roster_under_another_number_is_an_error(staff):
+    upload(staff, xlsx_bytes(GOOD_ROWS))
+    confirm(staff)
+    rows = [[*GOOD_ROWS[0][:1], "11-999", *GOOD_ROWS[0][2:]]]
+    upload(staff, xlsx_bytes(rows))
+    page = preview(staff)
+    assert statuses(page) == [(2, "error")]
+    assert "张三 已在第 11 届名册中（编号 11-501）" in page.content.decode()
