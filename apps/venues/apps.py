@@ -24,7 +24,9 @@ class VenuesConfig(AppConfig):
     def ready(self) -> None:
         from apps.core.registry import NavItem, registry
 
-        from . import dashboard
+        from . import dashboard, extensions
+
+        extensions.install()
 
         registry.add_nav(
             NavItem(_("Venues"), "venues:list", permission="venues.view_venue", order=300)
