@@ -26,6 +26,10 @@ PAGES: list[tuple[str, str]] = [
     ("floor", "/bench/floor/"),
     ("home", "/"),
     ("units", "/accounts/units/"),
+    # The seeded year's table (256 members, 50 a page) and the first seeded member's ledger.
+    ("evaluation year", "/performance/evaluation/2021/?sort=-total"),
+    ("member ledger", "/performance/ledger/2021/1/"),
+    ("meetings", "/performance/meetings/?year=2021"),
 ]
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))  # per page

@@ -19,5 +19,6 @@ urlpatterns = [
     ),
     path("accounts/", include("apps.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("performance/", include("apps.performance.urls")),
     path("", include("apps.core.urls")),
 ]
