@@ -1,6 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class YearConverter:
+    """A four-digit year."""
+
+    regex = "[12][0-9]{3}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return f"{int(value):04d}"
+
+
+register_converter(YearConverter, "perf_year")
 
 app_name = "performance"
 
@@ -8,22 +23,26 @@ urlpatterns = [
     path("", views.IndexView.as_view(), name="index"),
     # Evaluation and the ledger
     path("evaluation/", views.EvaluationCurrentView.as_view(), name="evaluation_current"),
-    path("evaluation/<int:year>/", views.EvaluationListView.as_view(), name="evaluation_list"),
     path(
-        "evaluation/<int:year>/export/",
+        "evaluation/<perf_year:year>/",
+        views.EvaluationListView.as_view(),
+        name="evaluation_list",
+    ),
+    path(
+        "evaluation/<perf_year:year>/export/",
         views.EvaluationExportView.as_view(),
         name="evaluation_export",
     ),
-    path("evaluation/<int:year>/derive/", views.LedgerDeriveView.as_view(), name="derive"),
+    path("evaluation/<perf_year:year>/derive/", views.LedgerDeriveView.as_view(), name="derive"),
     path("my/", views.MyLedgerView.as_view(), name="my_ledger"),
-    path("ledger/<int:year>/<int:member_pk>/", views.LedgerView.as_view(), name="ledger"),
+    path("ledger/<perf_year:year>/<int:member_pk>/", views.LedgerView.as_view(), name="ledger"),
     path(
-        "ledger/<int:year>/<int:member_pk>/adjust/",
+        "ledger/<perf_year:year>/<int:member_pk>/adjust/",
         views.AdjustmentCreateView.as_view(),
         name="adjust",
     ),
     path(
-        "ledger/<int:year>/<int:member_pk>/adjust/<int:pk>/delete/",
+        "ledger/<perf_year:year>/<int:member_pk>/adjust/<int:pk>/delete/",
         views.AdjustmentDeleteView.as_view(),
         name="adjust_delete",
     ),

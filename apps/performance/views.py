@@ -77,6 +77,15 @@ def _int_param(request, name: str, default: int) -> int:
         return default
 
 
+FIRST_YEAR, LAST_YEAR = 1949, 2100
+
+
+def _year_param(request, default: int) -> int:
+    """`?year=` when it is a plausible year, else `default` (bad input is no error)."""
+    year = _int_param(request, "year", default)
+    return year if FIRST_YEAR <= year <= LAST_YEAR else default
+
+
 class TabsMixin:
     """The performance pages' tabs, those the user may open."""
 
@@ -382,7 +391,7 @@ class MeetingListView(PermissionRequiredMixin, TabsMixin, ListView):
             .select_related("batch")
             .order_by("-date", "-pk")
         )
-        self.year = _int_param(self.request, "year", 0)
+        self.year = _year_param(self.request, 0)
         if self.year:
             qs = qs.of_year(self.year)
         self.kind = self.request.GET.get("kind", "")
@@ -661,7 +670,7 @@ class DutyReportListView(PermissionRequiredMixin, TabsMixin, ListView):
     tab = "performance:dutyreport_list"
 
     def get_queryset(self):
-        self.year = _int_param(self.request, "year", dashboard.evaluation_year())
+        self.year = _year_param(self.request, dashboard.evaluation_year())
         return (
             DutyReport.objects.for_user(self.request.user)
             .filter(year=self.year)
@@ -776,7 +785,7 @@ class StudyListView(PermissionRequiredMixin, TabsMixin, ListView):
     tab = "performance:study_list"
 
     def get_queryset(self):
-        self.year = _int_param(self.request, "year", dashboard.evaluation_year())
+        self.year = _year_param(self.request, dashboard.evaluation_year())
         return StudySession.objects.of_year(self.year).with_related().order_by("-date", "-pk")
 
     def get_context_data(self, **kwargs):

@@ -588,3 +588,45 @@ def test_staff_rederive_from_the_year_table(client_for, county):
     assert client.get(reverse("performance:derive", args=[YEAR])).status_code == 405
     empty = client.post(reverse("performance:derive", args=[YEAR + 3]), follow=True)
     assert empty.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/performance/meetings/?year=99999",
+        "/performance/meetings/?year=-5&kind=nope",
+        "/performance/duty-reports/?year=abc",
+        "/performance/study/?year=99999",
+        "/performance/rotation/?term=x",
+        "/performance/evaluation/2021/export/?sector=abc&grade=zz",
+        "/performance/duty-reports/new/?member=abc",
+    ],
+)
+def test_bad_query_parameters_never_yield_a_500(client_for, county, url):
+    assert client_for("staff_user").get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/performance/evaluation/99999/", "/performance/ledger/0/1/"])
+def test_implausible_years_are_not_found(client_for, county, url):
+    assert client_for("staff_user").get(url).status_code == 404
+
+
+def test_the_venues_app_can_scope_office_heads_and_add_townships(client_for, county, monkeypatch):
+    from django.db.models import Q
+
+    from apps.performance.hooks import hooks
+
+    mine, theirs = county["mine"], county["theirs"]
+    monkeypatch.setattr(hooks, "office_head_members", lambda user: Q(pk=theirs.pk))
+    monkeypatch.setattr(hooks, "member_townships", lambda: {theirs.pk: "城关镇", mine.pk: "麦岭镇"})
+    office = client_for("office_head_user")
+    table = office.get(reverse("performance:evaluation_list", args=[YEAR]))
+    assert [e.member for e in table.context["evaluations"]] == [theirs]
+    assert office.get(reverse("performance:ledger", args=[YEAR, theirs.pk])).status_code == 200
+    assert office.get(reverse("performance:ledger", args=[YEAR, mine.pk])).status_code == 404
+
+    staff = client_for("staff_user").get(
+        reverse("performance:evaluation_list", args=[YEAR]), {"township": "麦岭镇"}
+    )
+    assert [e.member for e in staff.context["evaluations"]] == [mine]
+    assert "麦岭镇" in staff.content.decode()
