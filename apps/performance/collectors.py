@@ -45,7 +45,7 @@ ATTEND_CODE = {
 def collect_attendance(*, year: int, members: frozenset[int] | None) -> Iterator[Fact]:
     """Present or late: the meeting kind's attendance rule (late also a deduction);
     approved leave; unapproved leave or absence: the deduction. One query."""
-    rows = Attendance.objects.filter(meeting__date__year=year)
+    rows = Attendance.objects.filter(meeting__date__year=year).order_by()
     if members is not None:
         rows = rows.filter(member_id__in=members)
     type_id = Fact.type_id(Attendance)
@@ -75,7 +75,7 @@ def collect_attendance(*, year: int, members: frozenset[int] | None) -> Iterator
 
 def collect_contacts(*, year: int, members: frozenset[int] | None) -> Iterator[Fact]:
     """A contact record counts for both members of the pairing. One query."""
-    rows = ContactRecord.objects.filter(date__year=year)
+    rows = ContactRecord.objects.filter(date__year=year).order_by()
     if members is not None:
         rows = rows.filter(
             Q(pairing__cpc_member_id__in=members) | Q(pairing__partner_id__in=members)
@@ -101,7 +101,7 @@ def collect_contacts(*, year: int, members: frozenset[int] | None) -> Iterator[F
 
 def collect_duty_reports(*, year: int, members: frozenset[int] | None) -> Iterator[Fact]:
     """A submitted (or reviewed) duty report of the year. One query."""
-    rows = DutyReport.objects.submitted().filter(year=year)
+    rows = DutyReport.objects.submitted().filter(year=year).order_by()
     if members is not None:
         rows = rows.filter(member_id__in=members)
     type_id = Fact.type_id(DutyReport)
@@ -114,7 +114,7 @@ def collect_duty_reports(*, year: int, members: frozenset[int] | None) -> Iterat
 def collect_study(*, year: int, members: frozenset[int] | None) -> Iterator[Fact]:
     """A member attending a study session. One query."""
     through = StudySession.attendees.through
-    rows = through.objects.filter(studysession__date__year=year)
+    rows = through.objects.filter(studysession__date__year=year).order_by()
     if members is not None:
         rows = rows.filter(member_id__in=members)
     type_id = Fact.type_id(StudySession)

@@ -27,7 +27,9 @@ Register in an `AppConfig.ready()` (the source app's own, or this app's guarded 
 - a fixed number of queries whatever the number of rows (values_list, no per-row access);
 - deterministic: the same records give the same facts (the description included), so
   deriving twice changes nothing;
-- the rule code must exist as a `PointRule` of the year to earn points (rules are data).
+- the rule code must exist as a `PointRule` of the year to earn points (rules are data);
+- a ledger line links to its source's `get_absolute_url()` (sources are prefetched, one
+  query per kind): it must not query; otherwise `register_source_link(model, fn)`.
 
 `watch` maps a model to a function giving the year(s) an instance's facts fall in; saving
 or deleting such an instance (and changing its many-to-many fields) re-derives those
