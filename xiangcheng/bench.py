@@ -35,6 +35,10 @@ PAGES: list[tuple[str, str]] = [
     ("sessions 2021", "/sessions/?year=2021"),
     ("session", "/sessions/{session}/"),
     ("session calendar", "/sessions/calendar/?month=2021-06"),
+    # The seeded year's table (256 members, 50 a page) and the first seeded member's ledger.
+    ("evaluation year", "/performance/evaluation/2021/?sort=-total"),
+    ("member ledger", "/performance/ledger/2021/{member}/"),
+    ("meetings", "/performance/meetings/?year=2021"),
 ]
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))  # per page
@@ -89,13 +93,16 @@ for _ in range(%d):
     s[HASH_SESSION_KEY] = user.get_session_auth_hash()
     s.create()
     print("SESSION", s.session_key)
-# Objects of the pages with an id in their path ({venue}, {session}).
+# Objects of the pages with an id in their path ({venue}, {session}, {member}).
 from apps.venues.models import Venue
 from apps.consultation.models import Session as ConsultationSession
 venue = Venue.objects.filter(township__name="城关镇").first() or Venue.objects.first()
 print("ID venue", venue.pk if venue else 0)
 session = ConsultationSession.objects.published().first()
 print("ID session", session.pk if session else 0)
+from apps.members.models import Member
+member = Member.objects.filter(pairings_led__isnull=False).order_by("member_no").first()
+print("ID member", member.pk if member else 0)
 """
 
 

@@ -22,5 +22,6 @@ urlpatterns = [
     path("venues/", include("apps.venues.urls")),
     path("sessions/", include("apps.consultation.urls")),
     path("admin/", admin.site.urls),
+    path("performance/", include("apps.performance.urls")),
     path("", include("apps.core.urls")),
 ]

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "apps.members",
     "apps.venues",
     "apps.consultation",
+    "apps.performance",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,92 @@
+"""Navigation, tabs and home-page figures of the performance pages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.registry import Figure
+
+TABS = [
+    # label, url name, permission
+    (_("Evaluation"), "performance:evaluation_list", "performance.view_evaluation"),
+    (_("Meetings"), "performance:meeting_list", "performance.view_meeting"),
+    (_("列席 rotation"), "performance:batch_list", "performance.view_attendancebatch"),
+    (_("Duty reports"), "performance:dutyreport_list", "performance.view_dutyreport"),
+    (_("Study"), "performance:study_list", "performance.view_studysession"),
+]
+
+
+def sees_performance_pages(user) -> bool:
+    return any(user.has_perm(perm) for _label, _name, perm in TABS)
+
+
+def not_superuser(user) -> bool:
+    return not user.is_superuser
+
+
+def sees_own_evaluation(user) -> bool:
+    """Members (by their role's permission; no query beyond the cached permissions)."""
+    return not user.is_superuser and user.has_perm("performance.view_own_evaluation")
+
+
+def tabs_for(user) -> list[tuple[str, str]]:
+    return [(label, name) for label, name, perm in TABS if user.has_perm(perm)]
+
+
+def evaluation_year() -> int:
+    """The year the office evaluates: the latest year with point rules (one query),
+    else this year."""
+    from .models import PointRule
+
+    latest = PointRule.objects.aggregate(year=Max("year"))["year"]
+    return latest or timezone.localdate().year
+
+
+def figures(user) -> list[Figure]:
+    """Meetings held, standing members yet to report, 列席 invitees absent: four queries."""
+    if not user.has_perm("performance.view_meeting"):
+        return []
+    from apps.members.models import Member
+
+    from .models import Attendance, DutyReport, Meeting
+
+    year = evaluation_year()
+    meetings = Meeting.objects.of_year(year).count()
+    reported = DutyReport.objects.submitted().filter(year=year).values("member_id")
+    missing = (
+        Member.objects.filter(
+            term=settings.CURRENT_TERM, is_standing=True, status=Member.Status.ACTIVE
+        )
+        .exclude(pk__in=reported)
+        .count()
+    )
+    absent = Attendance.objects.filter(
+        meeting__date__year=year,
+        role=Attendance.Role.OBSERVER,
+        status__in=[Attendance.Status.ABSENT, Attendance.Status.LEAVE],
+    ).count()
+    return [
+        Figure(
+            _("Meetings in %(year)s") % {"year": year},
+            meetings,
+            reverse("performance:meeting_list") + f"?year={year}",
+        ),
+        Figure(
+            _("Standing members yet to report for %(year)s") % {"year": year},
+            missing,
+            reverse("performance:dutyreport_list") + f"?year={year}",
+            hint=_("常委述职"),
+            warn=missing > 0,
+        ),
+        Figure(
+            _("Invited attendees absent in %(year)s") % {"year": year},
+            absent,
+            reverse("performance:batch_list"),
+            hint=_("列席"),
+            warn=absent > 0,
+        ),
+    ]

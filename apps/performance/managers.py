@@ -1,0 +1,159 @@
+"""Querysets of the performance app. Row-level access is one `for_user(user)` per model,
+built from `member_scope_q`: staff and leaders read everything, a member reads what is
+theirs, an office head the members of their venues (once the venues app says which)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Count, Q
+
+from apps.accounts.roles import is_member, is_office_head, sees_everything
+
+from .hooks import hooks
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
+NOTHING = Q(pk__in=[])
+
+
+def member_scope_q(user: User, prefix: str = "") -> Q:
+    """A Q on Member (through `prefix`, e.g. "member__") of the members whose points,
+    evaluation and duty reports `user` may read. No query."""
+    if not user.is_authenticated:
+        return NOTHING
+    if sees_everything(user):
+        return Q()
+    scope = NOTHING
+    if is_member(user):
+        scope |= Q(**{f"{prefix}user": user})
+    if is_office_head(user) and hooks.office_head_members is not None:
+        office_q = hooks.office_head_members(user)
+        scope |= Q(**{f"{prefix}pk__in": _member_ids(office_q)}) if prefix else office_q
+    return scope
+
+
+def _member_ids(q: Q):
+    from apps.members.models import Member
+
+    return Member.objects.filter(q).values("pk")
+
+
+class MeetingQuerySet(models.QuerySet):
+    def of_year(self, year: int):
+        return self.filter(date__year=year)
+
+    def standing(self):
+        return self.filter(kind="standing")
+
+    def for_user(self, user: User):
+        """Staff and leaders: every meeting; a member: the meetings they attended or
+        were invited to; others: none."""
+        if sees_everything(user):
+            return self
+        if is_member(user):
+            mine = self.filter(
+                Q(attendances__member__user=user) | Q(batch__members__user=user)
+            ).values("pk")
+            return self.filter(pk__in=mine)
+        return self.none()
+
+    def with_counts(self):
+        """Attendance counts per status: one query for the whole list."""
+        return self.annotate(
+            n_present=Count("attendances", filter=Q(attendances__status="present")),
+            n_late=Count("attendances", filter=Q(attendances__status="late")),
+            n_leave=Count("attendances", filter=Q(attendances__status="leave")),
+            n_absent=Count("attendances", filter=Q(attendances__status="absent")),
+            n_recorded=Count("attendances"),
+        )
+
+
+class AttendanceQuerySet(models.QuerySet):
+    def attended(self):
+        return self.filter(status__in=["present", "late"])
+
+    def for_user(self, user: User):
+        if sees_everything(user):
+            return self
+        if is_member(user):
+            return self.filter(member__user=user)
+        return self.none()
+
+    def with_related(self):
+        return self.select_related("member__sector", "meeting")
+
+
+class AttendanceBatchQuerySet(models.QuerySet):
+    def for_user(self, user: User):
+        return self if sees_everything(user) else self.none()
+
+    def with_related(self):
+        return self.select_related("meeting").annotate(n_invited=Count("members"))
+
+
+class DutyReportQuerySet(models.QuerySet):
+    def submitted(self):
+        return self.filter(status__in=["submitted", "reviewed"])
+
+    def for_user(self, user: User):
+        return self.filter(member_scope_q(user, "member__"))
+
+    def with_related(self):
+        return self.select_related("member__sector", "review_meeting")
+
+
+class StudySessionQuerySet(models.QuerySet):
+    def of_year(self, year: int):
+        return self.filter(date__year=year)
+
+    def for_user(self, user: User):
+        """Staff and leaders: all; a member: the sessions they attended."""
+        if sees_everything(user):
+            return self
+        if is_member(user):
+            return self.filter(pk__in=self.filter(attendees__user=user).values("pk"))
+        return self.none()
+
+    def with_related(self):
+        return self.select_related("speaker").annotate(
+            n_staff=Count("staff_attendees", distinct=True),
+            n_members=Count("attendees", distinct=True),
+        )
+
+
+class PointRuleQuerySet(models.QuerySet):
+    def of_year(self, year: int):
+        return self.filter(year=year)
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class PointEntryQuerySet(models.QuerySet):
+    def derived(self):
+        return self.filter(source_type__isnull=False)
+
+    def adjustments(self):
+        return self.filter(source_type__isnull=True)
+
+    def for_user(self, user: User):
+        return self.filter(member_scope_q(user, "member__"))
+
+    def with_related(self):
+        """The ledger page: rules and authors joined, sources prefetched (one query per
+        kind of source)."""
+        return self.select_related("rule", "created_by", "source_type").prefetch_related("source")
+
+
+class EvaluationQuerySet(models.QuerySet):
+    def of_year(self, year: int):
+        return self.filter(year=year)
+
+    def for_user(self, user: User):
+        return self.filter(member_scope_q(user, "member__"))
+
+    def with_related(self):
+        return self.select_related("member__sector", "grade")

@@ -1,0 +1,22 @@
+from django import template
+
+from ..dashboard import evaluation_year
+
+register = template.Library()
+
+
+@register.simple_tag
+def my_evaluation(user) -> dict:
+    """The signed-in member's evaluation of the evaluated year: three queries."""
+    from apps.members.models import Member
+
+    from ..models import Evaluation
+
+    member = Member.objects.filter(user=user).first() if user.is_authenticated else None
+    year = evaluation_year()
+    evaluation = (
+        Evaluation.objects.filter(member=member, year=year).select_related("grade").first()
+        if member
+        else None
+    )
+    return {"member": member, "year": year, "evaluation": evaluation}

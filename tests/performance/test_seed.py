@@ -1,0 +1,97 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from apps.members.models import Member
+from apps.performance.models import (
+    Attendance,
+    AttendanceBatch,
+    DutyReport,
+    Evaluation,
+    GradeThreshold,
+    Meeting,
+    PointEntry,
+    PointRule,
+    StudySession,
+)
+from tests.members.factories import (
+    ContactRecordFactory,
+    CpcMemberFactory,
+    MemberFactory,
+    PairingFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    PointRule,
+    GradeThreshold,
+    Meeting,
+    Attendance,
+    AttendanceBatch,
+    DutyReport,
+    StudySession,
+    PointEntry,
+    Evaluation,
+]
+
+
+def seed(*args):
+    out = io.StringIO()
+    call_command("seed_xiangcheng", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts():
+    return {model: model.objects.count() for model in MODELS}
+
+
+def test_seed_without_members_creates_what_it_can():
+    seed()
+    assert PointRule.objects.filter(year=2021).count() == 13
+    assert set(GradeThreshold.objects.values_list("label", flat=True)) == {
+        "优秀",
+        "称职",
+        "基本称职",
+        "不称职",
+    }
+    assert Meeting.objects.filter(kind="plenary").count() == 1
+    assert Meeting.objects.filter(kind="standing").count() == 6
+    assert Meeting.objects.filter(kind="chairs").count() == 6
+    sessions = StudySession.objects.of_year(2021)
+    assert sessions.count() >= 48
+    assert sessions.filter(kind="business").exists()
+    # some staff have not spoken yet: they stand out on the study page
+    speakers = set(sessions.values_list("speaker__username", flat=True))
+    assert "staff01" in speakers and "staff25" not in speakers
+    assert not Attendance.objects.exists()
+    assert "Nothing to add" in seed()
+
+
+def test_seed_with_members_plans_records_and_derives_idempotently():
+    standing = [CpcMemberFactory(is_standing=True) for _ in range(8)]
+    others = [MemberFactory() for _ in range(20)]
+    for i, partner in enumerate(others[:10]):
+        ContactRecordFactory(pairing=PairingFactory(cpc_member=standing[i % 8], partner=partner))
+
+    seed("--demo-users")
+
+    batches = AttendanceBatch.objects.all()
+    assert batches.count() == 6
+    invited = [m for b in batches for m in b.members.all()]
+    assert sorted(m.pk for m in invited) == sorted(m.pk for m in others)
+    plenary = Meeting.objects.get(kind="plenary")
+    assert plenary.attendances.count() == 28
+    assert Attendance.objects.filter(role="observer").count() == 20
+    assert DutyReport.objects.filter(year=2021).count() in range(5, 9)
+    assert Evaluation.objects.filter(year=2021).count() == Member.objects.count()
+    assert PointEntry.objects.filter(rule__code="contact_record").exists()
+    assert Evaluation.objects.filter(grade__isnull=True).count() == 0
+    # the demo member got a member record and so a ledger
+    assert Member.objects.filter(user__username="member").exists()
+
+    before = counts()
+    output = seed("--demo-users")
+    assert counts() == before
+    assert "Nothing to add" in output
