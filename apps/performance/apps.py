@@ -51,6 +51,9 @@ class PerformanceConfig(AppConfig):
         from .signals import watch_model
 
         register_builtin_collectors()
+        from . import integrations
+
+        integrations.install()
         # Changing the year's rules or grades re-derives the year.
         watch_model(PointRule, lambda r: [r.year], uid="rules")
         watch_model(GradeThreshold, lambda g: [g.year], uid="grades")

@@ -37,6 +37,17 @@ MODELS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _only_platform_and_performance_seeds(monkeypatch):
+    """These tests make their own members: the county seeds of the other apps stay out."""
+    import apps.consultation.seed
+    import apps.members.seed
+    import apps.venues.seed
+
+    for module in (apps.members.seed, apps.venues.seed, apps.consultation.seed):
+        monkeypatch.setattr(module, "seed", lambda ctx: None)
+
+
 def seed(*args):
     out = io.StringIO()
     call_command("seed_xiangcheng", *args, stdout=out)

@@ -1,0 +1,96 @@
+"""Sources and hooks that venues and consultation plug into the ledger."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from apps.consultation.models import Session
+from apps.performance.integrations import collect_sessions
+from apps.performance.services import ledger_derive
+from tests.members.factories import MemberFactory
+from tests.venues.factories import AssignmentFactory
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def session_factory():
+    from tests.consultation.factories import SessionFactory
+
+    return SessionFactory
+
+
+def test_published_sessions_earn_participation_facts_in_their_local_year(session_factory):
+    alice, bob = MemberFactory(), MemberFactory()
+    new_year = session_factory(
+        state=Session.State.PUBLISHED,
+        published_at=datetime.datetime(2022, 1, 2, tzinfo=SHANGHAI),
+        started_at=datetime.datetime(2022, 1, 1, 0, 30, tzinfo=SHANGHAI),  # 2021 in UTC
+    )
+    new_year.members.add(alice)
+    draft = session_factory(
+        state=Session.State.DRAFT, started_at=datetime.datetime(2021, 6, 1, 9, tzinfo=SHANGHAI)
+    )
+    draft.members.add(bob)
+    june = session_factory(
+        state=Session.State.PUBLISHED,
+        published_at=datetime.datetime(2022, 1, 2, tzinfo=SHANGHAI),
+        started_at=datetime.datetime(2021, 6, 1, 9, tzinfo=SHANGHAI),
+    )
+    june.members.add(alice, bob)
+
+    facts_2021 = list(collect_sessions(year=2021, members=None))
+    assert sorted((f.member_id, f.source_id) for f in facts_2021) == sorted(
+        [(alice.pk, june.pk), (bob.pk, june.pk)]
+    )
+    facts_2022 = list(collect_sessions(year=2022, members=None))
+    assert [(f.member_id, f.date) for f in facts_2022] == [(alice.pk, datetime.date(2022, 1, 1))]
+    only_bob = list(collect_sessions(year=2021, members=frozenset([bob.pk])))
+    assert [f.member_id for f in only_bob] == [bob.pk]
+
+
+def test_publishing_a_session_moves_points_into_the_ledger(session_factory):
+    from apps.performance.models import PointEntry, PointRule
+
+    PointRule.objects.create(
+        year=2021, code="session_participation", name="参加协商活动", category="activity", points=2
+    )
+    member = MemberFactory()
+    session = session_factory(
+        state=Session.State.PUBLISHED,
+        published_at=datetime.datetime(2022, 1, 2, tzinfo=SHANGHAI),
+        started_at=datetime.datetime(2021, 5, 1, 9, tzinfo=SHANGHAI),
+    )
+    session.members.add(member)
+    ledger_derive(year=2021)
+    entry = PointEntry.objects.get(member=member)
+    assert entry.points == 2
+    session.members.remove(member)
+    ledger_derive(year=2021)
+    assert not PointEntry.objects.filter(member=member).exists()
+
+
+def test_office_heads_read_the_evaluations_of_their_venue_members(client_for, venue, other_venue):
+    from apps.members.models import Member
+    from apps.performance.managers import member_scope_q
+
+    here = AssignmentFactory(venue=venue).member
+    there = AssignmentFactory(venue=other_venue).member
+    head = venue.managers.get()
+    visible = set(Member.objects.filter(member_scope_q(head)).values_list("pk", flat=True))
+    assert here.pk in visible and there.pk not in visible
+    response = client_for("office_head_user").get(
+        reverse("performance:ledger", args=[2021, there.pk])
+    )
+    assert response.status_code == 404
+
+
+def test_member_townships_come_from_current_assignments(venue):
+    from apps.performance.hooks import hooks
+
+    member = AssignmentFactory(venue=venue).member
+    assert hooks.townships()[member.pk] == venue.township.name

@@ -1,1 +1,0 @@
-from tests.venues.fixtures import other_venue, venue  # noqa: F401
