@@ -135,11 +135,36 @@ def test_anonymous_password_change_redirects_to_login(client):
     assert response.status_code == 302
 
 
-def test_session_expires_after_inactivity(client, settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def test_session_expires_after_inactivity_and_is_renewed_by_activity(client, settings):
+    import datetime
+
+    import time_machine
+    from django.contrib.sessions.models import Session
+
+    settings.SESSION_COOKIE_AGE = 30 * 60
     user = UserFactory()
-    client.force_login(user)
-    response = client.get(reverse("core:home"))
-    assert response.status_code == 200
-    # The session's expiry is renewed from the idle timeout on each request.
-    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+    home = reverse("core:home")
+    with time_machine.travel(
+        datetime.datetime(2026, 3, 1, 9, 0, tzinfo=datetime.UTC), tick=False
+    ) as clock:
+        client.force_login(user)
+        assert client.get(home).status_code == 200
+        key = client.session.session_key
+        first_expiry = Session.objects.get(session_key=key).expire_date
+        # Within the refresh margin: no database write for the session.
+        clock.shift(datetime.timedelta(seconds=20))
+        assert client.get(home).status_code == 200
+        assert Session.objects.get(session_key=key).expire_date == first_expiry
+        # Activity after the margin renews the expiry.
+        clock.shift(datetime.timedelta(minutes=20))
+        assert client.get(home).status_code == 200
+        renewed = Session.objects.get(session_key=key).expire_date
+        assert renewed > first_expiry
+        # 29 minutes idle: still signed in (the renewal counted).
+        clock.shift(datetime.timedelta(minutes=29))
+        assert client.get(home).status_code == 200
+        # 31 minutes idle: signed out.
+        clock.shift(datetime.timedelta(minutes=31))
+        response = client.get(home)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
