@@ -74,11 +74,13 @@ class MemberQuerySet(models.QuerySet):
     def party_group(self):
         return self.filter(is_party_group=True, affiliation=self.model.Affiliation.CPC)
 
-    def search(self, text: str):
+    def search(self, text: str, *, by_phone: bool = True):
         """Name substring, pinyin initials or pinyin prefix ("zs" and "zhang s" find 张三),
-        member number or phone prefix. One query; the two pinyin prefixes use
-        pattern-ops indexes on PostgreSQL (a name substring cannot use a b-tree)."""
-        text = (text or "").strip()[:50]
+        member number or phone prefix (unless `by_phone` is false: a prefix search lets
+        whoever may not read the phone numbers guess them digit by digit). One query; the
+        two pinyin prefixes use pattern-ops indexes on PostgreSQL (a name substring cannot
+        use a b-tree). NUL characters (refused by PostgreSQL) are dropped."""
+        text = (text or "").replace("\x00", "").strip()[:50]
         if not text:
             return self
         if _LETTERS.match(text):
@@ -89,9 +91,10 @@ class MemberQuerySet(models.QuerySet):
                 | Q(name_pinyin__startswith=" ".join(letters.split()))
             )
         if _DIGITS.search(text):
-            return self.filter(
-                Q(member_no__istartswith=text) | Q(phone__startswith=text) | Q(name__contains=text)
-            )
+            match = Q(member_no__istartswith=text) | Q(name__contains=text)
+            if by_phone:
+                match |= Q(phone__startswith=text)
+            return self.filter(match)
         return self.filter(name__contains=text)
 
     def for_user(self, user: User):

@@ -108,8 +108,10 @@ class MemberDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         member = self.object
         user = self.request.user
+        # Only the pairings the user may open (not an office head's: see pairing_scope_q).
         pairings = list(
-            Pairing.objects.filter(Q(cpc_member=member) | Q(partner=member))
+            Pairing.objects.for_user(user)
+            .filter(Q(cpc_member=member) | Q(partner=member))
             .with_related()
             .order_by("ended_on", "-started_on", "pk")
         )
@@ -250,12 +252,17 @@ class OwnContactUpdateView(SuccessMessageMixin, UpdateView):
 
 class MemberSearchView(PermissionRequiredMixin, View):
     """JSON for member pickers: {"results": [{"id", "text"}]}, at most 20, active members
-    of the current term; `affiliation=cpc|non_cpc` narrows. One query."""
+    of the current term; `affiliation=cpc|non_cpc` narrows. Only users who read the
+    roster search by phone number. One query."""
 
     permission_required = "members.pick_member"
 
     def get(self, request):
-        queryset = Member.objects.current_term().active().search(request.GET.get("q", ""))
+        queryset = (
+            Member.objects.current_term()
+            .active()
+            .search(request.GET.get("q", ""), by_phone=request.user.has_perm("members.view_member"))
+        )
         affiliation = request.GET.get("affiliation")
         if affiliation == "cpc":
             queryset = queryset.cpc()
