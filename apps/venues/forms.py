@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -90,10 +91,19 @@ class VenueForm(StyledModelForm):
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-        members = selectable_members()
-        self.fields["director"].queryset = members
+        # Who directs or convenes now stays selectable even after leaving (archived, or of
+        # an earlier term): otherwise saving any other field would silently drop them.
+        members = selectable_members().values("pk")
+        conveners = (
+            list(self.instance.conveners.values_list("pk", flat=True)) if self.instance.pk else []
+        )
+        self.fields["director"].queryset = Member.objects.filter(
+            Q(pk__in=members) | Q(pk=self.instance.director_id)
+        )
         self.fields["director"].label_from_instance = member_label
-        self.fields["conveners"].queryset = members
+        self.fields["conveners"].queryset = Member.objects.filter(
+            Q(pk__in=members) | Q(pk__in=conveners)
+        )
         self.fields["managers"].queryset = (
             get_user_model()
             .objects.filter(groups__name=roles.OFFICE_HEAD, is_active=True)

@@ -1,0 +1,48 @@
+"""Review findings on the venues app."""
+
+import pytest
+from django.urls import reverse
+
+from apps.members.models import Member
+from tests.members.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_editing_a_venue_keeps_its_archived_director_and_conveners(
+    client_for, venue, office_head_user
+):
+    """A director or convener who has left (archived, or of an earlier term) stays on the
+    venue until staff change them: the edit page shows them selected and saving another
+    field keeps them, instead of clearing them without a word."""
+    director = MemberFactory(name="郑前主任", status=Member.Status.ARCHIVED)
+    convener = MemberFactory(name="冯前召集人", term=10)
+    venue.director = director
+    venue.save()
+    venue.conveners.add(convener)
+    client = client_for("staff_user")
+    url = reverse("venues:update", args=[venue.pk])
+
+    form = client.get(url).context["form"]
+    assert director in form.fields["director"].queryset
+    assert convener.pk in {pk for pk, _label in form.fields["conveners"].widget.choices}
+
+    response = client.post(
+        url,
+        {
+            "name": venue.name,
+            "kind": "office",
+            "township": venue.township_id,
+            "address": "新地址",
+            "director": director.pk,
+            "conveners": [convener.pk],
+            "managers": [office_head_user.pk],
+            "sort_order": 5,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    venue.refresh_from_db()
+    assert venue.address == "新地址"
+    assert venue.director == director
+    assert list(venue.conveners.all()) == [convener]
