@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -8,6 +8,16 @@ from django.views.generic import TemplateView
 from apps.accounts.roles import ROLE_LABELS, role_names, sees_everything
 
 from .registry import registry
+
+
+class AtomicFormMixin:
+    """Saves a valid form in one transaction: the row, its many-to-many relations and the
+    history rows all or nothing, and on-commit work (such as re-deriving the ledger) runs
+    once for the whole save rather than once per write."""
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            return super().form_valid(form)
 
 
 class HomeView(TemplateView):

@@ -5,7 +5,6 @@ else (another member's record is a 404)."""
 from __future__ import annotations
 
 import io
-import os
 from collections import defaultdict
 from itertools import groupby
 
@@ -14,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,6 +30,8 @@ from django.views.generic import (
 from django_filters.views import FilterView
 
 from apps.accounts.roles import sees_everything
+from apps.core.files import serve_protected
+from apps.core.views import AtomicFormMixin
 from apps.members.models import Member
 
 from . import dashboard
@@ -451,6 +452,7 @@ class MeetingDetailView(TabsMixin, DetailView):
 
 class MeetingCreateView(
     PermissionRequiredMixin,
+    AtomicFormMixin,
     SuccessMessageMixin,
     TabsMixin,
     FormTitleMixin,
@@ -467,6 +469,7 @@ class MeetingCreateView(
 
 class MeetingUpdateView(
     PermissionRequiredMixin,
+    AtomicFormMixin,
     SuccessMessageMixin,
     TabsMixin,
     FormTitleMixin,
@@ -640,6 +643,7 @@ class BatchDetailView(PermissionRequiredMixin, TabsMixin, DetailView):
 
 class BatchUpdateView(
     PermissionRequiredMixin,
+    AtomicFormMixin,
     SuccessMessageMixin,
     TabsMixin,
     FormTitleMixin,
@@ -719,21 +723,12 @@ class DutyReportFileView(View):
         report = get_object_or_404(DutyReport.objects.for_user(request.user), pk=pk)
         if not report.attachment:
             raise Http404
-        filename = os.path.basename(report.attachment.name)
-        if settings.USE_X_ACCEL_REDIRECT:
-            response = HttpResponse()
-            response["X-Accel-Redirect"] = f"/protected-media/{report.attachment.name}"
-            response["Content-Disposition"] = f'attachment; filename="{filename}"'
-            return response
-        try:
-            handle = report.attachment.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
-        return FileResponse(handle, as_attachment=True, filename=filename)
+        return serve_protected(report.attachment, as_attachment=True)
 
 
 class DutyReportCreateView(
     PermissionRequiredMixin,
+    AtomicFormMixin,
     SuccessMessageMixin,
     TabsMixin,
     FormTitleMixin,
@@ -758,6 +753,7 @@ class DutyReportCreateView(
 
 class DutyReportUpdateView(
     PermissionRequiredMixin,
+    AtomicFormMixin,
     SuccessMessageMixin,
     TabsMixin,
     FormTitleMixin,
@@ -834,6 +830,7 @@ class StudyDetailView(TabsMixin, DetailView):
 
 class StudyCreateView(
     PermissionRequiredMixin,
+    AtomicFormMixin,
     SuccessMessageMixin,
     TabsMixin,
     FormTitleMixin,
@@ -850,6 +847,7 @@ class StudyCreateView(
 
 class StudyUpdateView(
     PermissionRequiredMixin,
+    AtomicFormMixin,
     SuccessMessageMixin,
     TabsMixin,
     FormTitleMixin,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, UpdateView
 
 from apps.accounts.roles import is_staff_user, sees_everything
+from apps.core.views import AtomicFormMixin
 from apps.members.models import Member
 
 from . import services
@@ -130,7 +131,7 @@ class VenueDetailView(PermissionRequiredMixin, DetailView):
         return context
 
 
-class VenueUpdateView(PermissionRequiredMixin, SuccessMessageMixin, UpdateView):
+class VenueUpdateView(PermissionRequiredMixin, AtomicFormMixin, SuccessMessageMixin, UpdateView):
     permission_required = "venues.change_venue"
     template_name = "venues/venue_form.html"
     form_class = VenueForm
