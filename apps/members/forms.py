@@ -11,13 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import User
 from apps.accounts.roles import MEMBER
 from apps.core.forms import StyledForm, StyledModelForm
+from apps.core.uploads import process_image
 
 from .models import ContactRecord, Member, Pairing, Sector, SectorLink
 from .pinyin import normalize_pinyin
 from .widgets import MemberPicker
-
-PHOTO_MAX_BYTES = 10 * 1024 * 1024
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
 class DateInput(forms.DateInput):
@@ -51,28 +49,6 @@ def duplicate_member(*, term, name: str, phone: str, birth_date, exclude_pk=None
     if exclude_pk:
         queryset = queryset.exclude(pk=exclude_pk)
     return queryset.first()
-
-
-def check_photo(photo) -> None:
-    """A plain Pillow check: a real JPEG, PNG or WebP image of at most 10 MB.
-
-    TODO(lead): switch to the shared `apps.core.uploads` validation/normalization
-    helper once it lands (it also strips metadata and bounds the pixel size)."""
-    from PIL import Image, UnidentifiedImageError
-
-    if photo.size > PHOTO_MAX_BYTES:
-        raise ValidationError(_("The photo is larger than 10 MB."))
-    try:
-        photo.seek(0)
-        with Image.open(photo) as image:
-            image_format = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError(_("Upload a JPEG, PNG or WebP photo.")) from None
-    finally:
-        photo.seek(0)
-    if image_format not in PHOTO_FORMATS:
-        raise ValidationError(_("Upload a JPEG, PNG or WebP photo."))
 
 
 def phone_field() -> forms.CharField:
@@ -192,7 +168,8 @@ class MemberForm(MemberFieldsMixin, StyledModelForm):
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
         if photo and "photo" in self.changed_data and hasattr(photo, "content_type"):
-            check_photo(photo)
+            # Checked by content, resized, metadata (EXIF/GPS) stripped, random name.
+            return process_image(photo)
         return photo
 
     def save(self, commit=True):

@@ -1,4 +1,3 @@
-import mimetypes
 import uuid
 
 from django.conf import settings
@@ -8,7 +7,7 @@ from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 from django_filters.views import FilterView
+
+from apps.core.files import serve_protected
 
 from . import roster_io, services
 from .forms import (
@@ -214,16 +215,7 @@ class MemberPhotoView(View):
         member = get_object_or_404(Member.objects.for_user(request.user), pk=pk)
         if not member.photo:
             raise Http404
-        # TODO(lead): switch to apps.core.files.serve_protected(member.photo) once it lands
-        # (X-Accel-Redirect in production).
-        try:
-            handle = member.photo.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        content_type = mimetypes.guess_type(member.photo.name)[0] or "application/octet-stream"
-        response = FileResponse(handle, content_type=content_type)
-        response["Cache-Control"] = "private, max-age=300"
-        return response
+        return serve_protected(member.photo)
 
 
 class OwnProfileView(View):

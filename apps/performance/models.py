@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.core.uploads import RandomFileName
 from apps.members.models import Member
 
 from .managers import (
@@ -194,7 +195,7 @@ class DutyReport(models.Model):
     text = models.TextField(_("report text"), blank=True)
     attachment = models.FileField(
         _("attachment"),
-        upload_to="performance/duty_reports/",
+        upload_to=RandomFileName("performance/duty_reports"),
         blank=True,
         validators=[FileExtensionValidator(REPORT_EXTENSIONS)],
     )

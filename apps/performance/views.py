@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from itertools import groupby
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib import messages
@@ -723,7 +724,15 @@ class DutyReportFileView(View):
         report = get_object_or_404(DutyReport.objects.for_user(request.user), pk=pk)
         if not report.attachment:
             raise Http404
-        return serve_protected(report.attachment, as_attachment=True)
+        # Stored under a random name; downloaded as "<member>-<year>-述职报告.<ext>".
+        extension = PurePosixPath(report.attachment.name).suffix
+        filename = _("%(member)s-%(year)s-duty-report") % {
+            "member": report.member.name,
+            "year": report.year,
+        }
+        return serve_protected(
+            report.attachment, as_attachment=True, filename=f"{filename}{extension}"
+        )
 
 
 class DutyReportCreateView(

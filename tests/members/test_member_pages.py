@@ -211,7 +211,22 @@ def test_photo_of_another_image_format_is_refused(staff):
     Image.new("RGB", (10, 10)).save(buffer, format="GIF")
     gif = SimpleUploadedFile("x.gif", buffer.getvalue(), content_type="image/gif")
     response = staff.post(reverse("members:create"), {**_member_data(sector), "photo": gif})
-    assert "请上传 JPEG、PNG 或 WebP 格式的照片" in str(response.context["form"].errors["photo"])
+    assert "不是 JPEG、PNG 或 WebP 格式的图片" in str(response.context["form"].errors["photo"])
+
+
+def test_photo_is_normalized_without_its_exif_location(staff):
+    sector = SectorFactory(name="无党派人士")
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x8825] = {2: (34.0, 1.0, 0.0)}  # GPSInfo: latitude
+    exif[0x010F] = "PhoneMaker"
+    Image.new("RGB", (3000, 1500), "red").save(buffer, format="JPEG", exif=exif.tobytes())
+    photo = SimpleUploadedFile("gps.jpg", buffer.getvalue(), content_type="image/jpeg")
+    response = staff.post(reverse("members:create"), {**_member_data(sector), "photo": photo})
+    assert response.status_code == 302
+    with Member.objects.get().photo.open("rb") as stored, Image.open(stored) as image:
+        assert image.size == (2000, 1000)
+        assert not image.getexif()
 
 
 def test_archive_ends_active_pairings_and_keeps_history(staff):
