@@ -107,6 +107,7 @@ class ProjectFilter(django_filters.FilterSet):
 
 SOURCE_CHOICES = [("report", _("Research report")), ("session", _("Consultation session"))]
 UNDECIDED = "undecided"
+ADOPTED_ANY = "adopted_any"
 
 
 class SuggestionFilter(django_filters.FilterSet):
@@ -125,7 +126,11 @@ class SuggestionFilter(django_filters.FilterSet):
     )
     outcome = django_filters.ChoiceFilter(
         label=_("Outcome"),
-        choices=[*Suggestion.Outcome.choices, (UNDECIDED, _("Not decided yet"))],
+        choices=[
+            *Suggestion.Outcome.choices,
+            (ADOPTED_ANY, _("Adopted fully or partly")),
+            (UNDECIDED, _("Not decided yet")),
+        ],
         method="filter_outcome",
     )
     department = django_filters.ModelChoiceFilter(
@@ -168,6 +173,8 @@ class SuggestionFilter(django_filters.FilterSet):
     def filter_outcome(self, queryset, name, value):
         if value == UNDECIDED:
             return queryset.filter(outcome="")
+        if value == ADOPTED_ANY:
+            return queryset.adopted()
         return queryset.filter(outcome=value) if value else queryset
 
     def filter_department(self, queryset, name, value):

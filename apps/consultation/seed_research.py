@@ -544,12 +544,11 @@ def _project(ctx, entry, *, departments, units, venues, members, staff, today) -
             continue  # kept for reference: not referred
         if instruction is None and index % 3:
             continue  # without an instruction staff referred only some
-        lead = departments[department_names[index % len(department_names)]]
-        co = (
-            [departments[department_names[(index + 1) % len(department_names)]]]
-            if index % 2
-            else []
-        )
+        # The first department leads most; every fourth goes to the second; every other
+        # one has a co-handling department.
+        lead_name = department_names[1] if index % 4 == 3 else department_names[0]
+        lead = departments[lead_name]
+        co = [departments[n] for n in department_names if n != lead_name][:1] if index % 2 else []
         start = (instruction.instructed_on if instruction else report_on) + datetime.timedelta(
             days=3
         )
@@ -577,7 +576,7 @@ def _report(ctx, project, unit, topic_title, place, report_on, items, rng) -> Re
         report.attachment_name = f"{title}.pdf"
         report.attachment_size = report.attachment.size
     report.save()
-    ReportVersion.objects.create(
+    version = ReportVersion.objects.create(
         report=report,
         number=1,
         title=report.title,
@@ -586,6 +585,12 @@ def _report(ctx, project, unit, topic_title, place, report_on, items, rng) -> Re
         attachment_name=report.attachment_name,
         attachment_size=report.attachment_size,
         note="报送稿",
+    )
+    # Saved on the day of the report (auto_now_add stamps the seeding day).
+    ReportVersion.objects.filter(pk=version.pk).update(
+        created_at=datetime.datetime.combine(
+            report_on, datetime.time(17, 0), tzinfo=timezone.get_current_timezone()
+        )
     )
     ctx.count("research reports", True)
     return report

@@ -645,10 +645,6 @@ class ProjectUpdateView(PermissionRequiredMixin, ProjectFormMixin, UpdateView):
         self.topic = project.topic
         return project
 
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        return super().post(request, *args, **kwargs)
-
 
 class ReportDetailView(PermissionRequiredMixin, DetailView):
     """A report: text, attachment and versions, the leaders' instructions, its
@@ -1163,7 +1159,11 @@ class StatisticsView(PermissionRequiredMixin, TemplateView):
                 (_("Referred"), totals["referred"], ledger),
                 (_("Replied"), totals["replied"], f"{ledger}&progress=in_progress"),
                 (_("Closed"), totals["closed"], f"{ledger}&progress=closed"),
-                (_("Adopted (fully or partly)"), totals["adopted"], f"{ledger}&outcome=adopted"),
+                (
+                    _("Adopted (fully or partly)"),
+                    totals["adopted"],
+                    f"{ledger}&outcome=adopted_any",
+                ),
                 (_("With an overdue referral"), totals["overdue"], f"{ledger}&overdue=on"),
             ],
             **stats,

@@ -116,6 +116,7 @@ def test_ledger_filters(client_for, ledger):
     assert listed(client, progress="in_progress") == ids(s, "replied")
     assert listed(client, progress="closed") == ids(s, "closed")
     assert listed(client, outcome="adopted") == ids(s, "referred")
+    assert listed(client, outcome="adopted_any") == ids(s, "referred", "overdue")
     assert listed(client, outcome="undecided") == ids(s, "raised", "replied", "session")
     assert listed(client, department=s["education"].pk) == ids(s, "referred", "overdue", "replied")
     # A co-handling department finds the suggestion too.
@@ -551,3 +552,9 @@ def test_staff_add_suggestions_to_a_report_and_record_an_outcome(client_for, fro
     )
     assert response.status_code == 200
     assert set(response.context["form"].errors) >= {"text", "category"}
+
+
+def test_a_sessions_suggestions_link_to_their_follow_up(client_for):
+    suggestion = SuggestionFactory(session=PublishedSessionFactory())
+    html = client_for("leader_user").get(suggestion.session.get_absolute_url()).content.decode()
+    assert f'href="{suggestion.get_absolute_url()}"' in html

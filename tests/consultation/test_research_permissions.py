@@ -133,7 +133,14 @@ def test_a_member_sees_their_own_suggestions_only(client_for, world, role):
     client = client_for(role)
     own = reverse("consultation:suggestion_detail", args=[world["suggestion"].pk])
     mine = reverse("consultation:my_suggestions")
-    assert client.get(own).status_code == expected(role, [*READERS, "member_user"], 404)
+    response = client.get(own)
+    assert response.status_code == expected(role, [*READERS, "member_user"], 404)
+    if role == "member_user":
+        html = response.content.decode()
+        # Their progress and the department's reply, no link to pages they may not open.
+        assert world["department"].name in html and "待答复" in html
+        assert world["department"].get_absolute_url() not in html
+        assert world["report"].get_absolute_url() not in html
     allowed_mine = ["member_user", "other_member_user", "superuser"]
     response = client.get(mine)
     assert response.status_code == expected(role, allowed_mine)
