@@ -35,6 +35,16 @@ PAGES: list[tuple[str, str]] = [
     ("sessions 2021", "/sessions/?year=2021"),
     ("session", "/sessions/{session}/"),
     ("session calendar", "/sessions/calendar/?month=2021-06"),
+    ("topics", "/topics/"),
+    ("projects", "/projects/?year=2021"),
+    ("project timeline", "/projects/{project}/"),
+    ("report", "/reports/{report}/"),
+    ("ledger", "/suggestions/"),
+    ("ledger overdue", "/suggestions/?overdue=on"),
+    ("ledger filtered", "/suggestions/?year=2021&progress=closed&department={department}"),
+    ("year statistics", "/suggestions/statistics/?year=2021"),
+    ("departments", "/departments/"),
+    ("department", "/departments/{department}/"),
     # The seeded year's table (256 members, 50 a page) and the first seeded member's ledger.
     ("evaluation year", "/performance/evaluation/2021/?sort=-total"),
     ("member ledger", "/performance/ledger/2021/{member}/"),
@@ -93,7 +103,7 @@ for _ in range(%d):
     s[HASH_SESSION_KEY] = user.get_session_auth_hash()
     s.create()
     print("SESSION", s.session_key)
-# Objects of the pages with an id in their path ({venue}, {session}, {member}).
+# Objects of the pages with an id in their path ({venue}, {session}, {member}, {project}, …).
 from apps.venues.models import Venue
 from apps.consultation.models import Session as ConsultationSession
 venue = Venue.objects.filter(township__name="城关镇").first() or Venue.objects.first()
@@ -103,6 +113,14 @@ print("ID session", session.pk if session else 0)
 from apps.members.models import Member
 member = Member.objects.filter(pairings_led__isnull=False).order_by("member_no").first()
 print("ID member", member.pk if member else 0)
+from django.db.models import Count
+from apps.consultation.models import Department, Report, ResearchProject
+project = ResearchProject.objects.annotate(n=Count("reports__suggestions")).order_by("-n").first()
+print("ID project", project.pk if project else 0)
+report = Report.objects.annotate(n=Count("suggestions")).order_by("-n").first()
+print("ID report", report.pk if report else 0)
+department = Department.objects.annotate(n=Count("referrals")).order_by("-n").first()
+print("ID department", department.pk if department else 0)
 """
 
 

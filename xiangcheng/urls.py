@@ -20,7 +20,8 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("members/", include("apps.members.urls")),
     path("venues/", include("apps.venues.urls")),
-    path("sessions/", include("apps.consultation.urls")),
+    # /sessions/, /topics/, /projects/, /reports/, /suggestions/, /referrals/, /departments/
+    path("", include("apps.consultation.urls")),
     path("admin/", admin.site.urls),
     path("performance/", include("apps.performance.urls")),
     path("", include("apps.core.urls")),

@@ -3,14 +3,25 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Session, SessionPhoto, Suggestion, Topic
+from .models import (
+    Department,
+    Instruction,
+    Referral,
+    Report,
+    ReportVersion,
+    ResearchProject,
+    Session,
+    SessionPhoto,
+    Suggestion,
+    Topic,
+)
 
 
 @admin.register(Topic)
 class TopicAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "category", "year", "status"]
-    list_filter = ["category", "year", "status"]
-    search_fields = ["title", "description"]
+    list_display = ["title", "category", "source", "year", "status"]
+    list_filter = ["category", "source", "year", "status"]
+    search_fields = ["title", "description", "source_note"]
 
 
 class SuggestionInline(admin.TabularInline):
@@ -76,11 +87,118 @@ class SessionPhotoAdmin(SimpleHistoryAdmin):
         return photo_link(obj)
 
 
+class ReferralInline(admin.TabularInline):
+    model = Referral
+    extra = 0
+    fields = ["department", "referred_on", "due_on", "replied_on", "implementation", "closed_on"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Suggestion)
 class SuggestionAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "category", "session", "created_at"]
-    list_filter = ["category", "session__venue"]
-    search_fields = ["text", "session__topic__title"]
-    list_select_related = ["session__venue", "session__topic"]
+    list_display = ["__str__", "category", "raised_on", "outcome", "report", "session"]
+    list_filter = ["category", "outcome", "raised_on", "session__venue"]
+    search_fields = ["text", "session__topic__title", "report__title"]
+    list_select_related = ["session__venue", "session__topic", "report"]
     filter_horizontal = ["members"]
-    raw_id_fields = ["session"]
+    raw_id_fields = ["session", "report"]
+    date_hierarchy = "raised_on"
+    inlines = [ReferralInline]
+
+
+@admin.register(ResearchProject)
+class ResearchProjectAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "topic", "lead_unit", "status", "planned_start", "planned_end"]
+    list_filter = ["status", "lead_unit", "topic__year"]
+    search_fields = ["title", "topic__title", "description"]
+    list_select_related = ["topic", "lead_unit"]
+    raw_id_fields = ["team_leader"]
+    filter_horizontal = ["team", "visits"]
+    readonly_fields = ["created_by"]
+
+
+class ReportVersionInline(admin.TabularInline):
+    """Versions are written by `services.report_save`; here they are only read."""
+
+    model = ReportVersion
+    extra = 0
+    fields = ["number", "title", "attachment_name", "note", "created_by", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(SimpleHistoryAdmin):
+    """Attachments are uploaded through the report form (checked by content)."""
+
+    list_display = ["title", "project", "submitted_on", "version", "attachment_name"]
+    list_filter = ["submitted_on", "project__lead_unit"]
+    search_fields = ["title", "body", "project__title"]
+    list_select_related = ["project"]
+    readonly_fields = ["attachment", "attachment_name", "attachment_size", "version", "created_by"]
+    inlines = [ReportVersionInline]
+
+
+@admin.register(ReportVersion)
+class ReportVersionAdmin(SimpleHistoryAdmin):
+    list_display = ["report", "number", "attachment_name", "created_by", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["report__title", "note", "attachment_name"]
+    list_select_related = ["report", "created_by"]
+    readonly_fields = [
+        "report",
+        "number",
+        "title",
+        "body",
+        "attachment",
+        "attachment_name",
+        "attachment_size",
+        "note",
+        "created_by",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Instruction)
+class InstructionAdmin(SimpleHistoryAdmin):
+    list_display = ["leader_name", "leader_title", "instructed_on", "report", "on_behalf"]
+    list_filter = ["instructed_on", "on_behalf", "leader_title"]
+    search_fields = ["leader_name", "text", "report__title"]
+    list_select_related = ["report"]
+    raw_id_fields = ["report"]
+    readonly_fields = ["entered_by"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "contact_person", "contact_phone", "sort_order", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "contact_person"]
+
+
+@admin.register(Referral)
+class ReferralAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "suggestion",
+        "department",
+        "referred_on",
+        "due_on",
+        "replied_on",
+        "implementation",
+        "closed_on",
+    ]
+    list_filter = ["department", "implementation", "satisfaction", "referred_on"]
+    search_fields = ["suggestion__text", "department__name", "reply_text"]
+    list_select_related = ["suggestion", "department"]
+    raw_id_fields = ["suggestion", "instruction"]
+    filter_horizontal = ["co_departments"]
+    date_hierarchy = "referred_on"
+    readonly_fields = ["referred_by", "reply_recorded_by", "closed_by"]

@@ -1,15 +1,30 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# What every reader of the research work may see.
+_RESEARCH_READ = [
+    "consultation.view_topic",
+    "consultation.view_researchproject",
+    "consultation.view_report",
+    "consultation.view_reportversion",
+    "consultation.view_instruction",
+    "consultation.view_suggestion",
+    "consultation.view_department",
+    "consultation.view_referral",
+]
+
 
 class ConsultationConfig(AppConfig):
     name = "apps.consultation"
     label = "consultation"
     verbose_name = _("Consultation")
 
+    # Leaders write instructions; staff plan the research, refer suggestions, record the
+    # departments' replies and close them; office heads read; a member sees the suggestions
+    # they proposed (row-level rules are in managers.py and services.py).
     role_permissions = {
         "county_staff": [
-            "consultation.view_topic",
+            *_RESEARCH_READ,
             "consultation.add_topic",
             "consultation.change_topic",
             "consultation.view_session",
@@ -18,31 +33,42 @@ class ConsultationConfig(AppConfig):
             "consultation.review_session",
             "consultation.export_session",
             "consultation.view_sessionphoto",
-            "consultation.view_suggestion",
+            "consultation.add_researchproject",
+            "consultation.change_researchproject",
+            "consultation.add_report",
+            "consultation.change_report",
+            "consultation.add_instruction",
+            "consultation.add_suggestion",
             "consultation.change_suggestion",
+            "consultation.export_suggestion",
+            "consultation.change_department",
+            "consultation.add_referral",
+            "consultation.reply_referral",
+            "consultation.close_referral",
         ],
         "leader": [
-            "consultation.view_topic",
+            *_RESEARCH_READ,
             "consultation.view_session",
             "consultation.export_session",
             "consultation.view_sessionphoto",
-            "consultation.view_suggestion",
+            "consultation.add_instruction",
+            "consultation.export_suggestion",
         ],
-        # Row-level rules (own venues; published elsewhere) are in managers.py and services.py.
         "office_head": [
-            "consultation.view_topic",
+            *_RESEARCH_READ,
             "consultation.view_session",
             "consultation.add_session",
             "consultation.change_session",
             "consultation.export_session",
             "consultation.view_sessionphoto",
-            "consultation.view_suggestion",
         ],
+        "member": ["consultation.view_own_suggestion"],
     }
 
     def ready(self) -> None:
-        from apps.accounts.roles import is_office_head
+        from apps.accounts.roles import is_member, is_office_head
         from apps.core.registry import NavItem, registry
+        from apps.members.sections import member_sections
 
         from . import dashboard
 
@@ -54,5 +80,34 @@ class ConsultationConfig(AppConfig):
                 order=310,
             )
         )
+        registry.add_nav(
+            NavItem(
+                _("Research"),
+                "consultation:project_list",
+                permission="consultation.view_researchproject",
+                order=320,
+            )
+        )
+        registry.add_nav(
+            NavItem(
+                _("Suggestion ledger"),
+                "consultation:suggestion_list",
+                permission="consultation.view_suggestion",
+                order=330,
+            )
+        )
+        # Topics and departments open from the research and ledger pages (the bar is full).
+        registry.add_nav(
+            NavItem(
+                _("My suggestions"),
+                "consultation:my_suggestions",
+                permission="consultation.view_own_suggestion",
+                visible=lambda user: not user.is_superuser,
+                order=335,
+            )
+        )
         registry.add_figures(dashboard.figures, order=310)
+        registry.add_figures(dashboard.research_figures, order=320)
         registry.add_home_section("consultation/home_office_head.html", is_office_head, order=100)
+        registry.add_home_section("consultation/home_member.html", is_member, order=110)
+        member_sections.add("consultation/member_sessions.html", order=200)

@@ -1,11 +1,20 @@
+"""Figures of the overview (staff and leaders) and the year statistics of the research
+work. Each reads a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.registry import Figure
 
-from .models import Session, Suggestion
+from .models import Department, Referral, Report, ResearchProject, Session, Suggestion
 
 
 def figures(user) -> list[Figure]:
@@ -31,3 +40,145 @@ def figures(user) -> list[Figure]:
         ),
         Figure(_("Suggestions from sessions this year"), suggestions, f"{url}?year={year}"),
     ]
+
+
+def work_year(today: datetime.date | None = None) -> int:
+    """The year the overview shows: this year once it has a research project, else the
+    latest earlier year that has one (a finished year stays in view until the next one's
+    work starts). One query."""
+    return _work_year_counts(today)["year"]
+
+
+def _work_year_counts(today: datetime.date | None = None) -> dict[str, int]:
+    """The work year with its numbers of projects and reports: one query."""
+    today = today or timezone.localdate()
+    row = (
+        ResearchProject.objects.filter(topic__year__lte=today.year)
+        .values("topic__year")
+        .annotate(projects=Count("pk", distinct=True), reports=Count("reports"))
+        .order_by("-topic__year")
+        .first()
+    )
+    if row is None:
+        return {"year": today.year, "projects": 0, "reports": 0}
+    return {"year": row["topic__year"], "projects": row["projects"], "reports": row["reports"]}
+
+
+def research_figures(user) -> list[Figure]:
+    """The research work of the work year (projects, reports, suggestions referred,
+    replied, closed) and the overdue referrals of every year, one click from the ledger.
+    Three queries."""
+    if not user.has_perm("consultation.view_suggestion"):
+        return []
+    work = _work_year_counts()
+    year = work["year"]
+    ledger = reverse("consultation:suggestion_list")
+    projects = reverse("consultation:project_list")
+    counts = suggestion_counts(year)
+    overdue = Referral.objects.overdue().count()
+    return [
+        Figure(
+            gettext("Research projects in %(year)s") % {"year": year},
+            work["projects"],
+            f"{projects}?year={year}",
+            hint=_("Special research consultations"),
+        ),
+        Figure(
+            gettext("Research reports in %(year)s") % {"year": year},
+            work["reports"],
+            f"{projects}?year={year}",
+        ),
+        Figure(
+            gettext("Suggestions in %(year)s") % {"year": year},
+            counts["suggestions"],
+            f"{ledger}?year={year}",
+            hint=gettext("%(n)s adopted") % {"n": counts["adopted"]},
+        ),
+        Figure(
+            _("Suggestions referred"),
+            counts["referred"],
+            f"{ledger}?year={year}",
+            hint=gettext("of %(year)s") % {"year": year},
+        ),
+        Figure(
+            _("Suggestions replied"),
+            counts["replied"],
+            f"{ledger}?year={year}",
+            hint=gettext("of %(year)s") % {"year": year},
+        ),
+        Figure(
+            _("Suggestions handled and closed"),
+            counts["closed"],
+            f"{ledger}?year={year}&progress={Suggestion.Progress.CLOSED}",
+            hint=gettext("of %(year)s") % {"year": year},
+        ),
+        Figure(
+            _("Overdue referrals"),
+            overdue,
+            f"{ledger}?overdue=on",
+            hint=_("Past due without a reply"),
+            warn=overdue > 0,
+        ),
+    ]
+
+
+def suggestion_counts(year: int) -> dict[str, int]:
+    """Suggestions raised in `year`: total, referred, replied (at least one reply),
+    closed, adopted (fully or partly). One query."""
+    return (
+        Suggestion.objects.in_year(year)
+        .with_progress()
+        .aggregate(
+            suggestions=Count("pk"),
+            referred=Count("pk", filter=Q(referral_count__gt=0)),
+            replied=Count("pk", filter=Q(replied_count__gt=0)),
+            closed=Count("pk", filter=Q(progress=Suggestion.Progress.CLOSED)),
+            adopted=Count("pk", filter=Q(outcome__in=Suggestion.ADOPTED_OUTCOMES)),
+        )
+    )
+
+
+def year_statistics(year: int) -> dict:
+    """The statistics page of a year: totals, by progress, by outcome, by category and
+    by department. Four queries whatever the numbers."""
+    rows = list(
+        Suggestion.objects.in_year(year)
+        .with_progress()
+        .values_list("category", "outcome", "progress", "replied_count", "overdue_count")
+    )
+    adopted = set(Suggestion.ADOPTED_OUTCOMES)
+    by_category: dict[str, Counter] = {c: Counter() for c in Suggestion.Category.values}
+    for category, outcome, progress, replied, overdue in rows:
+        counter = by_category.setdefault(category, Counter())
+        counter["total"] += 1
+        counter["referred"] += progress != Suggestion.Progress.RAISED
+        counter["replied"] += replied > 0
+        counter["closed"] += progress == Suggestion.Progress.CLOSED
+        counter["adopted"] += outcome in adopted
+        counter["overdue"] += overdue > 0
+    totals = sum(by_category.values(), Counter())
+    progress = Counter(row[2] for row in rows)
+    outcomes = Counter(row[1] for row in rows)
+    labels = dict(Suggestion.Category.choices)
+    departments = [
+        d
+        for d in Department.objects.with_stats(year=year).order_by("sort_order", "name")
+        if d.referral_count or d.co_count
+    ]
+    return {
+        "projects": ResearchProject.objects.in_year(year).count(),
+        "reports": Report.objects.filter(project__topic__year=year).count(),
+        "totals": {
+            key: totals.get(key, 0)
+            for key in ("total", "referred", "replied", "closed", "adopted", "overdue")
+        },
+        "by_progress": [(p, progress.get(p.value, 0)) for p in Suggestion.Progress],
+        "by_outcome": [(o, outcomes.get(o.value, 0)) for o in Suggestion.Outcome]
+        + [(None, outcomes.get("", 0))],
+        "by_category": [
+            (value, labels.get(value, value), counter)
+            for value, counter in by_category.items()
+            if counter["total"]
+        ],
+        "by_department": departments,
+    }

@@ -4,10 +4,11 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.models import Unit
 from apps.core.forms import StyledForm
 from apps.venues.models import Township, Venue
 
-from .models import Session, Topic
+from .models import Department, ResearchProject, Session, Suggestion, Topic
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -70,3 +71,125 @@ class SessionFilter(django_filters.FilterSet):
         model = Session
         fields = ["venue", "township", "form", "topic", "month", "year", "state"]
         form = StyledForm
+
+
+class TopicFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Title contains"), field_name="title", lookup_expr="icontains"
+    )
+    year = django_filters.NumberFilter(label=_("Year"), min_value=2000, max_value=2100)
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=Topic.Category.choices)
+    source = django_filters.ChoiceFilter(
+        label=_("Source of the topic"), choices=Topic.Source.choices
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Topic.Status.choices)
+
+    class Meta:
+        model = Topic
+        fields = ["q", "year", "category", "source", "status"]
+        form = StyledForm
+
+
+class ProjectFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(
+        label=_("Year"), field_name="topic__year", min_value=2000, max_value=2100
+    )
+    lead_unit = django_filters.ModelChoiceFilter(
+        label=_("Lead unit"), queryset=Unit.objects.active().order_by("sort_order", "name")
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ResearchProject.Status.choices)
+
+    class Meta:
+        model = ResearchProject
+        fields = ["year", "lead_unit", "status"]
+        form = StyledForm
+
+
+SOURCE_CHOICES = [("report", _("Research report")), ("session", _("Consultation session"))]
+UNDECIDED = "undecided"
+ADOPTED_ANY = "adopted_any"
+
+
+class SuggestionFilter(django_filters.FilterSet):
+    """The ledger's filters; the export reads the same ones. `progress` needs the
+    queryset's `with_progress()` annotation."""
+
+    year = django_filters.NumberFilter(
+        label=_("Year raised"),
+        field_name="raised_on",
+        lookup_expr="year",
+        min_value=2000,
+        max_value=2100,
+    )
+    progress = django_filters.ChoiceFilter(
+        label=_("Progress"), choices=Suggestion.Progress.choices, method="filter_progress"
+    )
+    outcome = django_filters.ChoiceFilter(
+        label=_("Outcome"),
+        choices=[
+            *Suggestion.Outcome.choices,
+            (ADOPTED_ANY, _("Adopted fully or partly")),
+            (UNDECIDED, _("Not decided yet")),
+        ],
+        method="filter_outcome",
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("Handling department"),
+        queryset=Department.objects.order_by("sort_order", "name"),
+        method="filter_department",
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue referrals only"), method="filter_overdue", widget=forms.CheckboxInput
+    )
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=Suggestion.Category.choices)
+    source = django_filters.ChoiceFilter(
+        label=_("Comes from"), choices=SOURCE_CHOICES, method="filter_source"
+    )
+    project = django_filters.ModelChoiceFilter(
+        label=_("Research project"),
+        field_name="report__project",
+        queryset=ResearchProject.objects.order_by("-planned_start", "title"),
+    )
+    q = django_filters.CharFilter(label=_("Text contains"), method="filter_text")
+
+    class Meta:
+        model = Suggestion
+        fields = [
+            "year",
+            "progress",
+            "outcome",
+            "department",
+            "overdue",
+            "category",
+            "source",
+            "project",
+            "q",
+        ]
+        form = StyledForm
+
+    def filter_progress(self, queryset, name, value):
+        return queryset.filter(progress=value) if value else queryset
+
+    def filter_outcome(self, queryset, name, value):
+        if value == UNDECIDED:
+            return queryset.filter(outcome="")
+        if value == ADOPTED_ANY:
+            return queryset.adopted()
+        return queryset.filter(outcome=value) if value else queryset
+
+    def filter_department(self, queryset, name, value):
+        return queryset.handled_by(value) if value else queryset
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue() if value else queryset
+
+    def filter_source(self, queryset, name, value):
+        if value == "report":
+            return queryset.from_reports()
+        if value == "session":
+            return queryset.from_sessions()
+        return queryset
+
+    def filter_text(self, queryset, name, value):
+        value = (value or "").strip()[:100]
+        return queryset.filter(text__icontains=value) if value else queryset

@@ -1,12 +1,16 @@
-"""Querysets of the consultation app. Row-level access is `session_scope_q(user)`:
+"""Querysets of the consultation app. Row-level access:
 
-- staff, leaders and superusers read every session;
-- an office head reads every session of the venues they manage, and the published
-  sessions of all the others;
-- everyone else reads none.
+- sessions (`session_scope_q`): staff, leaders and superusers read every session; an office
+  head reads every session of the venues they manage and the published sessions of all the
+  others; everyone else none. Photos follow their session.
+- research (`research_scope_q`: topics, projects, reports, instructions, departments,
+  referrals): staff, leaders and office heads read everything; others nothing.
+- suggestions (`suggestion_scope_q`): those of a session follow the session; those of a
+  report follow the research rule; and a member reads the suggestions they proposed, with
+  their referrals.
 
-Photos and suggestions follow their session. What a user may *change* is
-`SessionQuerySet.editable_by(user)`."""
+What a user may *change* is `SessionQuerySet.editable_by(user)` and the model
+permissions checked by the services."""
 
 from __future__ import annotations
 
@@ -14,8 +18,25 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from apps.accounts.roles import is_office_head, is_staff_user, sees_everything
 from apps.venues.managers import managed_venue_ids
@@ -34,19 +55,64 @@ def session_scope_q(user: User, prefix: str = "") -> Q:
     return Q(pk__in=[])
 
 
-def _count(queryset: models.QuerySet) -> Coalesce:
+def research_scope_q(user: User) -> Q:
+    if sees_everything(user) or is_office_head(user):
+        return Q()
+    return Q(pk__in=[])
+
+
+def own_suggestion_ids(user: User):
+    """Ids of the suggestions the member linked to `user` proposed (a subquery)."""
+    from .models import Suggestion
+
+    return Suggestion.members.through.objects.filter(member__user=user).values("suggestion_id")
+
+
+def suggestion_scope_q(user: User, prefix: str = "") -> Q:
+    if sees_everything(user):
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    scope = Q(**{f"{prefix}pk__in": own_suggestion_ids(user)})
+    if is_office_head(user):
+        scope |= Q(**{f"{prefix}report__isnull": False}) | (
+            Q(**{f"{prefix}session__isnull": False})
+            & session_scope_q(user, prefix=f"{prefix}session__")
+        )
+    return scope
+
+
+def _count(queryset: models.QuerySet, key: str = "session") -> Coalesce:
+    """A correlated count: `queryset` filtered on OuterRef, grouped by `key`."""
     return Coalesce(
         Subquery(
-            queryset.order_by().values("session").annotate(n=Count("pk")).values("n"),
+            queryset.order_by().values(key).annotate(n=Count("pk")).values("n"),
             output_field=IntegerField(),
         ),
         0,
     )
 
 
+def _today(today: datetime.date | None) -> datetime.date:
+    return today or timezone.localdate()
+
+
 class TopicQuerySet(models.QuerySet):
     def open(self):
-        return self.filter(status=self.model.Status.OPEN)
+        """Topics sessions may still be logged on: any not completed."""
+        return self.exclude(status=self.model.Status.DONE)
+
+    def for_user(self, user: User):
+        return self.filter(research_scope_q(user))
+
+    def with_counts(self):
+        """`session_count` and `project_count` as subqueries: one query per page."""
+        from .models import ResearchProject, Session
+
+        return self.annotate(
+            session_count=_count(Session.objects.filter(topic=OuterRef("pk")), "topic"),
+            project_count=_count(ResearchProject.objects.filter(topic=OuterRef("pk")), "topic"),
+        )
 
 
 class SessionQuerySet(models.QuerySet):
@@ -112,9 +178,223 @@ class SessionPhotoQuerySet(models.QuerySet):
         return self.filter(session_scope_q(user, prefix="session__"))
 
 
+class ResearchProjectQuerySet(models.QuerySet):
+    def for_user(self, user: User):
+        return self.filter(research_scope_q(user))
+
+    def in_year(self, year: int):
+        """Projects of a year: the year of their topic."""
+        return self.filter(topic__year=year)
+
+    def with_related(self):
+        """A list row: topic, lead unit and team leader joined; `report_count`,
+        `suggestion_count` and `team_count` as subqueries. One query per page."""
+        from .models import Report, Suggestion
+
+        team_through = self.model.team.through
+        return self.select_related("topic", "lead_unit", "team_leader").annotate(
+            report_count=_count(Report.objects.filter(project=OuterRef("pk")), "project"),
+            suggestion_count=_count(
+                Suggestion.objects.filter(report__project=OuterRef("pk")), "report__project"
+            ),
+            team_count=_count(
+                team_through.objects.filter(researchproject=OuterRef("pk")), "researchproject"
+            ),
+        )
+
+
+class ReportQuerySet(models.QuerySet):
+    def for_user(self, user: User):
+        return self.filter(research_scope_q(user))
+
+    def in_year(self, year: int):
+        return self.filter(submitted_on__year=year)
+
+
+class ReportVersionQuerySet(models.QuerySet):
+    def for_user(self, user: User):
+        return self.filter(research_scope_q(user))
+
+
+class InstructionQuerySet(models.QuerySet):
+    def for_user(self, user: User):
+        return self.filter(research_scope_q(user))
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def for_user(self, user: User):
+        return self.filter(research_scope_q(user))
+
+    def with_stats(self, *, today: datetime.date | None = None, year: int | None = None):
+        """Per department (as lead): `referral_count`, `replied_count`, `closed_count`,
+        `overdue_count` (no reply, past due on `today`), `avg_reply_days` (a timedelta or
+        None) and `co_count` (co-handled). One query with one join, whatever the rows;
+        `year` limits to the referrals of suggestions raised that year."""
+        today = _today(today)
+        scope = Q(referrals__suggestion__raised_on__year=year) if year else Q()
+        replied = Q(referrals__replied_on__isnull=False)
+        from .models import Referral
+
+        co = Referral.co_departments.through.objects.filter(department=OuterRef("pk"))
+        if year:
+            co = co.filter(referral__suggestion__raised_on__year=year)
+        return self.annotate(
+            referral_count=Count("referrals", filter=scope),
+            replied_count=Count("referrals", filter=scope & replied),
+            closed_count=Count("referrals", filter=scope & Q(referrals__closed_on__isnull=False)),
+            overdue_count=Count(
+                "referrals",
+                filter=scope & Q(referrals__replied_on__isnull=True, referrals__due_on__lt=today),
+            ),
+            avg_reply_duration=Avg(
+                ExpressionWrapper(
+                    F("referrals__replied_on") - F("referrals__referred_on"),
+                    output_field=DurationField(),
+                ),
+                filter=scope & replied,
+            ),
+            co_count=_count(co, "department"),
+        )
+
+
+class ReferralQuerySet(models.QuerySet):
+    def for_user(self, user: User):
+        if sees_everything(user) or is_office_head(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(suggestion_id__in=own_suggestion_ids(user))
+
+    def waiting(self):
+        """No reply yet."""
+        return self.filter(replied_on__isnull=True)
+
+    def replied(self):
+        return self.filter(replied_on__isnull=False)
+
+    def open(self):
+        return self.filter(closed_on__isnull=True)
+
+    def closed(self):
+        return self.filter(closed_on__isnull=False)
+
+    def overdue(self, today: datetime.date | None = None):
+        """Past the due date without a reply, on `today` (default: the local date)."""
+        return self.filter(replied_on__isnull=True, due_on__lt=_today(today))
+
+    def with_state(self):
+        """`state_value`: the state as a column (filters and sorting)."""
+        from .models import Referral
+
+        return self.annotate(
+            state_value=Case(
+                When(closed_on__isnull=False, then=Value(Referral.State.CLOSED)),
+                When(replied_on__isnull=False, then=Value(Referral.State.REPLIED)),
+                default=Value(Referral.State.REFERRED),
+                output_field=CharField(),
+            )
+        )
+
+    def with_related(self):
+        """Suggestion, department, instruction joined; co-handling departments prefetched:
+        two queries per page."""
+        return self.select_related(
+            "suggestion", "department", "instruction", "referred_by"
+        ).prefetch_related("co_departments")
+
+
 class SuggestionQuerySet(models.QuerySet):
     def for_user(self, user: User):
-        return self.filter(session_scope_q(user, prefix="session__"))
+        return self.filter(suggestion_scope_q(user))
+
+    def in_year(self, year: int):
+        return self.filter(raised_on__year=year)
+
+    def from_reports(self):
+        return self.filter(report__isnull=False)
+
+    def from_sessions(self):
+        return self.filter(session__isnull=False)
+
+    def adopted(self):
+        return self.filter(outcome__in=self.model.ADOPTED_OUTCOMES)
+
+    def referred(self):
+        """Sent to at least one department."""
+        from .models import Referral
+
+        return self.filter(Exists(Referral.objects.filter(suggestion=OuterRef("pk"))))
+
+    def overdue(self, today: datetime.date | None = None):
+        """With at least one referral past due without a reply."""
+        from .models import Referral
+
+        return self.filter(
+            Exists(Referral.objects.overdue(today).filter(suggestion=OuterRef("pk")))
+        )
+
+    def handled_by(self, department):
+        """Referred to `department`, as lead or co-handling department."""
+        from .models import Referral
+
+        referrals = Referral.objects.filter(suggestion=OuterRef("pk"))
+        return self.filter(
+            Q(Exists(referrals.filter(department=department)))
+            | Q(Exists(referrals.filter(co_departments=department)))
+        )
+
+    def with_progress(self, today: datetime.date | None = None):
+        """Annotate `referral_count`, `replied_count`, `closed_count`, `overdue_count` (on
+        `today`) and `progress` (the rule of `models.derive_progress`), as correlated
+        subqueries: one query for a page, and `progress` can be filtered on."""
+        from .models import Referral, Suggestion
+
+        P = Suggestion.Progress
+
+        def count(queryset):
+            return _count(queryset.filter(suggestion=OuterRef("pk")), "suggestion")
+
+        return self.annotate(
+            referral_count=count(Referral.objects.all()),
+            replied_count=count(Referral.objects.replied()),
+            closed_count=count(Referral.objects.closed()),
+            overdue_count=count(Referral.objects.overdue(today)),
+        ).annotate(
+            progress=Case(
+                When(referral_count=0, then=Value(P.RAISED)),
+                When(closed_count=F("referral_count"), then=Value(P.CLOSED)),
+                When(replied_count__gt=0, then=Value(P.IN_PROGRESS)),
+                default=Value(P.REFERRED),
+                output_field=CharField(),
+            )
+        )
+
+    def with_related(self, today: datetime.date | None = None):
+        """A ledger row: source (report and project, or session, venue and topic) joined,
+        progress annotated, proposers and referrals (with their departments) prefetched:
+        four queries per page whatever the rows."""
+        from apps.members.models import Member
+
+        from .models import Referral
+
+        return (
+            self.with_progress(today)
+            .select_related(
+                "report", "report__project", "session", "session__venue", "session__topic"
+            )
+            .prefetch_related(
+                Prefetch("members", queryset=Member.objects.only("pk", "name")),
+                Prefetch(
+                    "referrals",
+                    queryset=Referral.objects.select_related("department")
+                    .prefetch_related("co_departments")
+                    .order_by("referred_on", "pk"),
+                ),
+            )
+        )
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:

@@ -1,8 +1,9 @@
 """Seed the 2021 consultation work: the six livelihood consultations of the article (急难愁盼)
 with their suggestions, routine sessions at every venue, and sample photos drawn with
-Pillow (put through the same checks as an upload). Get-or-create only: a session is
-keyed by its venue and start time, and its members, suggestions and photos are added
-only when it is created."""
+Pillow (put through the same checks as an upload); then the research work
+(`seed_research`: 14 projects, 14 reports, 100+ suggestions, instructions, referrals).
+Get-or-create only: a session is keyed by its venue and start time, and its members,
+suggestions and photos are added only when it is created."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from apps.members.models import Member
 from apps.venues.models import Venue
 from apps.venues.seed import DEMO_MANAGERS
 
+from . import seed_research
 from .models import Session, SessionPhoto, Suggestion, Topic
 
 YEAR = 2021
@@ -224,6 +226,13 @@ def seed(ctx: SeedContext) -> None:
                 if content.random() < 0.25:
                     _photos(ctx, session, content, 1)
 
+    # The year's research: projects, reports, suggestions, instructions and referrals.
+    seed_research.seed(ctx)
+
+
+def link_demo_users(ctx: SeedContext, users: dict) -> None:
+    seed_research.link_demo_users(ctx, users)
+
 
 def _rng(venue: Venue, salt: str) -> random.Random:
     """A generator fixed by the venue's name and `salt` (string seeds are stable)."""
@@ -253,7 +262,7 @@ def _participants(rng: random.Random, pool, members, low: int, high: int) -> lis
 
 def _topic(ctx: SeedContext, title: str, category: str) -> Topic:
     """The livelihood consultations were concluded in 2021; central work goes on."""
-    status = Topic.Status.CLOSED if category == Topic.Category.LIVELIHOOD else Topic.Status.OPEN
+    status = Topic.Status.DONE if category == Topic.Category.LIVELIHOOD else Topic.Status.CONSULTING
     topic, created = Topic.objects.get_or_create(
         year=YEAR,
         title=title,

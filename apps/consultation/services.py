@@ -1,13 +1,23 @@
 """Writes of the consultation app. Each checks who may do it and in which state, so a view,
 an admin action or a script cannot skip a rule; each is atomic.
 
+Sessions:
+
     draft ──submit──▶ submitted ──publish──▶ published
       ▲                   │
       └──(edit, submit)── returned ◀──return (with a reason)
+
+Research: topic → project (`project_save`) → report (`report_save`, each save a version)
+→ suggestions (`suggestion_save`) and leaders' instructions (`instruction_add`) →
+referrals to departments (`referral_create`) → replies (`referral_reply`) → closed with the
+proposers' satisfaction (`referral_close`):
+
+    referred ──reply──▶ replied ──close──▶ closed
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -17,12 +27,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
-from apps.accounts.roles import is_staff_user
+from apps.accounts.roles import is_leader, is_staff_user
 from apps.core.uploads import ProcessedImage
 from apps.members.models import Member
 from apps.venues.managers import manages_venue
 
-from .models import Session, SessionPhoto, Suggestion, Topic
+from .models import (
+    Department,
+    Instruction,
+    Referral,
+    Report,
+    ReportVersion,
+    ResearchProject,
+    Session,
+    SessionPhoto,
+    Suggestion,
+    Topic,
+)
 
 # Most photos a session keeps.
 MAX_PHOTOS = 30
@@ -83,7 +104,11 @@ def topic_get_or_create(*, data: TopicInput, user: User | None) -> Topic:
     topic, _created = Topic.objects.get_or_create(
         year=data.year,
         title=title,
-        defaults={"category": data.category, "created_by": user},
+        defaults={
+            "category": data.category,
+            "created_by": user,
+            "status": Topic.Status.CONSULTING,
+        },
     )
     return topic
 
@@ -121,6 +146,9 @@ def session_save(
     session.save()
     session.members.set(members)
     _save_suggestions(session, suggestions)
+    # The suggestions carry the date of their session.
+    held_on = session.held_on()
+    session.suggestions.exclude(raised_on=held_on).update(raised_on=held_on)
     _save_photos(session, user, new_photos, removed_photo_ids)
     return session
 
@@ -223,3 +251,295 @@ def session_return(*, session: Session, user: User, reason: str) -> Session:
     session._history_user = user
     session.save(update_fields=["state", "return_reason", "updated_at"])
     return session
+
+
+# --- research: projects, reports, instructions, suggestions ----------------------------------
+
+
+def _field_error(field_name: str, message, code: str, params: dict | None = None):
+    """A ValidationError a form shows next to `field_name` (params substituted)."""
+    return ValidationError({field_name: ValidationError(message, code=code, params=params)})
+
+
+def _require(user: User, permission: str) -> None:
+    if not user.has_perm(permission):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def project_save(
+    *,
+    project: ResearchProject,
+    user: User,
+    team: Iterable[Member] = (),
+    visits: Iterable[Session] = (),
+) -> ResearchProject:
+    """Create or update a project with its team and field visits, all or nothing.
+    `project` carries the edited fields (a ModelForm's instance)."""
+    _require(
+        user,
+        "consultation.add_researchproject"
+        if project.pk is None
+        else "consultation.change_researchproject",
+    )
+    if project.pk is None:
+        project.created_by = user
+    project.full_clean(exclude=["team", "visits"])
+    project._history_user = user
+    project.save()
+    team = list(team)
+    if project.team_leader_id and all(m.pk != project.team_leader_id for m in team):
+        team.append(project.team_leader)
+    project.team.set(team)
+    project.visits.set(visits)
+    return project
+
+
+@dataclass
+class DocumentInput:
+    """A checked upload (`apps.core.uploads.check_document`) to attach to a report."""
+
+    file: object
+    name: str
+    size: int
+
+
+@transaction.atomic
+def report_save(
+    *,
+    report: Report,
+    user: User,
+    attachment: DocumentInput | None = None,
+    remove_attachment: bool = False,
+    note: str = "",
+) -> Report:
+    """Create a report (version 1) or save a new version of it. The fields edited are on
+    `report` (a ModelForm's instance); `attachment` replaces the file, `remove_attachment`
+    drops it. Every save adds a `ReportVersion` holding the new state, so each earlier
+    text and file stays readable. The report's suggestions take its date."""
+    creating = report.pk is None
+    _require(user, "consultation.add_report" if creating else "consultation.change_report")
+    if creating:
+        report.created_by = user
+        report.version = 1
+    else:
+        stored = Report.objects.select_for_update().get(pk=report.pk)
+        report.version = stored.version + 1
+    if attachment is not None:
+        report.attachment = attachment.file
+        report.attachment_name = attachment.name[:200]
+        report.attachment_size = attachment.size
+    elif remove_attachment:
+        report.attachment = ""
+        report.attachment_name = ""
+        report.attachment_size = 0
+    report.title = report.title.strip()
+    report.body = report.body.strip()
+    if not report.body and not report.attachment:
+        raise ValidationError(
+            _("Write the text of the report or attach its file."), code="empty_report"
+        )
+    report._history_user = user
+    report.save()
+    ReportVersion.objects.create(
+        report=report,
+        number=report.version,
+        title=report.title,
+        body=report.body,
+        # The version shares the stored file: nothing is copied or deleted.
+        attachment=report.attachment.name if report.attachment else "",
+        attachment_name=report.attachment_name,
+        attachment_size=report.attachment_size,
+        note=note.strip()[:200] or (str(_("First version")) if creating else ""),
+        created_by=user,
+    )
+    if not creating:
+        report.suggestions.exclude(raised_on=report.submitted_on).update(
+            raised_on=report.submitted_on
+        )
+    return report
+
+
+@transaction.atomic
+def instruction_add(
+    *,
+    report: Report,
+    user: User,
+    leader_name: str,
+    leader_title: str,
+    instructed_on: datetime.date,
+    text: str,
+) -> Instruction:
+    """A leader's instruction on a report, written by a leader or entered by staff on the
+    leader's behalf (recorded as such)."""
+    _require(user, "consultation.add_instruction")
+    text, leader_name = text.strip(), leader_name.strip()
+    if not text:
+        raise ValidationError(_("Write the text of the instruction."), code="no_text")
+    if not leader_name:
+        raise ValidationError(_("Name the leader who gave the instruction."), code="no_leader")
+    if instructed_on < report.submitted_on:
+        raise ValidationError(
+            _("An instruction cannot be dated before its report (%(date)s)."),
+            code="before_report",
+            params={"date": report.submitted_on.isoformat()},
+        )
+    instruction = Instruction(
+        report=report,
+        leader_name=leader_name,
+        leader_title=leader_title.strip(),
+        instructed_on=instructed_on,
+        text=text,
+        entered_by=user,
+        on_behalf=not is_leader(user),
+    )
+    instruction._history_user = user
+    instruction.save()
+    return instruction
+
+
+@transaction.atomic
+def suggestion_save(
+    *,
+    suggestion: Suggestion,
+    user: User,
+    members: Iterable[Member],
+) -> Suggestion:
+    """Create a report's suggestion or change one (text, category, proposers, outcome).
+    The outcome date is set when an outcome is first given and cleared with it."""
+    _require(
+        user,
+        "consultation.add_suggestion"
+        if suggestion.pk is None
+        else "consultation.change_suggestion",
+    )
+    if suggestion.outcome and not suggestion.outcome_on:
+        suggestion.outcome_on = timezone.localdate()
+    if not suggestion.outcome:
+        suggestion.outcome_on = None
+    if suggestion.pk is None or suggestion.raised_on is None:
+        suggestion.raised_on = suggestion.source_date()
+    suggestion.text = suggestion.text.strip()
+    suggestion._history_user = user
+    suggestion.save()
+    suggestion.members.set(members)
+    return suggestion
+
+
+# --- referrals ------------------------------------------------------------------------------
+
+
+def _locked_referral(referral: Referral) -> Referral:
+    return Referral.objects.select_for_update().get(pk=referral.pk)
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    suggestion: Suggestion,
+    user: User,
+    department: Department,
+    co_departments: Iterable[Department] = (),
+    instruction: Instruction | None = None,
+    referred_on: datetime.date,
+    due_on: datetime.date,
+    note: str = "",
+) -> Referral:
+    """Refer a suggestion to a lead department (and co-handling ones), by staff; on a
+    leader's instruction on the suggestion's report, if any."""
+    _require(user, "consultation.add_referral")
+    if due_on < referred_on:
+        raise _field_error("due_on", _("The due date cannot be before the referral."), "due_before")
+    if instruction is not None and instruction.report_id != suggestion.report_id:
+        raise _field_error(
+            "instruction", _("Pick an instruction on this suggestion's report."), "other_report"
+        )
+    if Referral.objects.open().filter(suggestion=suggestion, department=department).exists():
+        raise _field_error(
+            "department",
+            _("This suggestion is already with that department and not closed yet."),
+            "duplicate",
+        )
+    referral = Referral(
+        suggestion=suggestion,
+        department=department,
+        instruction=instruction,
+        referred_on=referred_on,
+        due_on=due_on,
+        note=note.strip(),
+        referred_by=user,
+    )
+    referral._history_user = user
+    referral.save()
+    referral.co_departments.set([d for d in co_departments if d.pk != department.pk])
+    return referral
+
+
+@transaction.atomic
+def referral_reply(
+    *,
+    referral: Referral,
+    user: User,
+    text: str,
+    replied_on: datetime.date,
+    implementation: str,
+) -> Referral:
+    """Record the department's reply (text, date, class A/B/C), by staff. A reply may be
+    corrected until the referral is closed."""
+    _require(user, "consultation.reply_referral")
+    referral = _locked_referral(referral)
+    if referral.closed_on:
+        raise _invalid_state(_("This referral is closed; its reply can no longer change."))
+    text = text.strip()
+    if not text:
+        raise _field_error("text", _("Write the department's reply."), "no_text")
+    if implementation not in Referral.Implementation.values:
+        raise _field_error("implementation", _("Pick the implementation class."), "no_class")
+    if replied_on < referral.referred_on:
+        raise _field_error(
+            "replied_on",
+            _("A reply cannot be dated before the referral (%(date)s)."),
+            "before_referral",
+            {"date": referral.referred_on.isoformat()},
+        )
+    referral.reply_text = text
+    referral.replied_on = replied_on
+    referral.implementation = implementation
+    referral.reply_recorded_by = user
+    referral._history_user = user
+    referral.save()
+    return referral
+
+
+@transaction.atomic
+def referral_close(
+    *,
+    referral: Referral,
+    user: User,
+    satisfaction: str,
+    closed_on: datetime.date,
+) -> Referral:
+    """replied → closed, with the proposers' satisfaction, by staff."""
+    _require(user, "consultation.close_referral")
+    referral = _locked_referral(referral)
+    if referral.closed_on:
+        raise _invalid_state(_("This referral is already closed."))
+    if not referral.replied_on:
+        raise _invalid_state(_("Record the department's reply before closing."))
+    if satisfaction not in Referral.Satisfaction.values:
+        raise _field_error(
+            "satisfaction", _("Pick the proposers' satisfaction."), "no_satisfaction"
+        )
+    if closed_on < referral.replied_on:
+        raise _field_error(
+            "closed_on",
+            _("A referral cannot be closed before its reply (%(date)s)."),
+            "before_reply",
+            {"date": referral.replied_on.isoformat()},
+        )
+    referral.satisfaction = satisfaction
+    referral.closed_on = closed_on
+    referral.closed_by = user
+    referral._history_user = user
+    referral.save()
+    return referral

@@ -16,13 +16,20 @@ objects. The rules, for every upload:
 
 A refused file raises a `ValidationError` with a Chinese message naming the file, so the
 form shows it next to the field and keeps everything else that was typed.
+
+Documents (`DocumentUploadField`, `check_document`: research reports) are PDF or DOCX of at
+most `UPLOAD_DOCUMENT_MAX_MB` megabytes, recognised by their content: a PDF starts with
+`%PDF-`; a DOCX is a zip archive holding `word/document.xml`. The extension is ignored
+(a renamed text file is refused) and replaced by the one of the detected format.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import uuid
 import warnings
+import zipfile
 from pathlib import PurePath
 
 from django import forms
@@ -286,3 +293,100 @@ def _image_help_text() -> str:
 
 # Lazy: read in the user's language and with the setting of the moment.
 image_help_text = lazy(_image_help_text, str)
+
+
+# --- documents ------------------------------------------------------------------------------
+
+# Detected format -> content type.
+DOCUMENT_FORMATS = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+DOCUMENT_ACCEPT = ".pdf,.docx," + ",".join(DOCUMENT_FORMATS.values())
+PDF_MAGIC = b"%PDF-"
+
+
+def _not_a_document(name: str) -> ValidationError:
+    return ValidationError(
+        _("“%(name)s” is not a PDF or Word (.docx) document."),
+        code="invalid_document",
+        params={"name": name},
+    )
+
+
+def document_format(upload) -> str | None:
+    """ "pdf" or "docx" from the file's content, else None. Reads the first bytes and, for a
+    zip, its central directory only (nothing is decompressed)."""
+    try:
+        upload.seek(0)
+        head = upload.read(len(PDF_MAGIC))
+        if head == PDF_MAGIC:
+            return "pdf"
+        if head[:4] != b"PK\x03\x04":
+            return None
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+        return "docx" if "word/document.xml" in names else None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            upload.seek(0)
+
+
+def check_document(upload):
+    """Check `upload` (an UploadedFile) and return it renamed `<stem>.<detected format>`, with
+    `original_name` (the name as uploaded) and `document_format` set; raise ValidationError
+    otherwise."""
+    name = _display_name(upload)
+    max_mb = settings.UPLOAD_DOCUMENT_MAX_MB
+    size = getattr(upload, "size", None)
+    if size is not None and size > max_mb * 1024 * 1024:
+        raise ValidationError(
+            _("“%(name)s” is larger than %(max)s MB."),
+            code="too_large",
+            params={"name": name, "max": max_mb},
+        )
+    if not size:
+        raise ValidationError(_("“%(name)s” is empty."), code="empty", params={"name": name})
+    kind = document_format(upload)
+    if kind is None:
+        raise _not_a_document(name)
+    original = PurePath(getattr(upload, "name", "") or "").name[:200] or name
+    stem = PurePath(original).stem or "document"
+    upload.original_name = original
+    upload.document_format = kind
+    upload.name = f"{stem}.{kind}"
+    upload.content_type = DOCUMENT_FORMATS[kind]
+    return upload
+
+
+def validate_document_upload(upload) -> None:
+    """A model or form field validator: the same checks as `check_document`."""
+    check_document(upload)
+
+
+def _document_help_text() -> str:
+    return gettext("PDF or Word (.docx), at most %(max)s MB.") % {
+        "max": settings.UPLOAD_DOCUMENT_MAX_MB
+    }
+
+
+document_help_text = lazy(_document_help_text, str)
+
+
+class DocumentUploadField(forms.FileField):
+    """One PDF or DOCX document: cleans to the checked upload (or the unchanged initial
+    file)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": DOCUMENT_ACCEPT}))
+        kwargs.setdefault("help_text", document_help_text())
+        super().__init__(**kwargs)
+
+    def to_python(self, data):
+        upload = super().to_python(data)
+        if upload is None:
+            return None
+        return check_document(upload)

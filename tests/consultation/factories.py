@@ -7,8 +7,20 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 from PIL import Image
 
-from apps.consultation.models import Session, SessionPhoto, Suggestion, Topic
+from apps.consultation.models import (
+    Department,
+    Instruction,
+    Referral,
+    Report,
+    ReportVersion,
+    ResearchProject,
+    Session,
+    SessionPhoto,
+    Suggestion,
+    Topic,
+)
 from apps.core.uploads import process_image
+from tests.accounts.factories import UnitFactory
 from tests.venues.factories import VenueFactory
 
 
@@ -75,10 +87,16 @@ class ReturnedSessionFactory(SubmittedSessionFactory):
 class SuggestionFactory(DjangoModelFactory):
     class Meta:
         model = Suggestion
+        skip_postgeneration_save = True
 
     session = factory.SubFactory(SessionFactory)
     text = factory.Sequence(lambda n: f"测试意见建议{n}")
     category = Suggestion.Category.LIVELIHOOD
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.members.set(extracted)
 
 
 class SessionPhotoFactory(DjangoModelFactory):
@@ -92,3 +110,93 @@ class SessionPhotoFactory(DjangoModelFactory):
     thumbnail = factory.LazyAttribute(lambda o: o.processed.thumbnail)
     width = factory.LazyAttribute(lambda o: o.processed.width)
     height = factory.LazyAttribute(lambda o: o.processed.height)
+
+
+class ResearchProjectFactory(DjangoModelFactory):
+    class Meta:
+        model = ResearchProject
+        skip_postgeneration_save = True
+
+    topic = factory.SubFactory(TopicFactory, category=Topic.Category.CENTRAL_WORK)
+    title = factory.Sequence(lambda n: f"关于测试工作的调研{n}")
+    lead_unit = factory.SubFactory(UnitFactory, name="经济委员会")
+    planned_start = datetime.date(2021, 3, 1)
+    planned_end = datetime.date(2021, 6, 30)
+    status = ResearchProject.Status.DONE
+
+    @factory.post_generation
+    def team(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.team.set(extracted)
+
+
+class ReportFactory(DjangoModelFactory):
+    class Meta:
+        model = Report
+        skip_postgeneration_save = True
+
+    project = factory.SubFactory(ResearchProjectFactory)
+    title = factory.Sequence(lambda n: f"测试调研报告{n}")
+    submitted_on = datetime.date(2021, 6, 20)
+    body = "调研报告正文。"
+
+    @factory.post_generation
+    def first_version(self, create, extracted, **kwargs):
+        if create:
+            ReportVersion.objects.create(report=self, number=1, title=self.title, body=self.body)
+
+
+class InstructionFactory(DjangoModelFactory):
+    class Meta:
+        model = Instruction
+
+    report = factory.SubFactory(ReportFactory)
+    leader_name = "李振华"
+    leader_title = "县委书记"
+    instructed_on = factory.LazyAttribute(
+        lambda o: o.report.submitted_on + datetime.timedelta(days=5)
+    )
+    text = "请有关部门认真研究落实。"
+
+
+class ReportSuggestionFactory(SuggestionFactory):
+    session = None
+    report = factory.SubFactory(ReportFactory)
+
+
+class DepartmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"县测试局{n}")
+    contact_person = "王主任"
+
+
+class ReferralFactory(DjangoModelFactory):
+    """Referred on 2021-07-01, due 2021-08-31, awaiting a reply."""
+
+    class Meta:
+        model = Referral
+        skip_postgeneration_save = True
+
+    suggestion = factory.SubFactory(ReportSuggestionFactory)
+    department = factory.SubFactory(DepartmentFactory)
+    referred_on = datetime.date(2021, 7, 1)
+    due_on = datetime.date(2021, 8, 31)
+
+    @factory.post_generation
+    def co_departments(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.co_departments.set(extracted)
+
+
+class RepliedReferralFactory(ReferralFactory):
+    reply_text = "已研究落实。"
+    replied_on = datetime.date(2021, 8, 1)
+    implementation = Referral.Implementation.SOLVED
+
+
+class ClosedReferralFactory(RepliedReferralFactory):
+    closed_on = datetime.date(2021, 8, 15)
+    satisfaction = Referral.Satisfaction.SATISFIED

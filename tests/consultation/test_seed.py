@@ -5,7 +5,20 @@ import pytest
 from django.core.management import call_command
 from PIL import Image
 
-from apps.consultation.models import Session, SessionPhoto, Suggestion, Topic
+from apps.consultation.models import (
+    Department,
+    Instruction,
+    Referral,
+    Report,
+    ReportVersion,
+    ResearchProject,
+    Session,
+    SessionPhoto,
+    Suggestion,
+    Topic,
+)
+from apps.consultation.seed_research import sample_pdf
+from apps.core.uploads import document_format
 from apps.venues.models import Assignment
 from tests.members.factories import MemberFactory
 
@@ -33,6 +46,8 @@ def test_the_2021_work_is_seeded(seeded):
     check_sessions_at_every_venue()
     check_sample_photos()
     check_demo_offices()
+    check_research_work()
+    check_demo_member_suggestions()
 
 
 def check_livelihood_consultations():
@@ -75,8 +90,62 @@ def check_demo_offices():
     assert submitted.venue.managers.filter(username="office2").exists()
 
 
+def check_research_work():
+    """The article's year: 14 projects → 14 reports → 100+ suggestions; instructions on
+    several reports; referrals in every state, some overdue."""
+    projects = ResearchProject.objects.in_year(2021)
+    assert projects.count() == 14
+    assert {"教育高质量发展", "科技创新", "制造业发展"} <= set(
+        projects.values_list("topic__title", flat=True)
+    )
+    assert Report.objects.filter(project__topic__year=2021).count() == 14
+    assert Suggestion.objects.from_reports().in_year(2021).count() >= 100
+    assert ReportVersion.objects.count() == 14
+    assert all(p.team.count() >= 5 and p.visits.exists() for p in projects)
+    assert 3 <= Report.objects.filter(instructions__isnull=False).distinct().count() < 14
+    assert Department.objects.filter(name="县公安局交警大队", contact_person__gt="").exists()
+    states = {r.state for r in Referral.objects.all()}
+    assert states == {Referral.State.REFERRED, Referral.State.REPLIED, Referral.State.CLOSED}
+    assert Referral.objects.overdue().exists()
+    assert Referral.objects.waiting().exclude(pk__in=Referral.objects.overdue()).exists()
+    progress = set(Suggestion.objects.with_progress().values_list("progress", flat=True))
+    assert progress == set(Suggestion.Progress.values)
+    assert Suggestion.objects.from_sessions().filter(referrals__isnull=False).exists()
+    assert Instruction.objects.filter(referrals__isnull=False).exists()
+    with_file = Report.objects.exclude(attachment="")
+    assert with_file.count() == 3
+    with with_file.first().attachment.open("rb") as handle:
+        assert document_format(handle) == "pdf"
+
+
+def check_demo_member_suggestions():
+    from apps.members.models import Member
+
+    member = Member.objects.get(user__username="member")
+    progress = set(
+        Suggestion.objects.filter(members=member).with_progress().values_list("progress", flat=True)
+    )
+    assert progress == set(Suggestion.Progress.values)
+
+
+def test_the_sample_pdf_is_a_pdf():
+    assert sample_pdf("x").startswith(b"%PDF-1.4") and sample_pdf("x").endswith(b"%%EOF\n")
+
+
 def test_seeding_again_adds_nothing(seeded):
-    models = (Topic, Session, Suggestion, SessionPhoto, Assignment)
+    models = (
+        Topic,
+        Session,
+        Suggestion,
+        SessionPhoto,
+        Assignment,
+        ResearchProject,
+        Report,
+        ReportVersion,
+        Instruction,
+        Department,
+        Referral,
+    )
     counts = [m.objects.count() for m in models]
     members = Session.members.through.objects.count()
     assert "Nothing to add" in seed("--demo-users")

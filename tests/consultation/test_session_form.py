@@ -156,7 +156,7 @@ def test_a_topic_is_picked_or_typed(head, venue):
 
 
 def test_closed_topics_are_not_offered(head, venue):
-    TopicFactory(title="已完成议题", status=Topic.Status.CLOSED)
+    TopicFactory(title="已完成议题", status=Topic.Status.DONE)
     TopicFactory(title="进行中议题")
     html = head.get(CREATE).content.decode()
     assert "进行中议题" in html and "已完成议题" not in html

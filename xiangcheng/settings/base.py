@@ -174,8 +174,13 @@ UPLOAD_IMAGE_MAX_MB = env.int("UPLOAD_IMAGE_MAX_MB", default=10)
 UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=64_000_000)
 UPLOAD_IMAGE_MAX_SIDE = env.int("UPLOAD_IMAGE_MAX_SIDE", default=2000)
 UPLOAD_THUMBNAIL_SIDE = 480
+# Uploaded documents (research reports): PDF or DOCX checked by content.
+UPLOAD_DOCUMENT_MAX_MB = env.int("UPLOAD_DOCUMENT_MAX_MB", default=20)
 # A liaison office without a session for this many days stands out in the venue list.
 VENUE_IDLE_DAYS = env.int("VENUE_IDLE_DAYS", default=60)
+# A referred suggestion is due back from its department this many days later (the default
+# of the referral form; staff may change the date).
+REFERRAL_DUE_DAYS = env.int("REFERRAL_DUE_DAYS", default=30)
 
 LOGGING = {
     "version": 1,

@@ -4,7 +4,8 @@ from django.utils import timezone
 
 from apps.venues.models import Venue
 
-from ..models import Session
+from ..managers import own_suggestion_ids
+from ..models import Referral, ResearchProject, Session, Suggestion
 
 register = template.Library()
 
@@ -41,3 +42,116 @@ def office_head_panel(context):
         .order_by("needs_work", "-started_at")[:10]
     )
     return {"venues": venues, "sessions": sessions, "year": year, "request": context["request"]}
+
+
+PROGRESS_BADGES = {
+    Suggestion.Progress.RAISED: "text-bg-secondary",
+    Suggestion.Progress.REFERRED: "text-bg-info",
+    Suggestion.Progress.IN_PROGRESS: "text-bg-primary",
+    Suggestion.Progress.CLOSED: "text-bg-success",
+}
+OUTCOME_BADGES = {
+    Suggestion.Outcome.ADOPTED: "text-bg-success",
+    Suggestion.Outcome.PARTLY: "text-bg-info",
+    Suggestion.Outcome.REFERENCE: "text-bg-light border",
+}
+REFERRAL_BADGES = {
+    Referral.State.REFERRED: "text-bg-info",
+    Referral.State.REPLIED: "text-bg-primary",
+    Referral.State.CLOSED: "text-bg-success",
+}
+PROGRESS_LABELS = dict(Suggestion.Progress.choices)
+
+
+@register.filter
+def progress_badge(progress: str) -> str:
+    return PROGRESS_BADGES.get(progress, "text-bg-light")
+
+
+@register.filter
+def progress_label(progress: str) -> str:
+    return PROGRESS_LABELS.get(progress, progress)
+
+
+@register.filter
+def outcome_badge(outcome: str) -> str:
+    return OUTCOME_BADGES.get(outcome, "text-bg-light border")
+
+
+@register.filter
+def referral_badge(state: str) -> str:
+    return REFERRAL_BADGES.get(state, "text-bg-light")
+
+
+@register.filter
+def percent(part, whole) -> str:
+    """`part` of `whole` as a whole percentage ("—" for nothing)."""
+    try:
+        return f"{round(100 * part / whole)}%" if whole else "—"
+    except (TypeError, ValueError):
+        return "—"
+
+
+@register.filter
+def days(duration) -> str:
+    """A timedelta (an average) in days with one decimal ("—" for None)."""
+    if duration is None:
+        return "—"
+    return f"{duration.total_seconds() / 86400:.1f}"
+
+
+MEMBER_ROWS = 30
+
+
+@register.inclusion_tag("consultation/_member_section.html", takes_context=True)
+def member_consultation(context, member):
+    """The member page's section: the sessions they took part in, the research teams they
+    served on and the suggestions they proposed (with progress), as far as the viewer may
+    read them. Three queries."""
+    user = context["request"].user
+    sessions = list(
+        Session.objects.for_user(user)
+        .filter(members=member)
+        .select_related("venue", "topic")
+        .order_by("-started_at")[: MEMBER_ROWS + 1]
+    )
+    projects = list(
+        ResearchProject.objects.for_user(user)
+        .filter(team=member)
+        .select_related("topic", "lead_unit")
+        .order_by("-planned_start")[: MEMBER_ROWS + 1]
+    )
+    suggestions = list(
+        Suggestion.objects.for_user(user)
+        .filter(members=member)
+        .with_progress()
+        .select_related("report", "session__venue", "session__topic")
+        .order_by("-raised_on", "-pk")[: MEMBER_ROWS + 1]
+    )
+    return {
+        "member": member,
+        "sessions": sessions[:MEMBER_ROWS],
+        "more_sessions": len(sessions) > MEMBER_ROWS,
+        "projects": projects[:MEMBER_ROWS],
+        "suggestions": suggestions[:MEMBER_ROWS],
+        "more_suggestions": len(suggestions) > MEMBER_ROWS,
+        "limit": MEMBER_ROWS,
+        "request": context["request"],
+    }
+
+
+@register.inclusion_tag("consultation/_my_suggestions_panel.html", takes_context=True)
+def my_suggestions_panel(context):
+    """The member's home: the latest suggestions they proposed and their progress. Two
+    queries."""
+    user = context["request"].user
+    mine = Suggestion.objects.filter(pk__in=own_suggestion_ids(user))
+    return {
+        "suggestions": list(
+            mine.with_progress()
+            .select_related("report", "session__venue", "session__topic")
+            .order_by("-raised_on", "-pk")[:5]
+        ),
+        "total": mine.count(),
+        "request": context["request"],
+    }

@@ -1,0 +1,97 @@
+"""apps.core.uploads: documents (PDF, DOCX) are recognised by their content."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+
+from apps.core.uploads import DocumentUploadField, check_document, document_format
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def docx_bytes(with_document=True) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        if with_document:
+            archive.writestr("word/document.xml", "<w:document/>")
+        else:
+            archive.writestr("xl/workbook.xml", "<workbook/>")
+    return out.getvalue()
+
+
+def upload(data: bytes, name: str, content_type="application/octet-stream"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+@pytest.fixture(autouse=True)
+def chinese():
+    with translation.override("zh-hans"):
+        yield
+
+
+def test_a_real_pdf_is_accepted_and_named_by_its_content():
+    checked = check_document(upload(PDF, "调研报告.PDF"))
+    assert checked.document_format == "pdf"
+    assert checked.name == "调研报告.pdf"
+    assert checked.original_name == "调研报告.PDF"
+    assert checked.content_type == "application/pdf"
+
+
+def test_a_docx_is_accepted_even_under_another_extension():
+    checked = check_document(upload(docx_bytes(), "报告.pdf"))
+    assert checked.document_format == "docx"
+    assert checked.name == "报告.docx"
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (b"This is a plain text file, renamed.", "报告.pdf"),
+        ("纯文本改了扩展名".encode(), "报告.docx"),
+        (docx_bytes(with_document=False), "表格.docx"),  # an .xlsx is not a Word document
+        (b"PK\x03\x04not really a zip", "坏.docx"),
+        (b"%PD", "short.pdf"),
+    ],
+)
+def test_renamed_or_broken_files_are_refused_in_chinese(data, name):
+    with pytest.raises(ValidationError) as error:
+        check_document(upload(data, name))
+    assert error.value.code == "invalid_document"
+    assert "不是 PDF 或 Word" in error.value.messages[0]
+    assert name in error.value.messages[0]
+
+
+def test_an_oversized_file_is_refused_before_reading(settings):
+    settings.UPLOAD_DOCUMENT_MAX_MB = 1
+    big = upload(PDF + b"0" * (1024 * 1024), "大报告.pdf")
+    with pytest.raises(ValidationError) as error:
+        check_document(big)
+    assert error.value.code == "too_large"
+    assert error.value.messages == ["“大报告.pdf”超过 1 MB，请压缩后再上传。"]
+
+
+def test_an_empty_file_is_refused():
+    with pytest.raises(ValidationError) as error:
+        check_document(upload(b"", "空.pdf"))
+    assert error.value.messages == ["“空.pdf”是空文件。"]
+
+
+def test_the_detection_leaves_the_file_at_its_start():
+    file = upload(docx_bytes(), "a.docx")
+    assert document_format(file) == "docx"
+    assert file.read(2) == b"PK"
+
+
+def test_the_form_field_cleans_to_the_checked_file_and_shows_the_limit(settings):
+    settings.UPLOAD_DOCUMENT_MAX_MB = 20
+    field = DocumentUploadField(required=False)
+    assert "20 MB" in str(field.help_text)
+    assert field.clean(upload(PDF, "a.pdf")).document_format == "pdf"
+    assert field.clean(None) is None
+    with pytest.raises(ValidationError):
+        field.clean(upload(b"hello", "a.pdf"))
