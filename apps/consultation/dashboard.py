@@ -17,11 +17,12 @@ from apps.core.registry import Figure
 from .models import Department, Referral, Report, ResearchProject, Session, Suggestion
 
 
-def figures(user) -> list[Figure]:
-    """The year's sessions and suggestions for staff and leaders: two queries."""
+def figures(user, *, year: int | None = None) -> list[Figure]:
+    """The year's sessions and suggestions for staff and leaders (default: the work
+    year, as the research figures): two or three queries."""
     if not user.has_perm("consultation.view_session"):
         return []
-    year = timezone.localdate().year
+    year = year or work_year()
     url = reverse("consultation:list")
     stats = Session.objects.aggregate(
         held=Count("pk", filter=Q(started_at__year=year, state__in=Session.HELD_STATES)),
@@ -31,14 +32,23 @@ def figures(user) -> list[Figure]:
         session__started_at__year=year, session__state__in=Session.HELD_STATES
     ).count()
     return [
-        Figure(_("Sessions this year"), stats["held"], f"{url}?year={year}", hint=_("协商活动")),
+        Figure(
+            gettext("Sessions in %(year)s") % {"year": year},
+            stats["held"],
+            f"{url}?year={year}",
+            hint=_("协商活动"),
+        ),
         Figure(
             _("Sessions awaiting review"),
             stats["waiting"],
             f"{url}?state={Session.State.SUBMITTED}",
             warn=stats["waiting"] > 0,
         ),
-        Figure(_("Suggestions from sessions this year"), suggestions, f"{url}?year={year}"),
+        Figure(
+            gettext("Suggestions from sessions in %(year)s") % {"year": year},
+            suggestions,
+            f"{url}?year={year}",
+        ),
     ]
 
 
@@ -64,13 +74,15 @@ def _work_year_counts(today: datetime.date | None = None) -> dict[str, int]:
     return {"year": row["topic__year"], "projects": row["projects"], "reports": row["reports"]}
 
 
-def research_figures(user) -> list[Figure]:
+def research_figures(user, *, year: int | None = None) -> list[Figure]:
     """The research work of the work year (projects, reports, suggestions referred,
     replied, closed) and the overdue referrals of every year, one click from the ledger.
     Three queries."""
     if not user.has_perm("consultation.view_suggestion"):
         return []
-    work = _work_year_counts()
+    work = _work_year_counts(datetime.date(year, 12, 31) if year else None)
+    if year and work["year"] != year:  # a year without research projects
+        work = {"year": year, "projects": 0, "reports": 0}
     year = work["year"]
     ledger = reverse("consultation:suggestion_list")
     projects = reverse("consultation:project_list")

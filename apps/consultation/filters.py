@@ -63,7 +63,7 @@ class SessionFilter(django_filters.FilterSet):
     )
     month = MonthFilter(label=_("Month"))
     year = django_filters.NumberFilter(
-        label=_("Year"), field_name="started_at", lookup_expr="year", min_value=2000
+        label=_("Year"), field_name="started_at", lookup_expr="year", min_value=2000, max_value=2100
     )
     state = django_filters.ChoiceFilter(label=_("State"), choices=Session.State.choices)
 

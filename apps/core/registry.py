@@ -7,6 +7,7 @@ shared template.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -74,8 +75,16 @@ class Registry:
     def nav_for(self, user: User) -> list[NavItem]:
         return [item for item in self.nav if item.is_visible_to(user)]
 
-    def figures_for(self, user: User) -> list[Figure]:
-        return [fig for _, provider in self.figure_providers for fig in provider(user)]
+    def figures_for(self, user: User, *, year: int | None = None) -> list[Figure]:
+        """Every provider's figures; providers that take a `year` keyword get the year
+        the overview shows (None: their own default, e.g. the latest year with work)."""
+        figures: list[Figure] = []
+        for _, provider in self.figure_providers:
+            if "year" in inspect.signature(provider).parameters:
+                figures.extend(provider(user, year=year))
+            else:
+                figures.extend(provider(user))
+        return figures
 
     def home_sections_for(self, user: User) -> list[str]:
         return [template for _, template, visible in self.home_sections if visible(user)]

@@ -46,7 +46,7 @@ def evaluation_year() -> int:
     return latest or timezone.localdate().year
 
 
-def figures(user) -> list[Figure]:
+def figures(user, *, year: int | None = None) -> list[Figure]:
     """Meetings held, standing members yet to report, 列席 invitees absent: four queries."""
     if not user.has_perm("performance.view_meeting"):
         return []
@@ -54,7 +54,7 @@ def figures(user) -> list[Figure]:
 
     from .models import Attendance, DutyReport, Meeting
 
-    year = evaluation_year()
+    year = year or evaluation_year()
     meetings = Meeting.objects.of_year(year).count()
     reported = DutyReport.objects.submitted().filter(year=year).values("member_id")
     missing = (

@@ -48,6 +48,88 @@ def collect_sessions(*, year: int, members: frozenset[int] | None) -> Iterator[F
         yield Fact(member_id, Code.SESSION, type_id, session_id, local, description)
 
 
+def _project_date(actual_end, actual_start, planned_start):
+    return actual_end or actual_start or planned_start
+
+
+def collect_research_teams(*, year: int, members: frozenset[int] | None) -> Iterator[Fact]:
+    """Serving on the team of a research project that got under way, dated by its end
+    (else its start). One query."""
+    ResearchProject = apps.get_model("consultation", "ResearchProject")
+    through = ResearchProject.team.through
+    in_year = (
+        Q(researchproject__actual_end__year=year)
+        | Q(researchproject__actual_end__isnull=True, researchproject__actual_start__year=year)
+        | Q(
+            researchproject__actual_end__isnull=True,
+            researchproject__actual_start__isnull=True,
+            researchproject__planned_start__year=year,
+        )
+    )
+    rows = (
+        through.objects.filter(in_year)
+        .exclude(researchproject__status=ResearchProject.Status.PLANNED)
+        .order_by()
+    )
+    if members is not None:
+        rows = rows.filter(member_id__in=members)
+    type_id = Fact.type_id(ResearchProject)
+    for project_id, member_id, end, start, planned, title in rows.values_list(
+        "researchproject_id",
+        "member_id",
+        "researchproject__actual_end",
+        "researchproject__actual_start",
+        "researchproject__planned_start",
+        "researchproject__title",
+    ):
+        description = _("Research team: %(title)s") % {"title": title}
+        date = _project_date(end, start, planned)
+        yield Fact(member_id, Code.RESEARCH_TEAM, type_id, project_id, date, description)
+
+
+def _project_years(project) -> list[int]:
+    date = _project_date(project.actual_end, project.actual_start, project.planned_start)
+    return [date.year] if date else []
+
+
+def collect_suggestions(*, year: int, members: frozenset[int] | None) -> Iterator[Fact]:
+    """Proposing a suggestion (dated when raised) and, separately, a suggestion adopted
+    in whole or in part (dated when decided). One query."""
+    Suggestion = apps.get_model("consultation", "Suggestion")
+    through = Suggestion.members.through
+    adopted = [Suggestion.Outcome.ADOPTED, Suggestion.Outcome.PARTLY]
+    rows = through.objects.filter(
+        Q(suggestion__raised_on__year=year)
+        | Q(suggestion__outcome_on__year=year, suggestion__outcome__in=adopted)
+    ).order_by()
+    if members is not None:
+        rows = rows.filter(member_id__in=members)
+    type_id = Fact.type_id(Suggestion)
+    for suggestion_id, member_id, raised_on, outcome, outcome_on, text in rows.values_list(
+        "suggestion_id",
+        "member_id",
+        "suggestion__raised_on",
+        "suggestion__outcome",
+        "suggestion__outcome_on",
+        "suggestion__text",
+    ):
+        summary = text if len(text) <= 30 else f"{text[:30]}…"
+        if raised_on and raised_on.year == year:
+            description = _("Suggestion proposed: %(text)s") % {"text": summary}
+            yield Fact(
+                member_id, Code.SUGGESTION_PROPOSED, type_id, suggestion_id, raised_on, description
+            )
+        if outcome in adopted and outcome_on and outcome_on.year == year:
+            description = _("Suggestion adopted: %(text)s") % {"text": summary}
+            yield Fact(
+                member_id, Code.SUGGESTION_ADOPTED, type_id, suggestion_id, outcome_on, description
+            )
+
+
+def _suggestion_years(suggestion) -> list[int]:
+    return sorted({d.year for d in (suggestion.raised_on, suggestion.outcome_on) if d is not None})
+
+
 def _session_years(session) -> list[int]:
     return [timezone.localtime(session.started_at).year] if session.started_at else []
 
@@ -66,6 +148,14 @@ def install() -> None:
     if apps.is_installed("apps.consultation"):
         Session = apps.get_model("consultation", "Session")
         register_collector(Code.SESSION, collect_sessions, watch={Session: _session_years})
+        ResearchProject = apps.get_model("consultation", "ResearchProject")
+        Suggestion = apps.get_model("consultation", "Suggestion")
+        register_collector(
+            Code.RESEARCH_TEAM, collect_research_teams, watch={ResearchProject: _project_years}
+        )
+        register_collector(
+            "suggestions", collect_suggestions, watch={Suggestion: _suggestion_years}
+        )
     if apps.is_installed("apps.venues"):
         from apps.venues.extensions import office_head_member_scope
 

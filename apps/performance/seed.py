@@ -257,21 +257,25 @@ def _study_sessions(ctx: SeedContext, members: list[Member]) -> None:
 
 def link_demo_users(ctx: SeedContext, users: dict) -> None:
     """Give the demo member a member record (if the members seed did not) so that
-    "My points" shows a ledger."""
+    "My points" shows a ledger; then derive again, because the other apps' demo links
+    (runs earlier) add records that earn points. The seed's result is complete inside
+    its own transaction, without waiting for the on-commit derivation."""
     user = users.get("member")
-    if user is None or Member.objects.filter(user=user).exists():
-        return
-    member = (
-        Member.objects.filter(
-            term=settings.CURRENT_TERM,
-            status=Member.Status.ACTIVE,
-            is_standing=False,
-            user__isnull=True,
+    if user is not None and not Member.objects.filter(user=user).exists():
+        member = (
+            Member.objects.filter(
+                term=settings.CURRENT_TERM,
+                status=Member.Status.ACTIVE,
+                is_standing=False,
+                user__isnull=True,
+            )
+            .order_by("member_no")
+            .first()
         )
-        .order_by("member_no")
-        .first()
-    )
-    if member is not None:
-        member.user = user
-        member.save(update_fields=["user"])
-        ctx.count("demo member links", True)
+        if member is not None:
+            member.user = user
+            member.save(update_fields=["user"])
+            ctx.count("demo member links", True)
+    result = ledger_derive(year=YEAR)
+    ctx.count("point entries", result.created)
+    ctx.count("evaluations", result.evaluations)

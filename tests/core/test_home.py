@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.fixtures import HOME_QUERY_BUDGET
+
 pytestmark = pytest.mark.django_db
 
 HOME = reverse("core:home")
@@ -15,7 +17,7 @@ def test_anonymous_is_sent_to_login(client_for):
 @pytest.mark.parametrize("role", ["staff_user", "leader_user", "superuser"])
 def test_staff_and_leaders_see_figures(client_for, role, django_assert_max_num_queries):
     client = client_for(role)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(HOME_QUERY_BUDGET):
         response = client.get(HOME)
     assert response.status_code == 200
     labels = [str(f.label) for f in response.context["figures"]]
@@ -51,3 +53,27 @@ def test_healthz_is_public_and_says_nothing_else(client):
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
     assert client.post(reverse("core:healthz")).status_code == 405
+
+
+def test_the_overview_shows_the_year_picked(client_for):
+    import datetime
+
+    from tests.performance.factories import MeetingFactory
+
+    MeetingFactory(date=datetime.date(2021, 5, 20))
+    MeetingFactory(date=datetime.date(2021, 8, 20))
+    MeetingFactory(date=datetime.date(2022, 3, 1))
+    client = client_for("staff_user")
+
+    def value(response, label):
+        return next(f.value for f in response.context["figures"] if str(f.label) == label)
+
+    assert value(client.get(HOME, {"year": 2021}), "2021年会议") == 2
+    assert value(client.get(HOME, {"year": 2022}), "2022年会议") == 1
+    picked = client.get(HOME, {"year": 2022}).content.decode()
+    assert 'class="nav-link py-1 px-2 active" href="?year=2022"' in picked
+    # A malformed or absurd year is ignored: each app shows its latest year.
+    for bad in ["abc", "99999", "1e5", "-1"]:
+        response = client.get(HOME, {"year": bad})
+        assert response.status_code == 200
+        assert response.context["year"] is None

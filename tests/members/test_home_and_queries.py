@@ -17,6 +17,8 @@ from tests.members.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+from tests.fixtures import HOME_QUERY_BUDGET  # noqa: E402
+
 HOME = reverse("core:home")
 
 
@@ -29,7 +31,7 @@ def test_staff_and_leaders_see_the_roster_figures(client_for, role, django_asser
     PairingFactory.create_batch(2, cpc_member__is_standing=True)
     MemberFactory()  # unpaired
     client = client_for(role)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(HOME_QUERY_BUDGET):
         response = client.get(HOME)
     values = figures(response)
     assert values["委员"] == "5"
@@ -119,7 +121,9 @@ def test_detail_runs_a_fixed_number_of_queries(client_for, roster, django_assert
 def test_home_figures_run_a_fixed_number_of_queries(
     client_for, roster, django_assert_max_num_queries
 ):
-    _count_queries(client_for("leader_user"), HOME, django_assert_max_num_queries, 20)
+    _count_queries(
+        client_for("leader_user"), HOME, django_assert_max_num_queries, HOME_QUERY_BUDGET
+    )
 
 
 def test_pairing_detail_and_my_pairings_run_a_fixed_number_of_queries(

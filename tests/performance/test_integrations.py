@@ -94,3 +94,67 @@ def test_member_townships_come_from_current_assignments(venue):
 
     member = AssignmentFactory(venue=venue).member
     assert hooks.townships()[member.pk] == venue.township.name
+
+
+def _rules(*codes):
+    from apps.performance.models import PointRule
+
+    for code in codes:
+        PointRule.objects.create(year=2021, code=code, name=code, category="research", points=3)
+
+
+def test_research_teams_earn_points_in_the_year_the_project_ran():
+    from apps.consultation.models import ResearchProject
+    from apps.performance.models import PointEntry
+    from tests.consultation.factories import ResearchProjectFactory
+
+    _rules("research_team")
+    alice, bob, carol = MemberFactory(), MemberFactory(), MemberFactory()
+    done = ResearchProjectFactory(
+        team=[alice, bob],
+        actual_start=datetime.date(2021, 3, 1),
+        actual_end=datetime.date(2021, 9, 30),
+    )
+    ResearchProjectFactory(team=[carol], status=ResearchProject.Status.PLANNED)
+    ResearchProjectFactory(
+        team=[carol],
+        planned_start=datetime.date(2022, 3, 1),
+        planned_end=datetime.date(2022, 6, 1),
+    )
+    ledger_derive(year=2021)
+    entries = PointEntry.objects.filter(rule__code="research_team")
+    assert sorted(e.member_id for e in entries) == sorted([alice.pk, bob.pk])
+    assert {e.date for e in entries} == {datetime.date(2021, 9, 30)}
+    # Taking someone off the team takes their points away on the next derive.
+    done.team.remove(bob)
+    ledger_derive(year=2021)
+    assert list(PointEntry.objects.values_list("member_id", flat=True)) == [alice.pk]
+
+
+def test_proposing_and_adoption_of_suggestions_earn_separate_points():
+    from apps.consultation.models import Suggestion
+    from apps.performance.models import PointEntry
+    from tests.consultation.factories import SuggestionFactory
+
+    _rules("suggestion_proposed", "suggestion_adopted")
+    alice, bob = MemberFactory(), MemberFactory()
+    adopted = SuggestionFactory(members=[alice], raised_on=datetime.date(2021, 5, 1))
+    SuggestionFactory(members=[alice, bob], raised_on=datetime.date(2021, 6, 1))
+    adopted.outcome = Suggestion.Outcome.ADOPTED
+    adopted.outcome_on = datetime.date(2021, 11, 1)
+    adopted.save()
+    ledger_derive(year=2021)
+    got = sorted(PointEntry.objects.values_list("member_id", "rule__code", "date"))
+    assert got == sorted(
+        [
+            (alice.pk, "suggestion_proposed", datetime.date(2021, 5, 1)),
+            (alice.pk, "suggestion_proposed", datetime.date(2021, 6, 1)),
+            (bob.pk, "suggestion_proposed", datetime.date(2021, 6, 1)),
+            (alice.pk, "suggestion_adopted", datetime.date(2021, 11, 1)),
+        ]
+    )
+    # Kept for reference is no adoption.
+    adopted.outcome = Suggestion.Outcome.REFERENCE
+    adopted.save()
+    ledger_derive(year=2021)
+    assert not PointEntry.objects.filter(rule__code="suggestion_adopted").exists()
