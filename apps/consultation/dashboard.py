@@ -33,7 +33,7 @@ def figures(user, *, year: int | None = None) -> list[Figure]:
     ).count()
     return [
         Figure(
-            gettext("Sessions in %(year)s") % {"year": year},
+            gettext("Consultation sessions held in %(year)s") % {"year": year},
             stats["held"],
             f"{url}?year={year}",
             hint=_("协商活动"),

@@ -268,5 +268,6 @@ def test_staff_figures(client_for, venue):
     SessionFactory(venue=venue, started_at=at(this_year, 1, 4))
     response = client_for("staff_user").get("/", {"year": this_year})
     figures = {str(f.label): f for f in response.context["figures"]}
+    assert f"{this_year}年协商活动" in figures, [str(k) for k in figures]
     assert figures[f"{this_year}年协商活动"].value == 2
     assert figures["待审核的协商活动"].value == 1 and figures["待审核的协商活动"].warn
