@@ -6,6 +6,8 @@ import shutil
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Generous: CI shares two cores between two pytest workers and the browser.
+BROWSER_TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +30,7 @@ def browser():
 def desktop_page(browser):
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     yield page
     context.close()
 
@@ -43,7 +45,7 @@ def phone_page(browser):
         has_touch=True,
     )
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     yield page
     context.close()
 
@@ -53,3 +55,11 @@ def sign_in(page, live_server, username, password):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _expect_timeout():
+    """Playwright's `expect` waits 5 s by default: too short on a loaded CI machine."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=BROWSER_TIMEOUT_MS)
