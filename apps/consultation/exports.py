@@ -12,11 +12,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from apps.core.spreadsheets import workbook_bytes, xlsx_response
 from apps.members.models import Member
 
 from .models import Suggestion
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _safe(value):
@@ -26,9 +25,21 @@ def _safe(value):
     return value
 
 
-def sessions_workbook(sessions) -> HttpResponse:
+def _sheet(title: str, headers: list[str]):
+    """A write-only workbook with one sheet whose first row is `headers` in bold."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Consultation sessions"))
+    sheet = workbook.create_sheet(title)
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    return workbook, sheet
+
+
+def sessions_workbook(sessions) -> HttpResponse:
     headers = [
         _("Start time"),
         _("Venue"),
@@ -45,13 +56,7 @@ def sessions_workbook(sessions) -> HttpResponse:
         _("Number of photos"),
         _("State"),
     ]
-    bold = Font(bold=True)
-    header_cells = []
-    for title in headers:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    workbook, sheet = _sheet(_("Consultation sessions"), headers)
     rows = sessions.with_related().prefetch_related(
         Prefetch("members", queryset=Member.objects.only("pk", "name")), "suggestions"
     )
@@ -76,11 +81,8 @@ def sessions_workbook(sessions) -> HttpResponse:
                 session.get_state_display(),
             ]
         )
-    response = HttpResponse(content_type=XLSX)
     filename = f"sessions-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    workbook.save(response)
-    return response
+    return xlsx_response(workbook_bytes(workbook), filename=filename)
 
 
 def suggestions_ledger_workbook(suggestions) -> HttpResponse:
@@ -90,8 +92,6 @@ def suggestions_ledger_workbook(suggestions) -> HttpResponse:
     from .models import Referral
 
     today = timezone.localdate()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Suggestion ledger"))
     headers = [
         _("No."),
         _("Raised on"),
@@ -113,13 +113,7 @@ def suggestions_ledger_workbook(suggestions) -> HttpResponse:
         _("Closed on"),
         _("Overdue"),
     ]
-    bold = Font(bold=True)
-    header_cells = []
-    for title in headers:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    workbook, sheet = _sheet(_("Suggestion ledger"), headers)
     rows = suggestions.select_related(
         "report", "report__project", "session", "session__venue", "session__topic"
     ).prefetch_related(
@@ -171,8 +165,4 @@ def suggestions_ledger_workbook(suggestions) -> HttpResponse:
                 yes if any(r.is_overdue(today) for r in referrals) else no,
             ]
         )
-    response = HttpResponse(content_type=XLSX)
-    filename = f"suggestions-{today:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    workbook.save(response)
-    return response
+    return xlsx_response(workbook_bytes(workbook), filename=f"suggestions-{today:%Y%m%d}.xlsx")

@@ -24,6 +24,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from apps.core.spreadsheets import mark_as_text, workbook_bytes
+
 from .models import Member, Sector
 
 # The file format: (form field, header). The headers are the interchange format that
@@ -320,21 +322,10 @@ def rows_from_session(data: list[dict]) -> list[RawRow]:
 
 # --- writing -----------------------------------------------------------------------------
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 
 def write_cell(sheet, row: int, column: int, value: Any) -> None:
-    """Write a value so that a spreadsheet shows it and never runs it: text that starts
-    like a formula (= + - @) is stored as a text cell with the quote prefix (the
-    spreadsheet's own "this is text" mark), never as a formula."""
-    cell = sheet.cell(row=row, column=column)
-    if isinstance(value, str):
-        cell.value = value
-        if value.startswith(FORMULA_STARTS):
-            cell.data_type = "s"  # openpyxl would store "=…" as a formula
-            cell.quotePrefix = True
-    else:
-        cell.value = value
+    """Write a value so that a spreadsheet shows it and never runs it."""
+    mark_as_text(sheet.cell(row=row, column=column), value)
 
 
 def _workbook(headers: list[str], title: str) -> tuple[Workbook, Any]:
@@ -350,12 +341,6 @@ def _workbook(headers: list[str], title: str) -> tuple[Workbook, Any]:
         sheet.column_dimensions[get_column_letter(column)].width = max(10, len(header) * 2 + 4)
     sheet.freeze_panes = "A2"
     return workbook, sheet
-
-
-def _save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def template_xlsx() -> bytes:
@@ -392,7 +377,7 @@ def template_xlsx() -> bytes:
     for index, line in enumerate(lines, start=1):
         write_cell(notes, index, 1, line)
     notes.column_dimensions["A"].width = 90
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 def export_row(member: Member) -> list[Any]:
@@ -426,4 +411,4 @@ def export_xlsx(members) -> bytes:
     for row_number, member in enumerate(members, start=2):
         for column, value in enumerate(export_row(member), start=1):
             write_cell(sheet, row_number, column, value)
-    return _save(workbook)
+    return workbook_bytes(workbook)

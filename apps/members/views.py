@@ -18,6 +18,7 @@ from django.views.generic import CreateView, DetailView, FormView, TemplateView,
 from django_filters.views import FilterView
 
 from apps.core.files import serve_protected
+from apps.core.spreadsheets import xlsx_response
 
 from . import roster_io, services
 from .forms import (
@@ -82,17 +83,9 @@ class MemberExportView(PermissionRequiredMixin, View):
         members = filterset.qs if filterset.is_valid() else queryset.none()
         content = roster_io.export_xlsx(members.iterator(chunk_size=500))
         stamp = timezone.localdate().strftime("%Y%m%d")
-        response = HttpResponse(
-            content,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return xlsx_response(
+            content, filename=f"members-{stamp}.xlsx", display_name=f"委员名册-{stamp}.xlsx"
         )
-        filename = f"委员名册-{stamp}.xlsx"
-        from urllib.parse import quote
-
-        response["Content-Disposition"] = (
-            f"attachment; filename=\"members-{stamp}.xlsx\"; filename*=UTF-8''{quote(filename)}"
-        )
-        return response
 
 
 class MemberDetailView(DetailView):
@@ -354,15 +347,11 @@ class ImportTemplateView(PermissionRequiredMixin, View):
     permission_required = "members.import_member"
 
     def get(self, request):
-        response = HttpResponse(
+        return xlsx_response(
             roster_io.template_xlsx(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            filename="roster-template.xlsx",
+            display_name="委员名册模板.xlsx",
         )
-        response["Content-Disposition"] = (
-            'attachment; filename="roster-template.xlsx"; '
-            "filename*=UTF-8''%E5%A7%94%E5%91%98%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"
-        )
-        return response
 
 
 # --- sector links --------------------------------------------------------------------------

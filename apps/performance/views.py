@@ -4,7 +4,6 @@ else (another member's record is a 404)."""
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from itertools import groupby
 from pathlib import PurePosixPath
@@ -14,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,6 +31,7 @@ from django_filters.views import FilterView
 
 from apps.accounts.roles import sees_everything
 from apps.core.files import serve_protected
+from apps.core.spreadsheets import workbook_bytes, xlsx_response
 from apps.core.views import AtomicFormMixin
 from apps.members.models import Member
 
@@ -227,14 +227,7 @@ class EvaluationExportView(PermissionRequiredMixin, EvaluationQueryMixin, View):
             row += [float(getattr(ev, f"points_{value}")) for value in Category.values]
             row += [float(ev.total), ev.grade.label if ev.grade else ""]
             sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="evaluation-{year}.xlsx"'
-        return response
+        return xlsx_response(workbook_bytes(workbook), filename=f"evaluation-{year}.xlsx")
 
 
 class LedgerDeriveView(PermissionRequiredMixin, View):

@@ -1,0 +1,42 @@
+"""What every .xlsx download shares: the content type, the Content-Disposition with a
+Chinese file name, and text cells a spreadsheet shows but never runs."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from urllib.parse import quote
+
+from django.http import HttpResponse
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Text starting like this is a formula (or a DDE payload) to a spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def mark_as_text(cell, value: Any) -> None:
+    """Set `cell` (a worksheet cell or a write-only cell) to `value`; text that starts
+    like a formula is stored as a text cell with the quote prefix (the spreadsheet's own
+    "this is text" mark), never as a formula."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"  # openpyxl would store "=…" as a formula
+        cell.quotePrefix = True
+
+
+def workbook_bytes(workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(content: bytes, *, filename: str, display_name: str = "") -> HttpResponse:
+    """An .xlsx download saved as `filename` (ASCII), or as `display_name` (which may be
+    Chinese) by browsers that read RFC 6266's filename*."""
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    disposition = f'attachment; filename="{filename}"'
+    if display_name:
+        disposition += f"; filename*=UTF-8''{quote(display_name)}"
+    response["Content-Disposition"] = disposition
+    return response
