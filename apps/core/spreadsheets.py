@@ -25,6 +25,15 @@ def mark_as_text(cell, value: Any) -> None:
         cell.quotePrefix = True
 
 
+def text_safe_cell(sheet, value: Any):
+    """A cell for a write-only sheet's `append`, with `mark_as_text` applied."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet)
+    mark_as_text(cell, value)
+    return cell
+
+
 def workbook_bytes(workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)

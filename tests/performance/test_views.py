@@ -630,3 +630,19 @@ def test_the_venues_app_can_scope_office_heads_and_add_townships(client_for, cou
     )
     assert [e.member for e in staff.context["evaluations"]] == [mine]
     assert "麦岭镇" in staff.content.decode()
+
+
+def test_export_writes_formula_looking_names_as_text(client_for, county):
+    from openpyxl import load_workbook
+
+    from apps.members.models import Member
+
+    Member.objects.filter(name="王本人").update(name='=HYPERLINK("http://evil.example")')
+    response = client_for("staff_user").get(
+        reverse("performance:evaluation_export", args=[YEAR]), {"standing": "true"}
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    name = sheet.cell(row=2, column=2)
+    assert name.value == '=HYPERLINK("http://evil.example")'
+    assert name.data_type == "s"  # a string cell, never a formula ("f")
+    assert name.quotePrefix
