@@ -89,7 +89,6 @@ def suggestions_ledger_workbook(suggestions) -> HttpResponse:
     """The suggestion ledger (a queryset with `with_progress()`): one row per suggestion
     with its source, proposers, outcome, progress and referrals (lead and co-handling
     departments, dates, replies, satisfaction). Four queries per 500 rows."""
-    from .models import Referral
 
     today = timezone.localdate()
     headers = [
@@ -114,17 +113,7 @@ def suggestions_ledger_workbook(suggestions) -> HttpResponse:
         _("Overdue"),
     ]
     workbook, sheet = _sheet(_("Suggestion ledger"), headers)
-    rows = suggestions.select_related(
-        "report", "report__project", "session", "session__venue", "session__topic"
-    ).prefetch_related(
-        Prefetch("members", queryset=Member.objects.only("pk", "name")),
-        Prefetch(
-            "referrals",
-            queryset=Referral.objects.select_related("department")
-            .prefetch_related("co_departments")
-            .order_by("referred_on", "pk"),
-        ),
-    )
+    rows = suggestions.with_sources().with_people_and_referrals()
     yes, no = _("Yes"), _("No")
 
     def joined(referrals, value) -> str:

@@ -372,29 +372,33 @@ class SuggestionQuerySet(models.QuerySet):
             )
         )
 
-    def with_related(self, today: datetime.date | None = None):
-        """A ledger row: source (report and project, or session, venue and topic) joined,
-        progress annotated, proposers and referrals (with their departments) prefetched:
-        four queries per page whatever the rows."""
+    def with_sources(self):
+        """Join the source: report and project, or session, venue and topic."""
+        return self.select_related(
+            "report", "report__project", "session", "session__venue", "session__topic"
+        )
+
+    def with_people_and_referrals(self):
+        """Prefetch the proposers (names only) and the referrals with their lead and
+        co-handling departments: three queries whatever the rows."""
         from apps.members.models import Member
 
         from .models import Referral
 
-        return (
-            self.with_progress(today)
-            .select_related(
-                "report", "report__project", "session", "session__venue", "session__topic"
-            )
-            .prefetch_related(
-                Prefetch("members", queryset=Member.objects.only("pk", "name")),
-                Prefetch(
-                    "referrals",
-                    queryset=Referral.objects.select_related("department")
-                    .prefetch_related("co_departments")
-                    .order_by("referred_on", "pk"),
-                ),
-            )
+        return self.prefetch_related(
+            Prefetch("members", queryset=Member.objects.only("pk", "name")),
+            Prefetch(
+                "referrals",
+                queryset=Referral.objects.select_related("department")
+                .prefetch_related("co_departments")
+                .order_by("referred_on", "pk"),
+            ),
         )
+
+    def with_related(self, today: datetime.date | None = None):
+        """A ledger row: source joined, progress annotated, proposers and referrals (with
+        their departments) prefetched: four queries per page whatever the rows."""
+        return self.with_progress(today).with_sources().with_people_and_referrals()
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:

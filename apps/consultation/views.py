@@ -564,15 +564,7 @@ class ProjectDetailView(PermissionRequiredMixin, DetailView):
                             "suggestions",
                             queryset=Suggestion.objects.with_progress()
                             .order_by("pk")
-                            .prefetch_related(
-                                Prefetch("members", queryset=Member.objects.only("pk", "name")),
-                                Prefetch(
-                                    "referrals",
-                                    queryset=Referral.objects.select_related("department")
-                                    .prefetch_related("co_departments")
-                                    .order_by("referred_on", "pk"),
-                                ),
-                            ),
+                            .with_people_and_referrals(),
                         ),
                     ),
                 ),
