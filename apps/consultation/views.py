@@ -751,13 +751,10 @@ class ReportFileView(PermissionRequiredMixin, View):
         )
 
 
-class InstructionCreateView(PermissionRequiredMixin, UserFormKwargsMixin, CreateView):
-    """A leader writes an instruction on a report; staff may enter one on a leader's
-    behalf."""
-
-    permission_required = "consultation.add_instruction"
-    form_class = InstructionForm
-    template_name = "consultation/instruction_form.html"
+class ReportChildMixin:
+    """Views that add to one report (`<report>` in the URL): the report is looked up
+    among those the user may read (404 otherwise, before any form work) and handed to
+    the form and the template. After PermissionRequiredMixin in the bases."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and self.has_permission():
@@ -772,6 +769,17 @@ class InstructionCreateView(PermissionRequiredMixin, UserFormKwargsMixin, Create
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(report=self.report, **kwargs)
+
+
+class InstructionCreateView(
+    PermissionRequiredMixin, ReportChildMixin, UserFormKwargsMixin, CreateView
+):
+    """A leader writes an instruction on a report; staff may enter one on a leader's
+    behalf."""
+
+    permission_required = "consultation.add_instruction"
+    form_class = InstructionForm
+    template_name = "consultation/instruction_form.html"
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -875,26 +883,14 @@ class SuggestionDetailView(SuggestionReadMixin, PermissionRequiredMixin, DetailV
         return context
 
 
-class SuggestionCreateView(PermissionRequiredMixin, UserFormKwargsMixin, CreateView):
+class SuggestionCreateView(
+    PermissionRequiredMixin, ReportChildMixin, UserFormKwargsMixin, CreateView
+):
     """Staff add a suggestion of a report."""
 
     permission_required = "consultation.add_suggestion"
     form_class = ReportSuggestionForm
     template_name = "consultation/suggestion_form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_permission():
-            self.report = get_object_or_404(
-                Report.objects.for_user(request.user).select_related("project"),
-                pk=kwargs["report"],
-            )
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "report": self.report}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(report=self.report, **kwargs)
 
     def form_valid(self, form):
         services.suggestion_save(
