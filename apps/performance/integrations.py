@@ -19,14 +19,15 @@ from .sources import Fact, register_collector
 def collect_sessions(*, year: int, members: frozenset[int] | None) -> Iterator[Fact]:
     """A member taking part in a published consultation session. One query.
 
-    The year is the session's local (Asia/Shanghai) year; a session on 1 January at
-    00:30 local time belongs to the new year even though it is still 31 December in UTC.
+    The year is the session's local (Asia/Shanghai) year — Django's `__year` lookup
+    reads datetimes in the current time zone: a session on 1 January at 00:30 local time
+    belongs to the new year even though it is still 31 December in UTC.
     """
     Session = apps.get_model("consultation", "Session")
     through = Session.members.through
     rows = through.objects.filter(
         session__state=Session.State.PUBLISHED,
-        session__started_at__year__in=[year - 1, year, year + 1],
+        session__started_at__year=year,
     ).order_by()
     if members is not None:
         rows = rows.filter(member_id__in=members)
@@ -39,8 +40,6 @@ def collect_sessions(*, year: int, members: frozenset[int] | None) -> Iterator[F
         "session__topic__title",
     ):
         local = timezone.localtime(started_at).date()
-        if local.year != year:
-            continue
         description = _("Consultation session at %(venue)s: %(topic)s") % {
             "venue": venue,
             "topic": topic or "—",

@@ -38,24 +38,20 @@ def office_head_member_scope(user: User) -> Q | None:
     )
 
 
-def _filter_by_venue(queryset, name, value):
-    from .models import Assignment
+def _stationed_at(lookup: str):
+    """A django-filter method: members stationed today where `lookup` (on Assignment)
+    equals the chosen value; one subquery."""
 
-    if not value:
-        return queryset
-    return queryset.filter(
-        pk__in=Assignment.objects.current().filter(venue=value).values("member_id")
-    )
+    def method(queryset, name, value):
+        from .models import Assignment
 
+        if not value:
+            return queryset
+        return queryset.filter(
+            pk__in=Assignment.objects.current().filter(**{lookup: value}).values("member_id")
+        )
 
-def _filter_by_township(queryset, name, value):
-    from .models import Assignment
-
-    if not value:
-        return queryset
-    return queryset.filter(
-        pk__in=Assignment.objects.current().filter(venue__township=value).values("member_id")
-    )
+    return method
 
 
 def add_roster_filters() -> None:
@@ -67,13 +63,13 @@ def add_roster_filters() -> None:
     MemberFilter.base_filters["township"] = django_filters.ModelChoiceFilter(
         label=_("Township of stationing"),
         queryset=Township.objects.all(),
-        method=_filter_by_township,
+        method=_stationed_at("venue__township"),
         empty_label=_("All townships"),
     )
     MemberFilter.base_filters["venue"] = django_filters.ModelChoiceFilter(
         label=_("Venue of stationing"),
         queryset=Venue.objects.offices().select_related("township"),
-        method=_filter_by_venue,
+        method=_stationed_at("venue"),
         empty_label=_("All venues"),
     )
 
