@@ -48,7 +48,8 @@ class Figure:
 @dataclass
 class Registry:
     nav: list[NavItem] = field(default_factory=list)
-    figure_providers: list[tuple[int, Callable[[User], Iterable[Figure]]]] = field(
+    # (order, provider, whether it takes the `year` keyword: read once, at registration)
+    figure_providers: list[tuple[int, Callable[..., Iterable[Figure]], bool]] = field(
         default_factory=list
     )
     home_sections: list[tuple[int, str, Callable[[User], bool]]] = field(default_factory=list)
@@ -58,9 +59,10 @@ class Registry:
             self.nav.append(item)
             self.nav.sort(key=lambda i: i.order)
 
-    def add_figures(self, provider: Callable[[User], Iterable[Figure]], order: int = 100) -> None:
-        if all(p is not provider for _, p in self.figure_providers):
-            self.figure_providers.append((order, provider))
+    def add_figures(self, provider: Callable[..., Iterable[Figure]], order: int = 100) -> None:
+        if all(p is not provider for _, p, _y in self.figure_providers):
+            takes_year = "year" in inspect.signature(provider).parameters
+            self.figure_providers.append((order, provider, takes_year))
             self.figure_providers.sort(key=lambda p: p[0])
 
     def add_home_section(
@@ -79,8 +81,8 @@ class Registry:
         """Every provider's figures; providers that take a `year` keyword get the year
         the overview shows (None: their own default, e.g. the latest year with work)."""
         figures: list[Figure] = []
-        for _, provider in self.figure_providers:
-            if "year" in inspect.signature(provider).parameters:
+        for _, provider, takes_year in self.figure_providers:
+            if takes_year:
                 figures.extend(provider(user, year=year))
             else:
                 figures.extend(provider(user))
