@@ -1,7 +1,10 @@
 """Staff import a roster file through the preview and find a member by pinyin initials;
 staff pair two members with the remote-search member pickers."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from apps.accounts import roles
 from apps.members.models import Member, Pairing
@@ -31,21 +34,23 @@ def test_staff_import_a_roster_and_find_a_member_by_pinyin_initials(
     page.get_by_role("button", name="上传并预览").click()
 
     page.wait_for_url("**/members/import/preview/")
-    assert page.locator("#import-counts").inner_text().startswith("新增 3 条")
-    assert page.locator("#import-preview tbody tr").count() == 3
+    expect(page.locator("#import-counts")).to_have_text(re.compile(r"^\s*新增 3 条"))
+    expect(page.locator("#import-preview tbody tr")).to_have_count(3)
     assert not Member.objects.exists()
     page.get_by_role("button", name="确认导入").click()
 
     page.wait_for_url(f"{live_server.url}/members/")
-    assert page.get_by_text("导入完成：新增 3 名").is_visible()
+    expect(page.get_by_text("导入完成：新增 3 名")).to_be_visible()
     page.get_by_label("搜索").fill("sjg")  # 单建国: shan, not dan
     page.get_by_role("button", name="筛选").click()
+    page.wait_for_url(re.compile(r"/members/\?.*q=sjg"))
     rows = page.locator("#roster tbody tr")
-    assert rows.count() == 1
-    assert "单建国" in rows.first.inner_text()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("单建国")
     rows.first.get_by_role("link", name="单建国").click()
-    assert page.get_by_role("heading", name="单建国").is_visible()
-    assert page.get_by_text("城关镇党委").is_visible()
+    page.wait_for_url(re.compile(r"/members/\d+/$"))
+    expect(page.get_by_role("heading", name="单建国")).to_be_visible()
+    expect(page.get_by_text("城关镇党委")).to_be_visible()
 
 
 def test_staff_pair_members_with_the_pickers(live_server, desktop_page):
@@ -59,11 +64,11 @@ def test_staff_pair_members_with_the_pickers(live_server, desktop_page):
     page.goto(f"{live_server.url}/members/pairings/new/")
 
     pickers = page.locator(".ts-wrapper")
-    assert pickers.count() == 2
+    expect(pickers).to_have_count(2)
     pickers.nth(0).click()
     page.keyboard.type("zs")
     options = page.locator(".ts-dropdown:visible .option")
-    options.first.wait_for()
+    expect(options).to_have_count(2)
     assert sorted(options.all_inner_texts()) == ["周山（11-002，中共）", "张三（11-001，中共）"]
     page.locator(".ts-dropdown:visible .option", has_text="张三").click()
     pickers.nth(1).click()
@@ -74,4 +79,4 @@ def test_staff_pair_members_with_the_pickers(live_server, desktop_page):
     page.wait_for_url("**/members/pairings/*/")
     pairing = Pairing.objects.get()
     assert (pairing.cpc_member.name, pairing.partner.name) == ("张三", "李四")
-    assert page.get_by_text("张三已与李四结对").is_visible()
+    expect(page.get_by_text("张三已与李四结对")).to_be_visible()

@@ -4,6 +4,7 @@ changes accordingly — seen by staff in the year table and by the member on a p
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from apps.accounts import roles
 from apps.performance.models import Attendance, Meeting
@@ -36,8 +37,8 @@ def test_marking_attendance_moves_the_members_evaluation(live_server, desktop_pa
     page.wait_for_url(f"{base}/")
     page.get_by_role("link", name="履职", exact=True).click()
     row = page.locator(f"#evaluation-{zhang.pk}")
-    assert row.locator(".total-link").inner_text() == "-5.0"
-    assert row.get_by_role("cell", name="不称职").is_visible()
+    expect(row.locator(".total-link")).to_have_text("-5.0")
+    expect(row.get_by_role("cell", name="不称职")).to_be_visible()
 
     # when staff mark 张三 present on the meeting's sign-in sheet
     tabs = page.get_by_role("list", name="履职页面")
@@ -47,28 +48,28 @@ def test_marking_attendance_moves_the_members_evaluation(live_server, desktop_pa
     page.locator(f'tr[data-member="{zhang.pk}"] label', has_text="出席").click()
     page.get_by_role("button", name="保存出勤").click()
     page.wait_for_url(f"{base}{plenary.get_absolute_url()}")
-    assert page.get_by_text("出勤已保存").is_visible()
+    expect(page.get_by_text("出勤已保存")).to_be_visible()
 
     # then the year table and the ledger show the attendance instead of the absence
     page.get_by_role("list", name="履职页面").get_by_role("link", name="履职评价").click()
     row = page.locator(f"#evaluation-{zhang.pk}")
-    assert row.locator(".total-link").inner_text() == "10.0"
+    expect(row.locator(".total-link")).to_have_text("10.0")
     row.locator(".total-link").click()
-    assert page.locator("#ledger-total").inner_text() == "10.0"
+    expect(page.locator("#ledger-total")).to_have_text("10.0")
     ledger_rows = page.locator(".ledger-table tbody tr")
-    assert ledger_rows.count() == 1
-    assert "出席全体会议" in ledger_rows.first.inner_text()
-    assert "无故缺席" not in page.locator(".ledger-table").inner_text()
+    expect(ledger_rows).to_have_count(1)
+    expect(ledger_rows.first).to_contain_text("出席全体会议")
+    expect(page.locator(".ledger-table")).not_to_contain_text("无故缺席")
     ledger_rows.first.get_by_role("link").click()
     page.wait_for_url(f"{base}{plenary.get_absolute_url()}*")
 
     # and the member sees their new total and grade on their phone, and only theirs
     sign_in(phone_page, live_server, "zhang", PASSWORD)
     phone_page.wait_for_url(f"{base}/")
-    assert phone_page.get_by_text("10.0").first.is_visible()
+    expect(phone_page.get_by_text("10.0").first).to_be_visible()
     phone_page.get_by_role("link", name="查看积分明细").click()
-    assert phone_page.locator("#ledger-total").inner_text() == "10.0"
-    assert phone_page.locator("#ledger-grade").inner_text() == "不称职"
+    expect(phone_page.locator("#ledger-total")).to_have_text("10.0")
+    expect(phone_page.locator("#ledger-grade")).to_have_text("不称职")
     assert "李四" not in phone_page.content()
     phone_page.goto(f"{base}/performance/ledger/2021/{li.pk}/")
     assert "李四" not in phone_page.content()

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from apps.accounts import roles
 from tests.accounts.factories import PASSWORD, UnitFactory, UserFactory
@@ -13,19 +14,20 @@ def test_staff_signs_in_through_the_login_page_and_sees_their_home(live_server, 
     page = desktop_page
 
     sign_in(page, live_server, "wang", "wrong-password")
-    assert page.locator(".alert-danger").is_visible()
+    expect(page.locator(".alert-danger")).to_be_visible()
 
     sign_in(page, live_server, "wang", PASSWORD)
     page.wait_for_url(f"{live_server.url}/")
-    assert page.get_by_role("heading", name="王静，您好").is_visible()
-    assert page.get_by_text("编制数").first.is_visible()
+    expect(page.get_by_role("heading", name="王静，您好")).to_be_visible()
+    expect(page.get_by_text("编制数").first).to_be_visible()
     page.get_by_role("link", name="单位与编制").click()
-    assert page.get_by_role("cell", name="县政协委员联络服务中心").is_visible()
+    page.wait_for_url("**/accounts/units/")
+    expect(page.get_by_role("cell", name="县政协委员联络服务中心")).to_be_visible()
 
 
 def test_member_on_a_phone_sees_their_account(live_server, phone_page):
     UserFactory(username="zhao", full_name="赵敏", roles=[roles.MEMBER])
     sign_in(phone_page, live_server, "zhao", PASSWORD)
     phone_page.wait_for_url(f"{live_server.url}/")
-    assert phone_page.get_by_role("heading", name="赵敏，您好").is_visible()
-    assert phone_page.get_by_role("button", name="切换导航").is_visible()
+    expect(phone_page.get_by_role("heading", name="赵敏，您好")).to_be_visible()
+    expect(phone_page.get_by_role("button", name="切换导航")).to_be_visible()
