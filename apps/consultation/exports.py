@@ -12,17 +12,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from apps.core.spreadsheets import workbook_bytes, xlsx_response
+from apps.core.spreadsheets import text_safe_row, workbook_bytes, xlsx_response
 from apps.members.models import Member
 
 from .models import Suggestion
-
-
-def _safe(value):
-    """Text a spreadsheet will not run as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def _sheet(title: str, headers: list[str]):
@@ -63,24 +56,23 @@ def sessions_workbook(sessions) -> HttpResponse:
     for session in rows.iterator(chunk_size=500):
         members = [m.name for m in session.members.all()]
         suggestions = [s.text for s in session.suggestions.all()]
-        sheet.append(
-            [
-                timezone.localtime(session.started_at).replace(tzinfo=None),
-                session.venue.name,
-                session.venue.township.name if session.venue.township else "",
-                _safe(session.topic.title),
-                session.get_form_display(),
-                _safe(session.place),
-                "、".join(members),
-                len(members),
-                _safe(session.departments),
-                session.other_attendee_count,
-                _safe(session.other_attendees),
-                _safe("\n".join(f"{i}. {t}" for i, t in enumerate(suggestions, 1))),
-                session.photo_count,
-                session.get_state_display(),
-            ]
-        )
+        row = [
+            timezone.localtime(session.started_at).replace(tzinfo=None),
+            session.venue.name,
+            session.venue.township.name if session.venue.township else "",
+            session.topic.title,
+            session.get_form_display(),
+            session.place,
+            "、".join(members),
+            len(members),
+            session.departments,
+            session.other_attendee_count,
+            session.other_attendees,
+            "\n".join(f"{i}. {t}" for i, t in enumerate(suggestions, 1)),
+            session.photo_count,
+            session.get_state_display(),
+        ]
+        sheet.append(text_safe_row(sheet, row))
     filename = f"sessions-{timezone.localdate():%Y%m%d}.xlsx"
     return xlsx_response(workbook_bytes(workbook), filename=filename)
 
@@ -131,27 +123,26 @@ def suggestions_ledger_workbook(suggestions) -> HttpResponse:
             session = suggestion.session
             source = f"{session.venue.name} · {session.topic.title}"
             project = ""
-        sheet.append(
-            [
-                suggestion.pk,
-                suggestion.raised_on,
-                _safe(source),
-                _safe(project),
-                _safe(suggestion.text),
-                suggestion.get_category_display(),
-                "、".join(m.name for m in suggestion.members.all()),
-                suggestion.get_outcome_display() if suggestion.outcome else "",
-                str(Suggestion.Progress(suggestion.progress).label),
-                joined(referrals, lambda r: r.department.name),
-                joined(referrals, lambda r: "、".join(d.name for d in r.co_departments.all())),
-                joined(referrals, lambda r: day(r.referred_on)),
-                joined(referrals, lambda r: day(r.due_on)),
-                joined(referrals, lambda r: day(r.replied_on)),
-                joined(referrals, lambda r: r.implementation),
-                _safe(joined(referrals, lambda r: r.reply_text.replace("\n", " "))),
-                joined(referrals, lambda r: r.get_satisfaction_display() if r.satisfaction else ""),
-                joined(referrals, lambda r: day(r.closed_on)),
-                yes if any(r.is_overdue(today) for r in referrals) else no,
-            ]
-        )
+        row = [
+            suggestion.pk,
+            suggestion.raised_on,
+            source,
+            project,
+            suggestion.text,
+            suggestion.get_category_display(),
+            "、".join(m.name for m in suggestion.members.all()),
+            suggestion.get_outcome_display() if suggestion.outcome else "",
+            str(Suggestion.Progress(suggestion.progress).label),
+            joined(referrals, lambda r: r.department.name),
+            joined(referrals, lambda r: "、".join(d.name for d in r.co_departments.all())),
+            joined(referrals, lambda r: day(r.referred_on)),
+            joined(referrals, lambda r: day(r.due_on)),
+            joined(referrals, lambda r: day(r.replied_on)),
+            joined(referrals, lambda r: r.implementation),
+            joined(referrals, lambda r: r.reply_text.replace("\n", " ")),
+            joined(referrals, lambda r: r.get_satisfaction_display() if r.satisfaction else ""),
+            joined(referrals, lambda r: day(r.closed_on)),
+            yes if any(r.is_overdue(today) for r in referrals) else no,
+        ]
+        sheet.append(text_safe_row(sheet, row))
     return xlsx_response(workbook_bytes(workbook), filename=f"suggestions-{today:%Y%m%d}.xlsx")

@@ -34,6 +34,12 @@ def text_safe_cell(sheet, value: Any):
     return cell
 
 
+def text_safe_row(sheet, values) -> list:
+    """A row for a write-only sheet's `append`: every value through `text_safe_cell`, so no
+    column can carry a formula, whatever users typed into it."""
+    return [text_safe_cell(sheet, value) for value in values]
+
+
 def workbook_bytes(workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -31,7 +31,7 @@ from django_filters.views import FilterView
 
 from apps.accounts.roles import sees_everything
 from apps.core.files import serve_protected
-from apps.core.spreadsheets import text_safe_cell, workbook_bytes, xlsx_response
+from apps.core.spreadsheets import text_safe_row, workbook_bytes, xlsx_response
 from apps.core.views import AtomicFormMixin
 from apps.members.models import Member
 
@@ -226,7 +226,7 @@ class EvaluationExportView(PermissionRequiredMixin, EvaluationQueryMixin, View):
                 row.append(townships.get(ev.member_id, ""))
             row += [float(getattr(ev, f"points_{value}")) for value in Category.values]
             row += [float(ev.total), ev.grade.label if ev.grade else ""]
-            sheet.append([text_safe_cell(sheet, value) for value in row])
+            sheet.append(text_safe_row(sheet, row))
         return xlsx_response(workbook_bytes(workbook), filename=f"evaluation-{year}.xlsx")
 
 

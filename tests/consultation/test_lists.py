@@ -121,6 +121,7 @@ def test_export_follows_the_filters(client_for, sample, venue):
     member = MemberFactory(name="导出委员")
     sample["a"].members.add(member)
     SuggestionFactory(session=sample["a"], text='=HYPERLINK("http://x")')
+    Session.objects.filter(pk=sample["a"].pk).update(place="=1+1", other_attendees="@SUM(A1)")
     response = client_for("staff_user").get(reverse("consultation:export"), {"venue": venue.pk})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
@@ -132,6 +133,16 @@ def test_export_follows_the_filters(client_for, sample, venue):
     assert row_a[4] == "实地共商"
     assert row_a[11].startswith("1. =HYPERLINK")  # numbered: never a formula
     assert row_a[13] == "已发布"
+    assert (row_a[5], row_a[10]) == ("=1+1", "@SUM(A1)")  # kept as typed
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    typed = [
+        c
+        for r in sheet.iter_rows(min_row=2)
+        for c in (r[5], r[10])
+        if c.value in ("=1+1", "@SUM(A1)")
+    ]
+    assert len(typed) == 2
+    assert all(c.data_type == "s" and c.quotePrefix for c in typed)  # text, never a formula
 
 
 def test_export_of_an_invalid_filter_is_empty(client_for, sample):
