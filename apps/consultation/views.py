@@ -27,6 +27,7 @@ from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
 from apps.accounts.roles import is_staff_user, sees_everything
+from apps.core.access import readable_ids
 from apps.core.files import serve_protected
 from apps.members.models import Member
 from apps.venues.managers import managed_venue_ids
@@ -539,8 +540,9 @@ class ProjectDetailView(PermissionRequiredMixin, DetailView):
     context_object_name = "project"
 
     def get_queryset(self):
+        user = self.request.user
         return (
-            ResearchProject.objects.for_user(self.request.user)
+            ResearchProject.objects.for_user(user)
             .select_related("topic", "lead_unit", "team_leader", "created_by")
             .prefetch_related(
                 Prefetch(
@@ -548,9 +550,9 @@ class ProjectDetailView(PermissionRequiredMixin, DetailView):
                 ),
                 Prefetch(
                     "visits",
-                    queryset=Session.objects.select_related("venue", "topic").order_by(
-                        "started_at"
-                    ),
+                    queryset=Session.objects.for_user(user)
+                    .select_related("venue", "topic")
+                    .order_by("started_at"),
                 ),
                 Prefetch(
                     "reports",
@@ -587,6 +589,7 @@ class ProjectDetailView(PermissionRequiredMixin, DetailView):
             can_change=user.has_perm("consultation.change_researchproject"),
             can_add_report=user.has_perm("consultation.add_report"),
             today=timezone.localdate(),
+            readable_team=readable_ids(Member.objects.for_user(user), project.team.all()),
         )
         return context
 

@@ -39,6 +39,7 @@ years once the transaction commits. See `signals.py`.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -46,6 +47,8 @@ from typing import NamedTuple
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import NoReverseMatch
+
+from apps.core.access import readable_ids
 
 
 class Fact(NamedTuple):
@@ -119,6 +122,25 @@ class SourceRegistry:
             return source.get_absolute_url()
         except NoReverseMatch:
             return None
+
+    def attach_links(self, entries: Iterable, user) -> None:
+        """Set `entry.link` on each ledger entry: its source's URL when `user` may read
+        the source (the model's `for_user`; no link for a model without one), else None.
+        One query per kind of source, none for staff and leaders."""
+        entries = list(entries)
+        by_model: dict[type[models.Model], list] = defaultdict(list)
+        for entry in entries:
+            entry.link = None
+            if entry.source_type_id is not None and entry.source is not None:
+                by_model[entry.source_type.model_class()].append(entry)
+        for model, model_entries in by_model.items():
+            scoped = model._default_manager.all()
+            if not hasattr(scoped, "for_user"):
+                continue
+            readable = readable_ids(scoped.for_user(user), (e.source for e in model_entries))
+            for entry in model_entries:
+                if entry.source.pk in readable:
+                    entry.link = self.link_for(entry)
 
 
 sources = SourceRegistry()

@@ -300,8 +300,7 @@ class LedgerView(LedgerScopeMixin, TemplateView):
             .with_related()
             .order_by("date", "pk")
         )
-        for entry in entries:
-            entry.link = sources.link_for(entry)
+        sources.attach_links(entries, user)
         context.update(
             member=member,
             year=year,

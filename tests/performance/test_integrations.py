@@ -158,3 +158,100 @@ def test_proposing_and_adoption_of_suggestions_earn_separate_points():
     adopted.save()
     ledger_derive(year=2021)
     assert not PointEntry.objects.filter(rule__code="suggestion_adopted").exists()
+
+
+@pytest.fixture
+def ledger_of_every_kind(venue, other_venue, member_user, staff_user):
+    """A member (linked to `member_user`, stationed at `venue`) with a line of every kind
+    of source in 2021: a meeting, a session of another venue, a research team, a
+    suggestion, a contact of their pairing and a study session."""
+    from apps.consultation.models import Suggestion
+    from tests.consultation.factories import (
+        PublishedSessionFactory,
+        ResearchProjectFactory,
+        SuggestionFactory,
+    )
+    from tests.members.factories import ContactRecordFactory, CpcMemberFactory, PairingFactory
+    from tests.performance.factories import (
+        AttendanceFactory,
+        MeetingFactory,
+        StudySessionFactory,
+        standard_rules,
+    )
+
+    standard_rules(2021)
+    mine = CpcMemberFactory(user=member_user)
+    AssignmentFactory(venue=venue, member=mine)
+    AttendanceFactory(member=mine, meeting=MeetingFactory(date=datetime.date(2021, 3, 3)))
+    session = PublishedSessionFactory(
+        venue=other_venue, started_at=datetime.datetime(2021, 4, 1, 9, tzinfo=SHANGHAI)
+    )
+    session.members.add(mine)
+    ResearchProjectFactory(
+        team=[mine], actual_start=datetime.date(2021, 3, 1), actual_end=datetime.date(2021, 9, 30)
+    )
+    SuggestionFactory(
+        members=[mine],
+        raised_on=datetime.date(2021, 5, 1),
+        outcome=Suggestion.Outcome.ADOPTED,
+        outcome_on=datetime.date(2021, 6, 1),
+    )
+    ContactRecordFactory(pairing=PairingFactory(cpc_member=mine), date=datetime.date(2021, 7, 1))
+    StudySessionFactory(date=datetime.date(2021, 8, 12), attendees=[mine])
+    ledger_derive(year=2021)
+    return mine
+
+
+@pytest.mark.parametrize("viewer", ["staff_user", "member_user", "office_head_user"])
+def test_every_ledger_link_opens_for_its_viewer(client_for, ledger_of_every_kind, viewer):
+    # given a ledger with a line of every kind of source
+    mine = ledger_of_every_kind
+    client = client_for(viewer)
+    # when its viewer opens it
+    response = client.get(reverse("performance:ledger", args=[2021, mine.pk]))
+    assert response.status_code == 200
+    entries = response.context["entries"]
+    kinds = {e.source_type.model for e in entries}
+    assert {"attendance", "session", "researchproject", "suggestion", "contactrecord"} <= kinds
+    # then every link it offers opens, and the lines it may not open carry none
+    links = [e.link for e in entries if e.link]
+    for link in links:
+        assert client.get(link).status_code == 200, link
+    linked = {e.source_type.model for e in entries if e.link}
+    if viewer == "staff_user":
+        assert len(links) == len(entries)
+    elif viewer == "member_user":  # their meetings, pairing and suggestions; no sessions
+        assert {"attendance", "contactrecord", "suggestion"} <= linked
+        assert not linked & {"session", "researchproject"}
+    else:  # an office head reads sessions and research, not meetings or pairings
+        assert {"session", "researchproject"} <= linked
+        assert not linked & {"attendance", "contactrecord"}
+
+
+def test_the_project_page_links_only_the_team_members_and_visits_its_reader_may_open(
+    client_for, venue, other_venue
+):
+    from apps.consultation.models import Session
+    from tests.consultation.factories import ResearchProjectFactory, SessionFactory
+
+    # given a project whose team has one member of each venue and two field visits
+    here = AssignmentFactory(venue=venue, member__name="本站委员").member
+    there = AssignmentFactory(venue=other_venue, member__name="外站委员").member
+    draft_elsewhere = SessionFactory(venue=other_venue, state=Session.State.DRAFT)
+    own_draft = SessionFactory(venue=venue, state=Session.State.DRAFT)
+    project = ResearchProjectFactory(team=[here, there])
+    project.visits.set([draft_elsewhere, own_draft])
+    url = project.get_absolute_url()
+
+    # when the office head of `venue` opens it
+    html = client_for("office_head_user").get(url).content.decode()
+    # then the member of another venue is named but not linked, and a draft of another
+    # venue is not shown at all
+    assert f'href="{here.get_absolute_url()}"' in html and "外站委员" in html
+    assert f'href="{there.get_absolute_url()}"' not in html
+    assert draft_elsewhere.get_absolute_url() not in html
+    assert own_draft.get_absolute_url() in html
+    # and staff are offered every link
+    staff_html = client_for("staff_user").get(url).content.decode()
+    assert f'href="{there.get_absolute_url()}"' in staff_html
+    assert draft_elsewhere.get_absolute_url() in staff_html
