@@ -41,7 +41,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -69,7 +69,9 @@ class Fact(NamedTuple):
 
 
 CollectFn = Callable[..., Iterable[Fact]]
-YearsFn = Callable[[models.Model], Iterable[int]]
+# Takes an instance of the model it is watching: Any, as a mapping of models to functions
+# cannot tie each function's parameter to its own key.
+YearsFn = Callable[[Any], Iterable[int]]
 LinkFn = Callable[[object], str | None]
 
 
