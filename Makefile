@@ -36,9 +36,11 @@ demo-passwords: install
 test: install
 	$(PY) -m pytest -n $(WORKERS) $(PYTEST_ARGS)
 
+# ruff and mypy (django-stubs; what it checks is in pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff format .
