@@ -36,9 +36,12 @@ demo-passwords: install
 test: install
 	$(PY) -m pytest -n $(WORKERS) $(PYTEST_ARGS)
 
+# ruff, mypy (django-stubs; what it checks is in pyproject.toml) and djLint on the templates.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/djlint templates apps --lint
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -69,9 +69,15 @@ class User(AbstractUser):
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
+    # Per-request caches on the instance (annotations only, no fields): the group names
+    # (`accounts.roles.role_names`) and the managed venues (`venues.managers`).
+    _role_names: frozenset[str]
+    _managed_venue_ids: frozenset[int]
+
     class Meta(AbstractUser.Meta):
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+        # django-stubs declares AbstractUser.Meta's names as str; Django's own are lazy too.
+        verbose_name = _("user")  # type: ignore[assignment]
+        verbose_name_plural = _("users")  # type: ignore[assignment]
         ordering = ["username"]
 
     def __str__(self) -> str:

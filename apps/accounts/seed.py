@@ -58,7 +58,8 @@ def ensure_demo_users(
             password = secrets.token_urlsafe(9)
             user.set_password(password)
             user.save(update_fields=["password"])
-            credentials.append((username, str(roles.ROLE_LABELS.get(role, "superuser")), password))
+            label = str(roles.ROLE_LABELS[role]) if role else "superuser"
+            credentials.append((username, label, password))
         ctx.count("demo users", created)
         users[username] = user
     return users, credentials

@@ -36,8 +36,8 @@ class SessionPhotoInline(admin.TabularInline):
 
     model = SessionPhoto
     extra = 0
-    fields = ["photo_link", "width", "height", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
+    readonly_fields = ("photo_link", "width", "height", "uploaded_by", "uploaded_at")
+    fields = readonly_fields
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -76,8 +76,8 @@ class SessionPhotoAdmin(SimpleHistoryAdmin):
     list_filter = ["session__venue", "uploaded_at"]
     search_fields = ["session__topic__title", "session__venue__name"]
     list_select_related = ["session__venue", "session__topic", "uploaded_by"]
-    fields = ["session", "photo", "width", "height", "uploaded_by"]
-    readonly_fields = fields
+    readonly_fields = ("session", "photo", "width", "height", "uploaded_by")
+    fields = readonly_fields
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -90,8 +90,15 @@ class SessionPhotoAdmin(SimpleHistoryAdmin):
 class ReferralInline(admin.TabularInline):
     model = Referral
     extra = 0
-    fields = ["department", "referred_on", "due_on", "replied_on", "implementation", "closed_on"]
-    readonly_fields = fields
+    readonly_fields = (
+        "department",
+        "referred_on",
+        "due_on",
+        "replied_on",
+        "implementation",
+        "closed_on",
+    )
+    fields = readonly_fields
     show_change_link = True
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -126,8 +133,8 @@ class ReportVersionInline(admin.TabularInline):
 
     model = ReportVersion
     extra = 0
-    fields = ["number", "title", "attachment_name", "note", "created_by", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ("number", "title", "attachment_name", "note", "created_by", "created_at")
+    fields = readonly_fields
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -65,13 +65,13 @@ def _work_year_counts(today: datetime.date | None = None) -> dict[str, int]:
     row = (
         ResearchProject.objects.filter(topic__year__lte=today.year)
         .values("topic__year")
-        .annotate(projects=Count("pk", distinct=True), reports=Count("reports"))
+        .annotate(projects=Count("pk", distinct=True), report_count=Count("reports"))
         .order_by("-topic__year")
         .first()
     )
     if row is None:
         return {"year": today.year, "projects": 0, "reports": 0}
-    return {"year": row["topic__year"], "projects": row["projects"], "reports": row["reports"]}
+    return {"year": row["topic__year"], "projects": row["projects"], "reports": row["report_count"]}
 
 
 def research_figures(user, *, year: int | None = None) -> list[Figure]:

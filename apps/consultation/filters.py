@@ -53,11 +53,19 @@ def visible_venues(request):
 class SessionFilter(django_filters.FilterSet):
     """The session list's filters; the export and the calendar read the same ones."""
 
-    venue = django_filters.ModelChoiceFilter(label=_("Venue"), queryset=visible_venues)
+    # django-filter takes a callable of the request as queryset; its stubs only a QuerySet.
+    venue = django_filters.ModelChoiceFilter(
+        label=_("Venue"),
+        queryset=visible_venues,  # type: ignore[arg-type]
+    )
     township = django_filters.ModelChoiceFilter(
         label=_("Township"), field_name="venue__township", queryset=Township.objects.all()
     )
-    form = django_filters.ChoiceFilter(label=_("Form"), choices=Session.Form.choices)
+    # Not the FilterSet's `form`: the metaclass moves declared filters off the class. The
+    # name is the ?form= query parameter.
+    form = django_filters.ChoiceFilter(  # type: ignore[assignment]
+        label=_("Form"), choices=Session.Form.choices
+    )
     topic = django_filters.ModelChoiceFilter(
         label=_("Topic"), queryset=Topic.objects.order_by("-year", "title")
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Unit
 from apps.accounts.roles import is_leader
-from apps.core.forms import StyledForm, StyledModelForm
+from apps.core.forms import StyledForm, StyledModelForm, field_of
 from apps.core.uploads import DocumentUploadField, MultipleImageField
 from apps.members.models import Member
 from apps.members.widgets import MemberPicker, MemberPickerMultiple
@@ -103,21 +103,24 @@ class SessionForm(StyledModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         session = self.instance
-        venue_field = self.fields["venue"]
+        venue_field = field_of(self, "venue", forms.ModelChoiceField)
         venue_field.queryset = venues
         venue_field.empty_label = None if len(venues) == 1 else venue_field.empty_label
         topics = Topic.objects.open()
         if session.topic_id:
             topics = Topic.objects.filter(~Q(status=Topic.Status.DONE) | Q(pk=session.topic_id))
-        self.fields["topic"].queryset = topics.order_by("-year", "title")
+        field_of(self, "topic", forms.ModelChoiceField).queryset = topics.order_by("-year", "title")
         self.fields["topic"].required = False
         existing = list(session.members.values_list("pk", flat=True)) if session.pk else []
-        self.fields["members"].queryset = _pickable_members(existing)
+        field_of(self, "members", forms.ModelChoiceField).queryset = _pickable_members(existing)
         self.fields["members"].help_text = _("Search by name or pinyin initials.")
         limit_member_choices(self, "members", member_suggestions)
-        self.fields["started_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        field_of(self, "started_at", forms.DateTimeField).input_formats = [
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M",
+        ]
         if session.pk:
-            self.fields["remove_photos"].queryset = session.photos.all()
+            field_of(self, "remove_photos", forms.ModelChoiceField).queryset = session.photos.all()
         else:
             del self.fields["remove_photos"]
 
@@ -170,7 +173,7 @@ class SuggestionForm(StyledModelForm):
         existing = (
             list(self.instance.members.values_list("pk", flat=True)) if self.instance.pk else []
         )
-        self.fields["members"].queryset = _pickable_members(existing)
+        field_of(self, "members", forms.ModelChoiceField).queryset = _pickable_members(existing)
         limit_member_choices(self, "members", member_suggestions)
 
 
@@ -222,7 +225,7 @@ class SessionReturnForm(StyledForm):
 def _date_fields(form: forms.BaseForm, *names: str) -> None:
     """Dates typed as YYYY-MM-DD (the browsers' date input), between 2000 and 2100."""
     for name in names:
-        field = form.fields[name]
+        field = field_of(form, name, forms.DateField)
         field.widget = DateInput(attrs={"class": field.widget.attrs.get("class", "form-control")})
         field.widget.is_required = field.required
         field.input_formats = ["%Y-%m-%d"]
@@ -250,6 +253,14 @@ class TopicForm(StyledModelForm):
             self.fields["year"].initial = timezone.localdate().year
 
 
+class VisitsField(forms.ModelMultipleChoiceField):
+    """Held sessions labelled by date, venue and topic."""
+
+    def label_from_instance(self, obj: Session) -> str:
+        held = timezone.localtime(obj.started_at)
+        return f"{held:%Y-%m-%d} {obj.venue.name} · {obj.topic.title}"
+
+
 class ProjectForm(StyledModelForm):
     """Staff plan a project of a topic: lead unit, team (searched by name or pinyin
     initials), dates, field visits (held sessions of the topic's year or on the topic)."""
@@ -275,35 +286,31 @@ class ProjectForm(StyledModelForm):
             "visits": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4}),
         }
+        field_classes = {"visits": VisitsField}
 
     def __init__(self, *args, user, topic: Topic, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.instance.topic = topic
         project = self.instance
-        self.fields["lead_unit"].queryset = Unit.objects.active().order_by("sort_order", "name")
+        field_of(
+            self, "lead_unit", forms.ModelChoiceField
+        ).queryset = Unit.objects.active().order_by("sort_order", "name")
         existing = list(project.team.values_list("pk", flat=True)) if project.pk else []
         if project.team_leader_id:
             existing.append(project.team_leader_id)
-        self.fields["team"].queryset = _pickable_members(existing)
-        self.fields["team_leader"].queryset = _pickable_members(existing)
+        field_of(self, "team", forms.ModelChoiceField).queryset = _pickable_members(existing)
+        field_of(self, "team_leader", forms.ModelChoiceField).queryset = _pickable_members(existing)
         self.fields["team"].help_text = _("Search by name or pinyin initials.")
         visits = Session.objects.held().filter(Q(topic=topic) | Q(started_at__year=topic.year))
         if project.pk:
             visits = visits | Session.objects.filter(pk__in=project.visits.values("pk"))
-        self.fields["visits"].queryset = visits.select_related("venue", "topic").order_by(
-            "started_at"
-        )
-        self.fields["visits"].label_from_instance = _visit_label
-        self.fields["visits"].help_text = _(
+        visits_field = field_of(self, "visits", forms.ModelChoiceField)
+        visits_field.queryset = visits.select_related("venue", "topic").order_by("started_at")
+        visits_field.help_text = _(
             "Sessions held on this topic or in its year that served as field visits."
         )
         _date_fields(self, "planned_start", "planned_end", "actual_start", "actual_end")
-
-
-def _visit_label(session: Session) -> str:
-    held = timezone.localtime(session.started_at)
-    return f"{held:%Y-%m-%d} {session.venue.name} · {session.topic.title}"
 
 
 class ReportForm(StyledModelForm):
@@ -407,7 +414,7 @@ class ReportSuggestionForm(StyledModelForm):
         existing = (
             list(self.instance.members.values_list("pk", flat=True)) if self.instance.pk else []
         )
-        self.fields["members"].queryset = _pickable_members(existing)
+        field_of(self, "members", forms.ModelChoiceField).queryset = _pickable_members(existing)
         self.fields["members"].help_text = _("Search by name or pinyin initials.")
         _date_fields(self, "outcome_on")
         self.fields["outcome_on"].help_text = _("Left empty: today, when an outcome is given.")
@@ -440,16 +447,17 @@ class ReferralForm(StyledModelForm):
         self.user = user
         self.instance.suggestion = suggestion
         departments = Department.objects.active().order_by("sort_order", "name")
-        self.fields["department"].queryset = departments
-        self.fields["co_departments"].queryset = departments
+        field_of(self, "department", forms.ModelChoiceField).queryset = departments
+        field_of(self, "co_departments", forms.ModelChoiceField).queryset = departments
         self.fields["co_departments"].help_text = _("Hold Ctrl (or ⌘) to pick several.")
         if suggestion.report_id:
-            self.fields["instruction"].queryset = Instruction.objects.filter(
+            instruction_field = field_of(self, "instruction", forms.ModelChoiceField)
+            instruction_field.queryset = Instruction.objects.filter(
                 report_id=suggestion.report_id
             ).order_by("instructed_on", "pk")
-            instructions = list(self.fields["instruction"].queryset)
+            instructions = list(instruction_field.queryset)
             if len(instructions) == 1:
-                self.fields["instruction"].initial = instructions[0].pk
+                instruction_field.initial = instructions[0].pk
         else:
             del self.fields["instruction"]
         _date_fields(self, "referred_on", "due_on")

@@ -132,8 +132,10 @@ class SessionQuerySet(models.QuerySet):
         if is_staff_user(user):
             return self
         if is_office_head(user):
+            from .models import Session  # models imports this module
+
             return self.filter(
-                venue_id__in=managed_venue_ids(user), state__in=self.model.EDITABLE_STATES
+                venue_id__in=managed_venue_ids(user), state__in=Session.EDITABLE_STATES
             )
         return self.none()
 

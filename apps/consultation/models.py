@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,6 +31,9 @@ from .managers import (
     SuggestionQuerySet,
     TopicQuerySet,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Topic(models.Model):
@@ -232,7 +236,8 @@ class Session(models.Model):
 
     def held_on(self) -> datetime.date:
         """The local date of the session (`started_at` may still be a string just typed)."""
-        started = self._meta.get_field("started_at").to_python(self.started_at)
+        field = cast(models.DateTimeField, self._meta.get_field("started_at"))
+        started = field.to_python(self.started_at)
         return timezone.localtime(started).date()
 
 
@@ -651,9 +656,9 @@ class Suggestion(models.Model):
 
     def source_date(self) -> datetime.date:
         """The date of the session or report it comes from (today for neither)."""
-        if self.session_id:
+        if self.session is not None:
             return self.session.held_on()
-        if self.report_id:
+        if self.report is not None:
             return self.report.submitted_on
         return timezone.localdate()
 
@@ -852,7 +857,7 @@ class Referral(models.Model):
             return self.State.REPLIED
         return self.State.REFERRED
 
-    def get_state_display(self) -> str:
+    def get_state_display(self) -> StrOrPromise:
         return self.State(self.state).label
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:

@@ -650,6 +650,7 @@ def _referral(ctx, suggestion, lead, co, instruction, start, staff, today, rng) 
         referral.reply_text = REPLY_TEXT[implementation].format(department=lead.name)
         referral.reply_recorded_by = staff
     if roll < 0.55 or 0.74 <= roll < 0.82:  # closed
+        assert referral.replied_on is not None  # replied above (roll < 0.82)
         referral.closed_on = referral.replied_on + datetime.timedelta(days=rng.randint(7, 20))
         referral.closed_by = staff
         referral.satisfaction = (

@@ -22,7 +22,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -89,6 +89,12 @@ class TopicInput:
     year: int
 
 
+def _record_author(instance: models.Model, user: User) -> None:
+    """The user django-simple-history records on the historical row of the next save."""
+    # `_history_user` is simple_history's documented hook; the library ships no types.
+    instance._history_user = user  # type: ignore[attr-defined]
+
+
 def _invalid_state(message) -> ValidationError:
     return ValidationError(message, code="invalid_state")
 
@@ -142,7 +148,7 @@ def session_save(
         raise PermissionDenied
     if new_topic is not None:
         session.topic = topic_get_or_create(data=new_topic, user=user)
-    session._history_user = user
+    _record_author(session, user)
     session.save()
     session.members.set(members)
     _save_suggestions(session, suggestions)
@@ -185,7 +191,13 @@ def _save_photos(
         ]
         for photo in removed:
             photo.delete()
-        transaction.on_commit(lambda: [storage.delete(name) for storage, name in files if name])
+
+        def delete_files() -> None:
+            for storage, name in files:
+                if name:
+                    storage.delete(name)
+
+        transaction.on_commit(delete_files)
     if session.photos.count() + len(new_photos) > MAX_PHOTOS:
         raise ValidationError(
             _("A session keeps at most %(max)s photos."), params={"max": MAX_PHOTOS}
@@ -214,7 +226,7 @@ def session_submit(*, session: Session, user: User) -> Session:
     session.state = Session.State.SUBMITTED
     session.submitted_at = timezone.now()
     session.return_reason = ""
-    session._history_user = user
+    _record_author(session, user)
     session.save(update_fields=["state", "submitted_at", "return_reason", "updated_at"])
     return session
 
@@ -230,7 +242,7 @@ def session_publish(*, session: Session, user: User) -> Session:
     session.state = Session.State.PUBLISHED
     session.published_at = timezone.now()
     session.published_by = user
-    session._history_user = user
+    _record_author(session, user)
     session.save(update_fields=["state", "published_at", "published_by", "updated_at"])
     return session
 
@@ -248,7 +260,7 @@ def session_return(*, session: Session, user: User, reason: str) -> Session:
         raise ValidationError(_("Say why the session is returned."), code="no_reason")
     session.state = Session.State.RETURNED
     session.return_reason = reason
-    session._history_user = user
+    _record_author(session, user)
     session.save(update_fields=["state", "return_reason", "updated_at"])
     return session
 
@@ -285,12 +297,13 @@ def project_save(
     if project.pk is None:
         project.created_by = user
     project.full_clean(exclude=["team", "visits"])
-    project._history_user = user
+    _record_author(project, user)
     project.save()
     team = list(team)
+    members: list[Member | int] = list(team)
     if project.team_leader_id and all(m.pk != project.team_leader_id for m in team):
-        team.append(project.team_leader)
-    project.team.set(team)
+        members.append(project.team_leader_id)
+    project.team.set(members)
     project.visits.set(visits)
     return project
 
@@ -339,7 +352,7 @@ def report_save(
         raise ValidationError(
             _("Write the text of the report or attach its file."), code="empty_report"
         )
-    report._history_user = user
+    _record_author(report, user)
     report.save()
     ReportVersion.objects.create(
         report=report,
@@ -393,7 +406,7 @@ def instruction_add(
         entered_by=user,
         on_behalf=not is_leader(user),
     )
-    instruction._history_user = user
+    _record_author(instruction, user)
     instruction.save()
     return instruction
 
@@ -420,7 +433,7 @@ def suggestion_save(
     if suggestion.pk is None or suggestion.raised_on is None:
         suggestion.raised_on = suggestion.source_date()
     suggestion.text = suggestion.text.strip()
-    suggestion._history_user = user
+    _record_author(suggestion, user)
     suggestion.save()
     suggestion.members.set(members)
     return suggestion
@@ -469,7 +482,7 @@ def referral_create(
         note=note.strip(),
         referred_by=user,
     )
-    referral._history_user = user
+    _record_author(referral, user)
     referral.save()
     referral.co_departments.set([d for d in co_departments if d.pk != department.pk])
     return referral
@@ -506,7 +519,7 @@ def referral_reply(
     referral.replied_on = replied_on
     referral.implementation = implementation
     referral.reply_recorded_by = user
-    referral._history_user = user
+    _record_author(referral, user)
     referral.save()
     return referral
 
@@ -540,6 +553,6 @@ def referral_close(
     referral.satisfaction = satisfaction
     referral.closed_on = closed_on
     referral.closed_by = user
-    referral._history_user = user
+    _record_author(referral, user)
     referral.save()
     return referral

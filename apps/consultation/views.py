@@ -1,6 +1,9 @@
+from __future__ import annotations
+
 import calendar
 import datetime
 from collections import Counter, defaultdict
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -63,6 +66,9 @@ from .models import (
     Suggestion,
     Topic,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class SessionScopeMixin:
@@ -180,8 +186,10 @@ class SessionFormMixin:
     """The create and edit pages: the session form, its inline suggestions and photos,
     saved together by `services.session_save`."""
 
-    form_class = SessionForm
-    template_name = "consultation/session_form.html"
+    # Typed as the generic views they are mixed into declare them (mypy compares a mixin's
+    # attributes with FormMixin's `type[_FormT] | None`, whose type variable is unsolved).
+    form_class: type[Any] | None = SessionForm
+    template_name: str | None = "consultation/session_form.html"
 
     def allowed_venues(self):
         """Venues the user may log at: all active ones for staff, their own for others."""
@@ -314,7 +322,7 @@ class SessionTransitionView(PermissionRequiredMixin, SessionScopeMixin, SingleOb
 
     http_method_names = ["post"]
     service = None
-    success_message = ""
+    success_message: StrOrPromise = ""
 
     def post(self, request, *args, **kwargs):
         session = self.get_object()
@@ -517,13 +525,33 @@ def project_timeline(project: ResearchProject) -> list[dict]:
         for instruction in report.instructions.all():
             add(instruction.instructed_on, 3, "instruction", instruction=instruction, report=report)
         for number, suggestion in enumerate(report.suggestions.all(), start=1):
-            suggestion.number = number
             for referral in suggestion.referrals.all():
-                add(referral.referred_on, 4, "referral", referral=referral, suggestion=suggestion)
+                add(
+                    referral.referred_on,
+                    4,
+                    "referral",
+                    referral=referral,
+                    suggestion=suggestion,
+                    number=number,
+                )
                 if referral.replied_on:
-                    add(referral.replied_on, 5, "reply", referral=referral, suggestion=suggestion)
+                    add(
+                        referral.replied_on,
+                        5,
+                        "reply",
+                        referral=referral,
+                        suggestion=suggestion,
+                        number=number,
+                    )
                 if referral.closed_on:
-                    add(referral.closed_on, 6, "closed", referral=referral, suggestion=suggestion)
+                    add(
+                        referral.closed_on,
+                        6,
+                        "closed",
+                        referral=referral,
+                        suggestion=suggestion,
+                        number=number,
+                    )
     if project.actual_end:
         add(project.actual_end, 7, "end")
     events.sort(key=lambda e: (e["date"], e["order"]))
@@ -595,8 +623,10 @@ class ProjectDetailView(PermissionRequiredMixin, DetailView):
 
 
 class ProjectFormMixin(UserFormKwargsMixin):
-    form_class = ProjectForm
-    template_name = "consultation/project_form.html"
+    # Typed as the generic views they are mixed into declare them (mypy compares a mixin's
+    # attributes with FormMixin's `type[_FormT] | None`, whose type variable is unsolved).
+    form_class: type[Any] | None = ProjectForm
+    template_name: str | None = "consultation/project_form.html"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "topic": self.topic}
@@ -686,8 +716,10 @@ class ReportDetailView(PermissionRequiredMixin, DetailView):
 
 
 class ReportFormMixin(UserFormKwargsMixin):
-    form_class = ReportForm
-    template_name = "consultation/report_form.html"
+    # Typed as the generic views they are mixed into declare them (mypy compares a mixin's
+    # attributes with FormMixin's `type[_FormT] | None`, whose type variable is unsolved).
+    form_class: type[Any] | None = ReportForm
+    template_name: str | None = "consultation/report_form.html"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "project": self.project}

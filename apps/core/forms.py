@@ -1,7 +1,11 @@
 """Form rendering shared by every app: Bootstrap classes, errors next to the field."""
 
+from typing import TypeVar
+
 from django import forms
 from django.forms.renderers import DjangoTemplates
+
+_F = TypeVar("_F", bound=forms.Field)
 
 
 class BootstrapFormRenderer(DjangoTemplates):
@@ -16,6 +20,18 @@ def _widget_class(widget: forms.Widget) -> str:
     if isinstance(widget, forms.Select | forms.SelectMultiple):
         return "form-select"
     return "form-control"
+
+
+def field_of(form: forms.BaseForm, name: str, kind: type[_F]) -> _F:
+    """The field `name` of `form` as the `kind` it is (a model choice field, a date
+    field), so that setting its queryset or input formats is checked; a field of
+    another kind (a changed Meta or declaration) is a TypeError, not a silent no-op."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(
+            f"{type(form).__name__}.{name} is a {type(field).__name__}, not a {kind.__name__}"
+        )
+    return field
 
 
 class StyledFormMixin:

@@ -8,12 +8,14 @@ import json
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 @dataclass
@@ -39,17 +41,17 @@ def read_fixture(name: str) -> list[dict[str, Any]]:
 
 def ensure_rows(
     ctx: SeedContext,
-    model: type[models.Model],
+    model: type[_M],
     rows: list[dict[str, Any]],
     key: str | tuple[str, ...],
-) -> dict[Any, models.Model]:
+) -> dict[Any, _M]:
     """get_or_create each row by its key field(s); returns the objects by key."""
     keys = (key,) if isinstance(key, str) else key
     result = {}
     for row in rows:
         lookup = {k: row[k] for k in keys}
         defaults = {k: v for k, v in row.items() if k not in keys}
-        obj, created = model.objects.get_or_create(**lookup, defaults=defaults)
-        ctx.count(model._meta.verbose_name_plural, created)
+        obj, created = model._default_manager.get_or_create(**lookup, defaults=defaults)
+        ctx.count(str(model._meta.verbose_name_plural), created)
         result[row[keys[0]] if len(keys) == 1 else tuple(row[k] for k in keys)] = obj
     return result

@@ -31,6 +31,7 @@ import uuid
 import warnings
 import zipfile
 from pathlib import PurePath
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -50,7 +51,7 @@ FORMATS = {
     "WEBP": ("webp", "image/webp"),
 }
 ACCEPT = ",".join(content_type for _ext, content_type in FORMATS.values())
-SAVE_OPTIONS = {
+SAVE_OPTIONS: dict[str, dict[str, Any]] = {
     "JPEG": {"quality": 85, "optimize": True, "progressive": True},
     "PNG": {"optimize": True},
     "WEBP": {"quality": 85, "method": 4},
@@ -136,6 +137,7 @@ def _normalized_mode(image: Image.Image, image_format: str) -> Image.Image:
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (
         image.mode == "P" and "transparency" in image.info
     )
+    wanted: tuple[str, ...]
     if image_format == "JPEG":
         wanted = ("RGB", "L")
     else:
@@ -182,6 +184,8 @@ def process_image(upload) -> ProcessedImage:
             upload.seek(0)
             with Image.open(upload, formats=list(FORMATS)) as probe:
                 image_format = probe.format
+                if image_format not in FORMATS:  # only FORMATS are opened: never reached
+                    raise _not_an_image(name)
                 width, height = probe.size
                 if width * height > settings.UPLOAD_IMAGE_MAX_PIXELS:
                     raise _bomb(name)

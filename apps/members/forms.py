@@ -1,16 +1,18 @@
 import re
+from collections.abc import Mapping
 
 import django_filters
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import MEMBER
-from apps.core.forms import StyledForm, StyledModelForm
+from apps.core.forms import StyledForm, StyledModelForm, field_of
 from apps.core.uploads import process_image
 
 from .models import ContactRecord, Member, Pairing, Sector, SectorLink
@@ -63,6 +65,9 @@ def phone_field() -> forms.CharField:
 
 class MemberFieldsMixin:
     """Normalization and checks shared by the staff form and the import."""
+
+    # Of the ModelForm it is mixed into.
+    changed_data: list[str]
 
     def clean_phone(self):
         return normalize_phone(self.cleaned_data.get("phone", ""))
@@ -184,7 +189,7 @@ class MemberForm(MemberFieldsMixin, StyledModelForm):
 class PreloadedChoiceField(forms.ModelChoiceField):
     """A model choice resolved from objects read once for the whole file (no query)."""
 
-    def __init__(self, *args, objects: dict[str, object], **kwargs):
+    def __init__(self, *args, objects: Mapping[str, models.Model], **kwargs):
         super().__init__(*args, **kwargs)
         self.objects = objects
 
@@ -255,7 +260,7 @@ class MemberImportForm(MemberFieldsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.lookups = lookups
         if lookups is not None:
-            field = self.fields["sector"]
+            field = field_of(self, "sector", forms.ModelChoiceField)
             self.fields["sector"] = PreloadedChoiceField(
                 queryset=field.queryset, objects=lookups.sectors, label=field.label
             )

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from apps.core.spreadsheets import mark_as_text, workbook_bytes
 
@@ -54,7 +55,7 @@ FIELD_TO_HEADER = dict([*COLUMNS, *EXPORT_EXTRA])
 
 GENDERS = {"男": "M", "女": "F", "m": "M", "f": "F", "male": "M", "female": "F"}
 GENDER_TEXT = {"M": "男", "F": "女"}
-AFFILIATION_TEXT = {
+AFFILIATION_TEXT: dict[str, str] = {
     Member.Affiliation.CPC: "中共党员",
     Member.Affiliation.DEMOCRATIC_PARTY: "民主党派",
     Member.Affiliation.NON_PARTY: "无党派人士",
@@ -62,7 +63,7 @@ AFFILIATION_TEXT = {
 DEMOCRATIC_PARTIES = ("民革", "民盟", "民建", "民进", "农工", "致公", "九三", "台盟", "民主党派")
 YES = {"是", "y", "yes", "true", "1", "√", "常委"}
 NO = {"否", "n", "no", "false", "0", ""}
-STATUS_TEXT = {Member.Status.ACTIVE: "在任", Member.Status.ARCHIVED: "已归档"}
+STATUS_TEXT: dict[str, str] = {Member.Status.ACTIVE: "在任", Member.Status.ARCHIVED: "已归档"}
 
 
 class ImportFileError(Exception):
@@ -328,9 +329,11 @@ def write_cell(sheet, row: int, column: int, value: Any) -> None:
     mark_as_text(sheet.cell(row=row, column=column), value)
 
 
-def _workbook(headers: list[str], title: str) -> tuple[Workbook, Any]:
+def _workbook(headers: list[str], title: str) -> tuple[Workbook, Worksheet]:
     workbook = Workbook()
     sheet = workbook.active
+    if not isinstance(sheet, Worksheet):  # a new workbook opens on its one worksheet
+        raise TypeError(f"a new workbook's active sheet is a {type(sheet).__name__}")
     sheet.title = title
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="F2DCDB")

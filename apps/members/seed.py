@@ -141,7 +141,7 @@ TOPICS = [
     "就医难", "上学难", "停车难", "老旧小区改造", "居民养老", "农村天然气改造",
     "优化营商环境", "乡村振兴", "人居环境整治", "企业用工",
 ]  # fmt: skip
-CONTACT_TEMPLATES = {
+CONTACT_TEMPLATES: dict[str, str] = {
     ContactRecord.Way.VISIT: "到{unit}走访{name}，了解单位发展情况，听取关于{topic}的意见建议。",
     ContactRecord.Way.PHONE: "电话联系{name}，交流近期履职情况，介绍县政协{topic}专题协商安排。",
     ContactRecord.Way.MEETING: "与{name}座谈，围绕{topic}交换意见，形成建议两条。",
@@ -181,14 +181,14 @@ def plan_members(term: int) -> list[PlannedMember]:
         for _i in range(count):
             unit, title = rng.choice(WORK_UNITS[sector])
             plan.append((sector, Member.Affiliation.CPC, unit, title, {}))
-    for groups, affiliation in (
+    for groups, group_affiliation in (
         (DEMOCRATIC, Member.Affiliation.DEMOCRATIC_PARTY),
         (NON_PARTY, Member.Affiliation.NON_PARTY),
     ):
         for sector, count in groups:
             for _i in range(count):
                 unit, title = rng.choice(WORK_UNITS[sector])
-                plan.append((sector, affiliation, unit, title, {}))
+                plan.append((sector, group_affiliation, unit, title, {}))
     assert len(plan) == CPC_COUNT + NON_CPC_COUNT
     # About 30 standing members: the party group, 9 more CPC and 16 non-CPC members.
     standing = set(rng.sample(range(21, CPC_COUNT), 9))
@@ -234,7 +234,7 @@ def plan_pairings(term: int) -> list[tuple[int, int, list[tuple[datetime.date, s
     for no in cpc:
         for _i in range(2 if no in doubles else 1):
             partner = next(queue)
-            contacts = []
+            contacts: list[tuple[datetime.date, str, str]] = []
             days = sorted(rng.sample(range(4, 300), rng.randint(2, 5)))
             for day in days:
                 way = rng.choice(list(CONTACT_TEMPLATES))

@@ -11,9 +11,18 @@ options (one query), so the page does not grow with the roster.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    # The widget the mixin goes with, for the type checker; at run time a plain mixin, so
+    # that its Media is merged once into each picker's.
+    _SelectBase = forms.Select
+else:
+    _SelectBase = object
 
 
 def member_label(member) -> str:
@@ -22,7 +31,7 @@ def member_label(member) -> str:
     return f"{member.name}（{member.member_no}，{sector}）" if sector else member.name
 
 
-class MemberPickerMixin:
+class MemberPickerMixin(_SelectBase):
     """Renders the selected options only; Tom Select loads the others on demand."""
 
     def __init__(self, attrs=None, *, affiliation: str = "", placeholder=None):

@@ -36,7 +36,7 @@ class Code:
     STUDY = "study_attend"
 
 
-ATTEND_CODE = {
+ATTEND_CODE: dict[str, str] = {
     Meeting.Kind.PLENARY: Code.PLENARY_ATTEND,
     Meeting.Kind.STANDING: Code.STANDING_ATTEND,
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db.models import Max
 from django.urls import reverse
@@ -9,6 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.registry import Figure
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 TABS = [
     # label, url name, permission
@@ -33,7 +38,7 @@ def sees_own_evaluation(user) -> bool:
     return not user.is_superuser and user.has_perm("performance.view_own_evaluation")
 
 
-def tabs_for(user) -> list[tuple[str, str]]:
+def tabs_for(user) -> list[tuple[StrOrPromise, str]]:
     return [(label, name) for label, name, perm in TABS if user.has_perm(perm)]
 
 

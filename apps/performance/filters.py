@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +51,9 @@ class EvaluationFilter(django_filters.FilterSet):
 
     def __init__(self, *args, year: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["grade"].queryset = GradeThreshold.objects.filter(year=year)
+        # A copy of the `grade` ModelChoiceFilter declared above.
+        grade = cast(django_filters.ModelChoiceFilter, self.filters["grade"])
+        grade.queryset = GradeThreshold.objects.filter(year=year)
         self.townships = hooks.townships()
         if self.townships:
             self.filters["township"].extra["choices"] = [

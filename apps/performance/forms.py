@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import roles
-from apps.core.forms import StyledForm, StyledModelForm
+from apps.core.forms import StyledForm, StyledModelForm, field_of
 from apps.members.models import Member
 
 from .models import Attendance, AttendanceBatch, Category, DutyReport, Meeting, StudySession
@@ -86,7 +86,7 @@ class AttendanceSheetForm(StyledForm):
         self.meeting = meeting
         self.roster = roster
         listed = [member.pk for member, _role, _attendance in roster]
-        self.fields["add_members"].queryset = (
+        field_of(self, "add_members", forms.ModelChoiceField).queryset = (
             Member.objects.filter(term=meeting.term, status=Member.Status.ACTIVE)
             .exclude(pk__in=listed)
             .order_by("name_pinyin", "name")
@@ -159,8 +159,9 @@ class RotationPlanForm(StyledForm):
 
     def __init__(self, *args, term: int, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meetings"].queryset = meetings_open_for_planning(term)
-        self.fields["meetings"].initial = list(self.fields["meetings"].queryset)
+        meetings = meetings_open_for_planning(term)
+        field_of(self, "meetings", forms.ModelChoiceField).queryset = meetings
+        self.fields["meetings"].initial = list(meetings)
 
 
 class BatchForm(StyledModelForm):

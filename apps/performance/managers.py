@@ -14,12 +14,14 @@ from apps.accounts.roles import is_member, is_office_head, sees_everything
 from .hooks import hooks
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from apps.accounts.models import User
 
 NOTHING = Q(pk__in=[])
 
 
-def member_scope_q(user: User, prefix: str = "") -> Q:
+def member_scope_q(user: User | AnonymousUser, prefix: str = "") -> Q:
     """A Q on Member (through `prefix`, e.g. "member__") of the members whose points,
     evaluation and duty reports `user` may read. No query."""
     if not user.is_authenticated:

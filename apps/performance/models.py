@@ -4,6 +4,8 @@ and the points-based evaluation (《委员履职综合评价办法》): configur
 derived from the other apps' records, and a yearly evaluation per member. Plus the staff's
 study sessions (每周一讲 / 人人讲业务)."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -16,6 +18,9 @@ from simple_history.models import HistoricalRecords
 
 from apps.core.uploads import RandomFileName
 from apps.members.models import Member
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from .managers import (
     AttendanceBatchQuerySet,
@@ -500,7 +505,7 @@ class Evaluation(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("performance:ledger", args=[self.year, self.member_id])
 
-    def category_points(self) -> list[tuple[str, str, object]]:
+    def category_points(self) -> list[tuple[str, "StrOrPromise", object]]:
         """(category value, label, points) in the categories' order."""
         return [
             (value, label, getattr(self, f"points_{value}")) for value, label in Category.choices

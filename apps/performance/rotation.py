@@ -22,33 +22,37 @@ from collections import Counter
 from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Generic, TypeVar
+
+# A candidate's key: a member's pk in the app, anything hashable in the tests.
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
-class Candidate:
-    key: Hashable
+class Candidate(Generic[K]):
+    key: K
     sector: Hashable
     township: Hashable | None = None
 
 
-def owed(candidates: Sequence[Candidate], attended: Collection[Hashable]) -> list[Candidate]:
+def owed(candidates: Sequence[Candidate[K]], attended: Collection[Hashable]) -> list[Candidate[K]]:
     """The candidates still owing a turn; everyone when nobody does (a new round)."""
     waiting = [c for c in candidates if c.key not in attended]
     return waiting or list(candidates)
 
 
 def plan_rotation(
-    candidates: Sequence[Candidate],
+    candidates: Sequence[Candidate[K]],
     batch_count: int,
     *,
     attended: Collection[Hashable] = frozenset(),
-) -> list[list[Hashable]]:
+) -> list[list[K]]:
     """`batch_count` batches of candidate keys (see the module docstring). Deterministic:
     the same input gives the same plan."""
     if batch_count <= 0:
         return []
     seen: set[Hashable] = set()
-    unique = []
+    unique: list[Candidate[K]] = []
     for c in candidates:
         if c.key not in seen:
             seen.add(c.key)
@@ -58,7 +62,7 @@ def plan_rotation(
     # the deal, so its members land in every batch evenly, and so does each township
     # inside a sector; the batch sizes differ by at most one.
     people.sort(key=lambda c: (_order(c.sector), _order(c.township), _order(c.key)))
-    batches: list[list[Candidate]] = [[] for _ in range(batch_count)]
+    batches: list[list[Candidate[K]]] = [[] for _ in range(batch_count)]
     for i, person in enumerate(people):
         batches[i % batch_count].append(person)
     _spread_townships(batches)

@@ -170,6 +170,7 @@ def _attendance(ctx: SeedContext, meetings: list[Meeting], members: list[Member]
     for meeting in sorted(meetings, key=lambda m: m.date):
         if meeting.pk in recorded:
             continue
+        roster: list[tuple[Member, str]]
         if meeting.kind == Meeting.Kind.CHAIRS:
             roster = [(member, Attendance.Role.MEMBER) for member in chairs]
         else:

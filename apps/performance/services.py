@@ -33,7 +33,7 @@ from .models import (
 )
 from .rotation import Candidate, plan_rotation
 from .signals import ledger_schedule
-from .sources import sources
+from .sources import Fact, sources
 
 BATCH_SIZE = 500
 TENTH = Decimal("0.1")
@@ -99,7 +99,8 @@ def _bulk_history(model: type[models.Model], objs: Sequence, history_type: str, 
     one insert per BATCH_SIZE rows."""
     if not objs:
         return
-    history_model = model.history.model
+    # simple_history adds `history` to the models it tracks; it ships no types.
+    history_model = model.history.model  # type: ignore[attr-defined]
     now = timezone.now()
     user = _history_user()
     fields = [f.attname for f in history_model.tracked_fields]
@@ -164,7 +165,7 @@ def ledger_derive(*, year: int, members: Iterable[int | Member] | None = None) -
     active = {rule.code: rule for rule in rules if rule.is_active}
     result = DeriveResult(year)
 
-    facts = {}
+    facts: dict[tuple[int, str, int, int], Fact] = {}
     with translation.override(settings.LANGUAGE_CODE):
         for collector in list(sources.collectors.values()):
             for fact in collector.collect(year=year, members=member_ids):
@@ -179,7 +180,10 @@ def ledger_derive(*, year: int, members: Iterable[int | Member] | None = None) -
     grouped = defaultdict(list)
     for fact in facts.values():
         grouped[(fact.member_id, fact.rule_code)].append(fact)
-    target = {}
+    # (member, rule, source type, source) as the ledger's nullable columns read them.
+    target: dict[
+        tuple[int, int | None, int | None, int | None], tuple[PointRule, Fact, Decimal, bool]
+    ] = {}
     for (member_id, code), group in grouped.items():
         rule = active[code]
         group.sort(key=lambda f: (f.date, f.source_type_id, f.source_id))
@@ -297,10 +301,14 @@ def evaluations_recompute(*, year: int, members: Iterable[int | Member] | None =
     to_create, changed, rank_only = [], [], []
     for member_id in population:
         points = by_member.get(member_id, {})
-        values = {field: points.get(cat, ZERO) for cat, field in CATEGORY_FIELDS.items()}
-        values["total"] = sum(values.values(), ZERO).quantize(TENTH)
-        grade = grade_for(values["total"], thresholds)
-        values["grade_id"] = grade.pk if grade else None
+        amounts = {field: points.get(cat, ZERO) for cat, field in CATEGORY_FIELDS.items()}
+        total = sum(amounts.values(), ZERO).quantize(TENTH)
+        grade = grade_for(total, thresholds)
+        values: dict[str, Decimal | int | None] = {
+            **amounts,
+            "total": total,
+            "grade_id": grade.pk if grade else None,
+        }
         evaluation = evaluations.get(member_id)
         if evaluation is None:
             evaluation = Evaluation(year=year, member_id=member_id, **values)

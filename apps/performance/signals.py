@@ -42,7 +42,7 @@ def _flush() -> None:
     from .services import ledger_derive
 
     conn = transaction.get_connection()
-    pending = getattr(conn, "_ledger_pending", set())
+    pending: set[int] = getattr(conn, "_ledger_pending", set())
     while pending:
         year = min(pending)
         pending.discard(year)

@@ -42,7 +42,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -72,7 +72,9 @@ class Fact(NamedTuple):
 
 
 CollectFn = Callable[..., Iterable[Fact]]
-YearsFn = Callable[[models.Model], Iterable[int]]
+# Takes an instance of the model it is watching: Any, as a mapping of models to functions
+# cannot tie each function's parameter to its own key.
+YearsFn = Callable[[Any], Iterable[int]]
 LinkFn = Callable[[object], str | None]
 
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import groupby
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -71,6 +72,9 @@ from .services import (
 )
 from .sources import sources
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 def _int_param(request, name: str, default: int) -> int:
     try:
@@ -103,7 +107,7 @@ class TabsMixin:
 class FormTitleMixin:
     """`page_title` of the shared form template: "New meeting", "Edit …"."""
 
-    form_title = ""
+    form_title: StrOrPromise = ""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -147,6 +151,10 @@ class EvaluationCurrentView(PermissionRequiredMixin, View):
 
 
 class EvaluationQueryMixin:
+    # Of the View it is mixed into.
+    request: HttpRequest
+    kwargs: dict[str, Any]
+
     def get_year(self) -> int:
         return self.kwargs["year"]
 
@@ -271,6 +279,10 @@ class MyLedgerView(TemplateView):
 
 class LedgerScopeMixin:
     """The member of the URL, if the user may read their ledger (else 404)."""
+
+    # Of the View it is mixed into.
+    request: HttpRequest
+    kwargs: dict[str, Any]
 
     def get_member(self) -> Member:
         if not hasattr(self, "_member"):

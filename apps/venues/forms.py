@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import roles
-from apps.core.forms import StyledForm, StyledModelForm
+from apps.core.forms import StyledForm, StyledModelForm, field_of
 from apps.members.models import Member
 
 from .models import Venue
@@ -27,6 +27,13 @@ def member_search_url() -> str:
 
 def member_label(member: Member) -> str:
     return f"{member.name}（{member.work_unit}）" if member.work_unit else member.name
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    """Members labelled with their work unit (`member_label`)."""
+
+    def label_from_instance(self, obj: Member) -> str:
+        return member_label(obj)
 
 
 def selectable_members():
@@ -49,7 +56,7 @@ def limit_member_choices(form: forms.BaseForm, name: str, suggested: Iterable[Me
     """Render only `suggested` plus the selected members as options of field `name`; the
     field still validates against its whole queryset (what the remote search offers).
     One query for the selected members that are not among the suggested."""
-    field = form.fields[name]
+    field = field_of(form, name, forms.ModelChoiceField)
     options = {m.pk: m for m in suggested}
     if form.is_bound:
         raw = form.data.getlist(form.add_prefix(name)) if hasattr(form.data, "getlist") else []
@@ -58,7 +65,7 @@ def limit_member_choices(form: forms.BaseForm, name: str, suggested: Iterable[Me
     ids = (str(getattr(v, "pk", v)) for v in raw)
     selected = {int(v) for v in ids if v.isdigit()}
     missing = selected - set(options)
-    if missing:
+    if missing and field.queryset is not None:
         options.update({m.pk: m for m in field.queryset.filter(pk__in=missing)})
     field.widget.choices = [
         (pk, member_label(m)) for pk, m in sorted(options.items(), key=lambda kv: kv[1].name)
@@ -122,7 +129,7 @@ class VenueForm(StyledModelForm):
 class AssignmentForm(StyledForm):
     """Station a member at this office (a member at another office moves here)."""
 
-    member = forms.ModelChoiceField(label=_("member"), queryset=Member.objects.none())
+    member = MemberChoiceField(label=_("member"), queryset=Member.objects.none())
     started_on = forms.DateField(
         label=_("started on"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -132,8 +139,9 @@ class AssignmentForm(StyledForm):
         kwargs.setdefault("initial", {"started_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
         self.venue = venue
-        self.fields["member"].queryset = selectable_members().order_by("name_pinyin", "name")
-        self.fields["member"].label_from_instance = member_label
+        field_of(self, "member", forms.ModelChoiceField).queryset = selectable_members().order_by(
+            "name_pinyin", "name"
+        )
 
 
 class AssignmentEndForm(StyledForm):

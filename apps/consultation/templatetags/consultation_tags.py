@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django import template
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
@@ -7,9 +11,12 @@ from apps.venues.models import Venue
 from ..managers import own_suggestion_ids
 from ..models import Referral, ResearchProject, Session, Suggestion
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 register = template.Library()
 
-STATE_BADGES = {
+STATE_BADGES: dict[str, str] = {
     Session.State.DRAFT: "text-bg-secondary",
     Session.State.SUBMITTED: "text-bg-info",
     Session.State.PUBLISHED: "text-bg-success",
@@ -44,23 +51,23 @@ def office_head_panel(context):
     return {"venues": venues, "sessions": sessions, "year": year, "request": context["request"]}
 
 
-PROGRESS_BADGES = {
+PROGRESS_BADGES: dict[str, str] = {
     Suggestion.Progress.RAISED: "text-bg-secondary",
     Suggestion.Progress.REFERRED: "text-bg-info",
     Suggestion.Progress.IN_PROGRESS: "text-bg-primary",
     Suggestion.Progress.CLOSED: "text-bg-success",
 }
-OUTCOME_BADGES = {
+OUTCOME_BADGES: dict[str, str] = {
     Suggestion.Outcome.ADOPTED: "text-bg-success",
     Suggestion.Outcome.PARTLY: "text-bg-info",
     Suggestion.Outcome.REFERENCE: "text-bg-light border",
 }
-REFERRAL_BADGES = {
+REFERRAL_BADGES: dict[str, str] = {
     Referral.State.REFERRED: "text-bg-info",
     Referral.State.REPLIED: "text-bg-primary",
     Referral.State.CLOSED: "text-bg-success",
 }
-PROGRESS_LABELS = dict(Suggestion.Progress.choices)
+PROGRESS_LABELS: dict[str, StrOrPromise] = dict(Suggestion.Progress.choices)
 
 
 @register.filter
@@ -69,7 +76,7 @@ def progress_badge(progress: str) -> str:
 
 
 @register.filter
-def progress_label(progress: str) -> str:
+def progress_label(progress: str) -> StrOrPromise:
     return PROGRESS_LABELS.get(progress, progress)
 
 
