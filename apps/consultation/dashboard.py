@@ -26,6 +26,7 @@ def figures(user, *, year: int | None = None) -> list[Figure]:
     url = reverse("consultation:list")
     stats = Session.objects.aggregate(
         held=Count("pk", filter=Q(started_at__year=year, state__in=Session.HELD_STATES)),
+        published=Count("pk", filter=Q(started_at__year=year, state=Session.State.PUBLISHED)),
         waiting=Count("pk", filter=Q(state=Session.State.SUBMITTED)),
     )
     suggestions = Suggestion.objects.filter(
@@ -36,7 +37,7 @@ def figures(user, *, year: int | None = None) -> list[Figure]:
             gettext("Consultation sessions held in %(year)s") % {"year": year},
             stats["held"],
             f"{url}?year={year}",
-            hint=_("协商活动"),
+            hint=gettext("%(n)s published") % {"n": stats["published"]},
         ),
         Figure(
             _("Sessions awaiting review"),

@@ -30,24 +30,20 @@ def figures(user) -> list[Figure]:
     venues = list(Venue.objects.active().with_activity(year=today.year, today=today))
     url = reverse("venues:list")
     idle = len(idle_offices(venues))
+    offices = [v for v in venues if v.is_office]
     return [
-        Figure(
-            _("Member homes"),
-            sum(1 for v in venues if v.kind == Venue.Kind.MEMBER_HOME),
-            url,
-            hint=_("委员之家"),
-        ),
+        Figure(_("Member homes"), sum(1 for v in venues if v.kind == Venue.Kind.MEMBER_HOME), url),
         Figure(
             _("Township liaison offices"),
-            sum(1 for v in venues if v.is_office),
+            len(offices),
             url,
-            hint=_("乡镇政协委员联络室"),
+            hint=gettext("in %(n)s townships") % {"n": len({v.township_id for v in offices})},
         ),
         Figure(
             _("Stationed members"),
             Assignment.objects.current(today).count(),
             url,
-            hint=_("驻乡镇委员"),
+            hint=gettext("at %(n)s venues") % {"n": sum(1 for v in venues if v.stationed_count)},
         ),
         Figure(
             gettext("Offices without a session for %(days)s days")

@@ -281,4 +281,5 @@ def test_staff_figures(client_for, venue):
     figures = {str(f.label): f for f in response.context["figures"]}
     assert f"{this_year}年协商活动" in figures, [str(k) for k in figures]
     assert figures[f"{this_year}年协商活动"].value == 2
+    assert figures[f"{this_year}年协商活动"].hint == "已发布 1 次"
     assert figures["待审核的协商活动"].value == 1 and figures["待审核的协商活动"].warn

@@ -293,12 +293,17 @@ def test_bad_dates_are_form_errors(client, staff_user, venue):
     assert response.context["form"].errors.keys() == {"member", "started_on"}
 
 
-def test_staff_and_leader_home_figures(client_for, venue):
+def test_staff_and_leader_home_figures(client_for, venue, other_venue):
     MemberHomeFactory()
-    labels = {str(f.label): f.value for f in client_for("leader_user").get("/").context["figures"]}
-    assert labels["委员之家"] == 1
-    assert labels["乡镇政协委员联络室"] == 1
-    assert labels["60 天未开展活动的联络室"] == 1
+    AssignmentFactory(venue=venue)
+    AssignmentFactory(venue=venue)
+    figures = {str(f.label): f for f in client_for("leader_user").get("/").context["figures"]}
+    assert figures["委员之家"].value == 1
+    offices = figures["乡镇政协委员联络室"]
+    assert (offices.value, offices.hint) == (2, "覆盖 2 个乡镇")
+    stationed = figures["驻乡镇委员"]
+    assert (stationed.value, stationed.hint) == (2, "分驻 1 个阵地")
+    assert figures["60 天未开展活动的联络室"].value == 2
 
 
 def test_navigation_entry_follows_permission(client_for, venue):
