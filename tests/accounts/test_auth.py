@@ -168,3 +168,25 @@ def test_session_expires_after_inactivity_and_is_renewed_by_activity(client, set
         response = client.get(home)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_short_idle_timeout_is_kept_within_a_tenth(client, settings):
+    import datetime
+
+    import time_machine
+
+    # given a one-minute idle timeout
+    settings.SESSION_COOKIE_AGE = 60
+    home = reverse("core:home")
+    with time_machine.travel(
+        datetime.datetime(2026, 3, 1, 9, 0, tzinfo=datetime.UTC), tick=False
+    ) as clock:
+        client.force_login(UserFactory())
+        assert client.get(home).status_code == 200
+        # when the user is active every 40 seconds
+        for _ in range(3):
+            clock.shift(datetime.timedelta(seconds=40))
+            # then each request still finds them signed in (renewed every 6 s at most)
+            assert client.get(home).status_code == 200
+        clock.shift(datetime.timedelta(seconds=61))
+        assert client.get(home).status_code == 302

@@ -101,7 +101,8 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end after SESSION_IDLE_MINUTES of inactivity: SessionIdleTimeoutMiddleware
-# renews the expiry at most once a minute (not a database write per request).
+# renews the expiry at most once a minute (not a database write per request), or once a
+# tenth of the idle time when that is shorter.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=120) * 60
 SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
