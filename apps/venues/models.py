@@ -112,6 +112,31 @@ class Venue(models.Model):
         super().clean()
         if self.kind == self.Kind.LIAISON_OFFICE and not self.township_id:
             raise ValidationError({"township": _("A liaison office belongs to a township.")})
+        self._clean_settled_office()
+
+    def _clean_settled_office(self) -> None:
+        """An office with stationed members or sessions keeps its kind and township: turning
+        it into a member home, or moving it, would leave members stationed at a home and a
+        township's record under another township. Two queries, only when one changes."""
+        if self.pk is None:
+            return
+        before = Venue.objects.filter(pk=self.pk).values("kind", "township_id").first()
+        if before is None or before["kind"] != self.Kind.LIAISON_OFFICE:
+            return
+        changed = [
+            field
+            for field, old, new in (
+                ("kind", before["kind"], self.kind),
+                ("township", before["township_id"], self.township_id),
+            )
+            if old != new
+        ]
+        if changed and (self.assignments.open().exists() or self.sessions.exists()):
+            message = _(
+                "This liaison office already has stationed members or sessions, so its kind "
+                "and township stay as they are. Create a new venue instead."
+            )
+            raise ValidationError(dict.fromkeys(changed, message))
 
     @property
     def is_office(self) -> bool:

@@ -254,6 +254,48 @@ def test_edit_refuses_a_second_office_in_a_township(client, staff_user, venue, o
     assert "该乡镇已有政协委员联络室" in response.content.decode()
 
 
+@pytest.mark.parametrize("change", [{"kind": "home", "township": ""}, {"township": "other"}])
+def test_an_office_with_stationed_members_keeps_its_kind_and_township(
+    client, staff_user, venue, change
+):
+    # given an office with a member stationed at it
+    AssignmentFactory(venue=venue)
+    elsewhere = TownshipFactory(name="另一乡")
+    data = {
+        "name": venue.name,
+        "kind": "office",
+        "township": venue.township_id,
+        "address": "原地址",
+        "sort_order": 1,
+        "is_active": "on",
+    }
+    data.update({k: (elsewhere.pk if v == "other" else v) for k, v in change.items()})
+    before = (venue.kind, venue.township_id, venue.address)
+    client.force_login(staff_user)
+    # when staff turn it into a member home or move it to another township
+    response = client.post(reverse("venues:update", args=[venue.pk]), data)
+    # then the form refuses, next to the changed field, keeping what was typed
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.errors) == set(change)
+    assert all("不能更改" in str(form.errors[field]) for field in change)
+    assert "原地址" in response.content.decode()
+    venue.refresh_from_db()
+    assert (venue.kind, venue.township_id, venue.address) == before
+
+
+def test_a_new_office_without_members_may_still_be_corrected(client, staff_user, venue):
+    elsewhere = TownshipFactory(name="另一乡")
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("venues:update", args=[venue.pk]),
+        {"name": venue.name, "kind": "office", "township": elsewhere.pk, "sort_order": 1},
+    )
+    assert response.status_code == 302
+    venue.refresh_from_db()
+    assert venue.township == elsewhere
+
+
 def test_station_and_end_through_the_pages(client, staff_user, venue, other_venue):
     member = MemberFactory(name="调动委员")
     AssignmentFactory(venue=other_venue, member=member)
