@@ -162,3 +162,78 @@ def test_editing_a_report_keeps_its_stored_file_without_reading_it(
     assert report.attachment.name == "performance/duty_reports/old.bin"
     other.refresh_from_db()
     assert other.text == "本年度履职情况报告"
+
+
+# --------------------------------------------------------------------------- no orphan files
+
+
+def media_files() -> list[Path]:
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def with_file(member, name="旧.pdf") -> DutyReport:
+    return DutyReportFactory(member=member, attachment=SimpleUploadedFile(name, PDF))
+
+
+def test_a_replaced_attachment_is_deleted_after_commit(
+    client_for, standing, other_standing, django_capture_on_commit_callbacks
+):
+    report, other = with_file(standing), with_file(other_standing)
+    old = Path(report.attachment.path)
+    new = SimpleUploadedFile("新.docx", docx_bytes())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("staff_user").post(
+            reverse("performance:dutyreport_update", args=[report.pk]),
+            form_data(standing, attachment=new),
+        )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert media_files() == sorted([Path(report.attachment.path), Path(other.attachment.path)])
+    assert not old.exists()
+
+
+def test_a_cleared_attachment_is_deleted_after_commit(
+    client_for, standing, django_capture_on_commit_callbacks
+):
+    report = with_file(standing)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("staff_user").post(
+            reverse("performance:dutyreport_update", args=[report.pk]),
+            form_data(standing, text="改为正文", **{"attachment-clear": "on"}),
+        )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert not report.attachment
+    assert media_files() == []
+
+
+def test_a_deleted_reports_file_is_deleted_after_commit(
+    standing, other_standing, django_capture_on_commit_callbacks
+):
+    report, other = with_file(standing), with_file(other_standing)
+    with django_capture_on_commit_callbacks(execute=True):
+        report.delete()
+    assert media_files() == [Path(other.attachment.path)]
+
+
+def test_a_save_that_rolls_back_removes_the_new_file_and_keeps_the_old(
+    client_for, standing, monkeypatch, django_capture_on_commit_callbacks
+):
+    from apps.performance import views
+
+    report = with_file(standing)
+    before = media_files()
+
+    def fail(self, cleaned_data):  # runs after the save, inside the same transaction
+        raise RuntimeError("late failure")
+
+    monkeypatch.setattr(views.DutyReportUpdateView, "get_success_message", fail)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        client_for("staff_user").post(
+            reverse("performance:dutyreport_update", args=[report.pk]),
+            form_data(standing, attachment=SimpleUploadedFile("新.doc", OLE)),
+        )
+    assert media_files() == before
+    report.refresh_from_db()
+    assert Path(report.attachment.path) == before[0]
