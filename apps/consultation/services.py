@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import is_leader, is_staff_user
+from apps.core.media import media_atomic
 from apps.core.uploads import ProcessedImage
 from apps.members.models import Member
 from apps.venues.managers import manages_venue
@@ -119,7 +120,7 @@ def topic_get_or_create(*, data: TopicInput, user: User | None) -> Topic:
     return topic
 
 
-@transaction.atomic
+@media_atomic
 def session_save(
     *,
     session: Session,
@@ -185,19 +186,9 @@ def _save_photos(
     removed_photo_ids: Collection[int],
 ) -> None:
     if removed_photo_ids:
-        removed = list(session.photos.filter(pk__in=removed_photo_ids))
-        files = [(p.image.storage, p.image.name) for p in removed] + [
-            (p.thumbnail.storage, p.thumbnail.name) for p in removed
-        ]
-        for photo in removed:
+        # Their files are deleted once the transaction commits (apps.core.media).
+        for photo in session.photos.filter(pk__in=removed_photo_ids):
             photo.delete()
-
-        def delete_files() -> None:
-            for storage, name in files:
-                if name:
-                    storage.delete(name)
-
-        transaction.on_commit(delete_files)
     if session.photos.count() + len(new_photos) > MAX_PHOTOS:
         raise ValidationError(
             _("A session keeps at most %(max)s photos."), params={"max": MAX_PHOTOS}
@@ -317,7 +308,7 @@ class DocumentInput:
     size: int
 
 
-@transaction.atomic
+@media_atomic
 def report_save(
     *,
     report: Report,
@@ -359,7 +350,8 @@ def report_save(
         number=report.version,
         title=report.title,
         body=report.body,
-        # The version shares the stored file: nothing is copied or deleted.
+        # The version shares the stored file: nothing is copied, and a replaced file is
+        # deleted only once no report or version names it (apps.core.media).
         attachment=report.attachment.name if report.attachment else "",
         attachment_name=report.attachment_name,
         attachment_size=report.attachment_size,

@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "apps.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from . import media
+
+        # Every model is loaded by now: files follow the rows of all apps.
+        media.connect_signals()

@@ -17,10 +17,13 @@ objects. The rules, for every upload:
 A refused file raises a `ValidationError` with a Chinese message naming the file, so the
 form shows it next to the field and keeps everything else that was typed.
 
-Documents (`DocumentUploadField`, `check_document`: research reports) are PDF or DOCX of at
-most `UPLOAD_DOCUMENT_MAX_MB` megabytes, recognised by their content: a PDF starts with
-`%PDF-`; a DOCX is a zip archive holding `word/document.xml`. The extension is ignored
-(a renamed text file is refused) and replaced by the one of the detected format.
+Documents (`DocumentUploadField`, `check_document`) are at most `UPLOAD_DOCUMENT_MAX_MB`
+megabytes, recognised by their content: a PDF starts with `%PDF-`; a DOCX is a zip archive
+holding `word/document.xml`; with `formats=LEGACY_DOCUMENT_FORMATS` (duty reports) an OLE2
+compound file (legacy Word .doc, WPS .wps) is accepted too. Research reports take PDF and
+DOCX only. The extension is ignored (a renamed text file or image is refused) and replaced
+by the one of the detected format; an OLE file keeps ".doc" or ".wps" as uploaded (its
+first bytes do not tell them apart), anything else becomes ".doc".
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ SAVE_OPTIONS: dict[str, dict[str, Any]] = {
     "WEBP": {"quality": 85, "method": 4},
 }
 # Extensions a stored name may keep; anything else is stored as ".bin".
-SAFE_EXTENSIONS = {"jpg", "jpeg", "png", "webp", "pdf", "docx", "xlsx", "doc", "xls"}
+SAFE_EXTENSIONS = {"jpg", "jpeg", "png", "webp", "pdf", "docx", "xlsx", "doc", "xls", "wps"}
 
 
 class ProcessedImage(ContentFile):
@@ -301,37 +304,66 @@ image_help_text = lazy(_image_help_text, str)
 
 # --- documents ------------------------------------------------------------------------------
 
-# Detected format -> content type.
-DOCUMENT_FORMATS = {
+# What `document_format` recognises: "pdf", "docx", or "ole" (an OLE2 compound file: a
+# legacy Word .doc or a WPS .wps; the two cannot be told apart by their first bytes).
+PDF, DOCX, OLE = "pdf", "docx", "ole"
+# Research reports: PDF and DOCX only.
+DOCUMENT_FORMATS = (PDF, DOCX)
+# Duty reports: county offices also hand in legacy Word and WPS files.
+LEGACY_DOCUMENT_FORMATS = (PDF, DOCX, OLE)
+# Stored extension -> content type.
+DOCUMENT_CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "doc": "application/msword",
+    "wps": "application/vnd.ms-works",
 }
-DOCUMENT_ACCEPT = ".pdf,.docx," + ",".join(DOCUMENT_FORMATS.values())
+# Extensions an OLE file keeps when it was uploaded with one of them; otherwise ".doc".
+OLE_EXTENSIONS = ("doc", "wps")
 PDF_MAGIC = b"%PDF-"
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def _not_a_document(name: str) -> ValidationError:
-    return ValidationError(
-        _("“%(name)s” is not a PDF or Word (.docx) document."),
-        code="invalid_document",
-        params={"name": name},
+def _extensions(formats) -> list[str]:
+    return [ext for kind in formats for ext in (OLE_EXTENSIONS if kind == OLE else [kind])]
+
+
+def document_accept(formats=DOCUMENT_FORMATS) -> str:
+    """The `accept` attribute of a file input taking `formats`."""
+    extensions = _extensions(formats)
+    return ",".join(
+        [f".{ext}" for ext in extensions] + [DOCUMENT_CONTENT_TYPES[ext] for ext in extensions]
     )
 
 
+DOCUMENT_ACCEPT = document_accept()
+
+
+def _not_a_document(name: str, formats) -> ValidationError:
+    if OLE in formats:
+        message = _("“%(name)s” is not a PDF, Word (.doc, .docx) or WPS (.wps) document.")
+    else:
+        message = _("“%(name)s” is not a PDF or Word (.docx) document.")
+    return ValidationError(message, code="invalid_document", params={"name": name})
+
+
 def document_format(upload) -> str | None:
-    """ "pdf" or "docx" from the file's content, else None. Reads the first bytes and, for a
-    zip, its central directory only (nothing is decompressed)."""
+    """ "pdf", "docx" or "ole" from the file's content, else None. Reads the first bytes
+    and, for a zip, its central directory only (nothing is decompressed)."""
     try:
         upload.seek(0)
-        head = upload.read(len(PDF_MAGIC))
-        if head == PDF_MAGIC:
-            return "pdf"
-        if head[:4] != b"PK\x03\x04":
+        head = upload.read(len(OLE_MAGIC))
+        if head.startswith(PDF_MAGIC):
+            return PDF
+        if head == OLE_MAGIC:
+            return OLE
+        if not head.startswith(ZIP_MAGIC):
             return None
         upload.seek(0)
         with zipfile.ZipFile(upload) as archive:
             names = set(archive.namelist())
-        return "docx" if "word/document.xml" in names else None
+        return DOCX if "word/document.xml" in names else None
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return None
     finally:
@@ -339,10 +371,17 @@ def document_format(upload) -> str | None:
             upload.seek(0)
 
 
-def check_document(upload):
-    """Check `upload` (an UploadedFile) and return it renamed `<stem>.<detected format>`, with
-    `original_name` (the name as uploaded) and `document_format` set; raise ValidationError
-    otherwise."""
+def _document_extension(kind: str, original: str) -> str:
+    """The stored extension: the detected format's; an OLE file keeps ".doc" or ".wps"
+    as uploaded, anything else becomes ".doc"."""
+    if kind != OLE:
+        return kind
+    uploaded = PurePath(original).suffix.lower().lstrip(".")
+    return uploaded if uploaded in OLE_EXTENSIONS else "doc"
+
+
+def _check_document_content(upload, formats) -> str:
+    """The size and format checks of `check_document`; returns the detected format."""
     name = _display_name(upload)
     max_mb = settings.UPLOAD_DOCUMENT_MAX_MB
     size = getattr(upload, "size", None)
@@ -355,14 +394,25 @@ def check_document(upload):
     if not size:
         raise ValidationError(_("“%(name)s” is empty."), code="empty", params={"name": name})
     kind = document_format(upload)
-    if kind is None:
-        raise _not_a_document(name)
+    if kind is None or kind not in formats:
+        raise _not_a_document(name, formats)
+    return kind
+
+
+def check_document(upload, *, formats=DOCUMENT_FORMATS):
+    """Check `upload` (an UploadedFile) and return it renamed `<stem>.<extension>` (the
+    detected format's; see `_document_extension` for OLE files), with `original_name`
+    (the name as uploaded) and `document_format` (the extension) set; raise
+    ValidationError otherwise. `formats`: `DOCUMENT_FORMATS` or `LEGACY_DOCUMENT_FORMATS`."""
+    kind = _check_document_content(upload, formats)
+    name = _display_name(upload)
     original = PurePath(getattr(upload, "name", "") or "").name[:200] or name
     stem = PurePath(original).stem or "document"
+    extension = _document_extension(kind, original)
     upload.original_name = original
-    upload.document_format = kind
-    upload.name = f"{stem}.{kind}"
-    upload.content_type = DOCUMENT_FORMATS[kind]
+    upload.document_format = extension
+    upload.name = f"{stem}.{extension}"
+    upload.content_type = DOCUMENT_CONTENT_TYPES[extension]
     return upload
 
 
@@ -371,26 +421,52 @@ def validate_document_upload(upload) -> None:
     check_document(upload)
 
 
-def _document_help_text() -> str:
-    return gettext("PDF or Word (.docx), at most %(max)s MB.") % {
-        "max": settings.UPLOAD_DOCUMENT_MAX_MB
-    }
+@deconstructible
+class DocumentFileValidator:
+    """A model field validator: a newly assigned file must pass `check_document` with
+    `formats` (without being renamed). A file already stored is not read again, so an
+    old row stays editable whatever it holds."""
+
+    def __init__(self, formats=DOCUMENT_FORMATS):
+        self.formats = tuple(formats)
+
+    def __call__(self, value) -> None:
+        if getattr(value, "_committed", True):
+            return
+        _check_document_content(getattr(value, "file", value), self.formats)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, DocumentFileValidator) and other.formats == self.formats
+
+    def __hash__(self) -> int:
+        return hash(self.formats)
+
+
+def _document_help_text(formats=DOCUMENT_FORMATS) -> str:
+    if OLE in formats:
+        message = gettext("PDF, Word (.doc, .docx) or WPS (.wps), at most %(max)s MB.")
+    else:
+        message = gettext("PDF or Word (.docx), at most %(max)s MB.")
+    return message % {"max": settings.UPLOAD_DOCUMENT_MAX_MB}
 
 
 document_help_text = lazy(_document_help_text, str)
 
 
 class DocumentUploadField(forms.FileField):
-    """One PDF or DOCX document: cleans to the checked upload (or the unchanged initial
-    file)."""
+    """One document of `formats` (default PDF or DOCX; `LEGACY_DOCUMENT_FORMATS` adds
+    .doc and .wps): cleans to the checked upload (or the unchanged initial file)."""
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": DOCUMENT_ACCEPT}))
-        kwargs.setdefault("help_text", document_help_text())
+    def __init__(self, *, formats=DOCUMENT_FORMATS, **kwargs):
+        self.formats = tuple(formats)
+        kwargs.setdefault(
+            "widget", forms.ClearableFileInput(attrs={"accept": document_accept(self.formats)})
+        )
+        kwargs.setdefault("help_text", document_help_text(self.formats))
         super().__init__(**kwargs)
 
     def to_python(self, data):
         upload = super().to_python(data)
         if upload is None:
             return None
-        return check_document(upload)
+        return check_document(upload, formats=self.formats)

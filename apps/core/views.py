@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection, transaction
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -8,16 +8,18 @@ from django.views.generic import TemplateView
 
 from apps.accounts.roles import ROLE_LABELS, role_names, sees_everything
 
+from .media import media_atomic
 from .registry import registry
 
 
 class AtomicFormMixin:
     """Saves a valid form in one transaction: the row, its many-to-many relations and the
     history rows all or nothing, and on-commit work (such as re-deriving the ledger) runs
-    once for the whole save rather than once per write."""
+    once for the whole save rather than once per write. A file written by the save is
+    removed again if the transaction rolls back (`apps.core.media`)."""
 
     def form_valid(self, form):
-        with transaction.atomic():
+        with media_atomic():
             return super().form_valid(form)
 
 

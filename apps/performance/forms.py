@@ -9,12 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import roles
 from apps.core.forms import StyledForm, StyledModelForm, field_of
+from apps.core.uploads import LEGACY_DOCUMENT_FORMATS, DocumentUploadField
 from apps.members.models import Member
 
 from .models import Attendance, AttendanceBatch, Category, DutyReport, Meeting, StudySession
 from .services import Mark, meetings_open_for_planning
-
-MAX_REPORT_BYTES = 20 * 1024 * 1024
 
 
 class DateInput(forms.DateInput):
@@ -189,6 +188,10 @@ class DutyReportForm(StyledModelForm):
         queryset=Member.objects.none(),
         widget=forms.Select(attrs=searchable()),
     )
+    # Checked by content (PDF, DOCX, or a legacy .doc/.wps), at most UPLOAD_DOCUMENT_MAX_MB.
+    attachment = DocumentUploadField(
+        label=_("Attachment"), required=False, formats=LEGACY_DOCUMENT_FORMATS
+    )
 
     class Meta:
         model = DutyReport
@@ -215,12 +218,6 @@ class DutyReportForm(StyledModelForm):
         self.fields["review_meeting"].queryset = Meeting.objects.filter(
             kind__in=[Meeting.Kind.STANDING, Meeting.Kind.PLENARY]
         ).order_by("-date")
-
-    def clean_attachment(self):
-        attachment = self.cleaned_data.get("attachment")
-        if attachment and getattr(attachment, "size", 0) > MAX_REPORT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
-        return attachment
 
     def clean(self):
         cleaned = super().clean()

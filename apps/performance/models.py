@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from apps.core.uploads import RandomFileName
+from apps.core.uploads import LEGACY_DOCUMENT_FORMATS, DocumentFileValidator, RandomFileName
 from apps.members.models import Member
 
 if TYPE_CHECKING:
@@ -32,8 +32,6 @@ from .managers import (
     PointRuleQuerySet,
     StudySessionQuerySet,
 )
-
-REPORT_EXTENSIONS = ["pdf", "doc", "docx", "wps", "odt", "txt"]
 
 
 def _current_term() -> int:
@@ -202,7 +200,7 @@ class DutyReport(models.Model):
         _("attachment"),
         upload_to=RandomFileName("performance/duty_reports"),
         blank=True,
-        validators=[FileExtensionValidator(REPORT_EXTENSIONS)],
+        validators=[DocumentFileValidator(LEGACY_DOCUMENT_FORMATS)],
     )
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
     review_meeting = models.ForeignKey(

@@ -175,7 +175,8 @@ UPLOAD_IMAGE_MAX_MB = env.int("UPLOAD_IMAGE_MAX_MB", default=10)
 UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=64_000_000)
 UPLOAD_IMAGE_MAX_SIDE = env.int("UPLOAD_IMAGE_MAX_SIDE", default=2000)
 UPLOAD_THUMBNAIL_SIDE = 480
-# Uploaded documents (research reports): PDF or DOCX checked by content.
+# Uploaded documents, checked by content: research reports (PDF, DOCX) and duty reports
+# (also legacy .doc and .wps).
 UPLOAD_DOCUMENT_MAX_MB = env.int("UPLOAD_DOCUMENT_MAX_MB", default=20)
 # A liaison office without a session for this many days stands out in the venue list.
 VENUE_IDLE_DAYS = env.int("VENUE_IDLE_DAYS", default=60)
