@@ -1,9 +1,13 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Unit, User
+from .roles import ROLE_LABELS
 
 
 @admin.register(Unit)
@@ -38,3 +42,25 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
             },
         ),
     )
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    """The four roles are groups: their Chinese name and how many users hold each."""
+
+    list_display = ["name", "role", "user_count"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_users=Count("user"))
+
+    @admin.display(description=_("Role"))
+    def role(self, group: Group) -> str:
+        return str(ROLE_LABELS.get(group.name, "—"))
+
+    @admin.display(description=_("Users"), ordering="n_users")
+    def user_count(self, group: Group) -> int:
+        return group.n_users  # type: ignore[attr-defined]  # annotated in get_queryset

@@ -10,7 +10,7 @@ MODELS = [
     model
     for model in admin.site._registry
     if model._meta.app_label.split(".")[-1]
-    in {"accounts", "members", "venues", "consultation", "performance"}
+    in {"accounts", "members", "venues", "consultation", "performance", "auth"}
 ]
 
 
@@ -36,6 +36,26 @@ def test_admin_is_in_chinese(client, superuser):
     client.force_login(superuser)
     html = client.get(reverse("admin:index")).content.decode()
     assert "站点管理" in html or "数据管理" in html
+    # third-party apps and Django 5's new admin labels read in Chinese too
+    assert "登录锁定" in html and "登录尝试" in html and "登录日志" in html
+    for english in ["Axes", "Access attempts", "Access logs", "Model name"]:
+        assert english not in html
+
+
+def test_role_groups_show_their_chinese_name_and_users(client, superuser):
+    from apps.accounts import roles
+    from tests.accounts.factories import UserFactory
+
+    UserFactory(roles=[roles.OFFICE_HEAD])
+    UserFactory(roles=[roles.OFFICE_HEAD])
+    client.force_login(superuser)
+    response = client.get(reverse("admin:auth_group_changelist"))
+    rows = {
+        g.name: (str(response.context["cl"].model_admin.role(g)), g.n_users)
+        for g in response.context["cl"].result_list
+    }
+    assert rows["office_head"] == ("联络室负责人", 2)
+    assert rows["member"][1] == 0
 
 
 def test_non_superusers_cannot_open_admin(client_for):

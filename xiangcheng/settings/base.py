@@ -28,7 +28,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    "apps.accounts.vendor_apps.AxesConfig",  # django-axes, with a Chinese name
     "csp",
     "django_filters",
     "simple_history",
