@@ -154,9 +154,9 @@ class SessionQuerySet(models.QuerySet):
             photo_count=_count(SessionPhoto.objects.filter(session=OuterRef("pk"))),
         )
 
-    def with_detail(self):
-        """A session page: the list row plus members (with sectors), suggestions (with
-        their members) and photos: four queries whatever their numbers."""
+    def with_detail(self, user: User):
+        """A session page: the list row plus members (with sectors), the suggestions `user`
+        may read (with their members) and photos: four queries whatever their numbers."""
         from apps.members.models import Member
 
         from .models import Suggestion
@@ -167,7 +167,7 @@ class SessionQuerySet(models.QuerySet):
             Prefetch("members", queryset=Member.objects.select_related("sector")),
             Prefetch(
                 "suggestions",
-                queryset=Suggestion.objects.prefetch_related(
+                queryset=Suggestion.objects.for_user(user).prefetch_related(
                     Prefetch("members", queryset=Member.objects.only("pk", "name"))
                 ),
             ),
