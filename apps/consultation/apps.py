@@ -20,8 +20,10 @@ class ConsultationConfig(AppConfig):
     verbose_name = _("Consultation")
 
     # Leaders write instructions; staff plan the research, refer suggestions, record the
-    # departments' replies and close them; office heads read; a member sees the suggestions
-    # they proposed (row-level rules are in managers.py and services.py).
+    # departments' replies and close them; office heads read; a member reads the published
+    # sessions they took part in, the projects whose team they served on (with reports and
+    # instructions) and the suggestions they proposed, and changes nothing (row-level rules
+    # are in managers.py and services.py).
     role_permissions = {
         "county_staff": [
             *_RESEARCH_READ,
@@ -62,7 +64,15 @@ class ConsultationConfig(AppConfig):
             "consultation.export_session",
             "consultation.view_sessionphoto",
         ],
-        "member": ["consultation.view_own_suggestion"],
+        "member": [
+            "consultation.view_own_suggestion",
+            "consultation.view_session",
+            "consultation.view_sessionphoto",
+            "consultation.view_researchproject",
+            "consultation.view_report",
+            "consultation.view_reportversion",
+            "consultation.view_instruction",
+        ],
     }
 
     def ready(self) -> None:

@@ -2,6 +2,7 @@ import re
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Unit
@@ -50,6 +51,21 @@ def visible_venues(request):
     return Venue.objects.for_user(request.user).order_by("kind", "sort_order", "name")
 
 
+def session_topics(request):
+    """The topics a session filter offers: every topic to its readers (staff, leaders, office
+    heads); to others (members) only the topics of the sessions they may read."""
+    if request is None:
+        return Topic.objects.none()
+    user = request.user
+    topics = Topic.objects.for_user(user)
+    if topics.query.has_filters():
+        topics = Topic.objects.filter(
+            Q(pk__in=topics.values("pk"))
+            | Q(pk__in=Session.objects.for_user(user).values("topic_id"))
+        )
+    return topics.order_by("-year", "title")
+
+
 class SessionFilter(django_filters.FilterSet):
     """The session list's filters; the export and the calendar read the same ones."""
 
@@ -67,7 +83,8 @@ class SessionFilter(django_filters.FilterSet):
         label=_("Form"), choices=Session.Form.choices
     )
     topic = django_filters.ModelChoiceFilter(
-        label=_("Topic"), queryset=Topic.objects.order_by("-year", "title")
+        label=_("Topic"),
+        queryset=session_topics,  # type: ignore[arg-type]
     )
     month = MonthFilter(label=_("Month"))
     year = django_filters.NumberFilter(

@@ -2,15 +2,23 @@
 
 - sessions (`session_scope_q`): staff, leaders and superusers read every session; an office
   head reads every session of the venues they manage and the published sessions of all the
-  others; everyone else none. Photos follow their session.
-- research (`research_scope_q`: topics, projects, reports, instructions, departments,
-  referrals): staff, leaders and office heads read everything; others nothing.
-- suggestions (`suggestion_scope_q`): those of a session follow the session; those of a
-  report follow the research rule; and a member reads the suggestions they proposed, with
-  their referrals.
+  others; a member (a user linked to a `Member`) reads the published sessions they took part
+  in — not a draft, submitted or returned one they are listed on. Photos follow their
+  session.
+- research projects (`project_scope_q`: projects, their reports, report versions and
+  instructions): staff, leaders and office heads read everything; a member reads the
+  projects whose team they served on, with their reports and instructions.
+- the rest of the research work (`research_scope_q`: topics, departments): staff, leaders
+  and office heads read everything; others nothing.
+- suggestions (`suggestion_scope_q`): those of a session follow the session and those of a
+  report the research rule, for office heads; a member reads only the suggestions they
+  proposed, with their referrals (not the others raised at their sessions or in their
+  projects' reports).
 
-What a user may *change* is `SessionQuerySet.editable_by(user)` and the model
-permissions checked by the services."""
+A member's rules are subqueries (`pk__in=…values(...)`) on the participation and team
+tables: no join multiplies the rows, and no extra query. What a user may *change* is
+`SessionQuerySet.editable_by(user)` and the model permissions checked by the services;
+members get none."""
 
 from __future__ import annotations
 
@@ -45,20 +53,49 @@ if TYPE_CHECKING:
     from apps.accounts.models import User
 
 
+def own_session_ids(user: User):
+    """Ids of the sessions the member linked to `user` took part in (a subquery)."""
+    from .models import Session
+
+    return Session.members.through.objects.filter(member__user=user).values("session_id")
+
+
+def own_project_ids(user: User):
+    """Ids of the research projects whose team the member linked to `user` served on (a
+    subquery)."""
+    from .models import ResearchProject
+
+    return ResearchProject.team.through.objects.filter(member__user=user).values(
+        "researchproject_id"
+    )
+
+
 def session_scope_q(user: User, prefix: str = "") -> Q:
     if sees_everything(user):
         return Q()
-    if is_office_head(user):
+    if is_office_head(user):  # every published session: a member's own ones included
         return Q(**{f"{prefix}venue_id__in": managed_venue_ids(user)}) | Q(
             **{f"{prefix}state": "published"}
         )
-    return Q(pk__in=[])
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}pk__in": own_session_ids(user), f"{prefix}state": "published"})
 
 
 def research_scope_q(user: User) -> Q:
     if sees_everything(user) or is_office_head(user):
         return Q()
     return Q(pk__in=[])
+
+
+def project_scope_q(user: User, prefix: str = "") -> Q:
+    """Projects (or, with `prefix` "project__" / "report__project__", their reports and
+    what hangs on them) `user` may read."""
+    if sees_everything(user) or is_office_head(user):
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}pk__in": own_project_ids(user)})
 
 
 def own_suggestion_ids(user: User):
@@ -154,9 +191,9 @@ class SessionQuerySet(models.QuerySet):
             photo_count=_count(SessionPhoto.objects.filter(session=OuterRef("pk"))),
         )
 
-    def with_detail(self):
-        """A session page: the list row plus members (with sectors), suggestions (with
-        their members) and photos: four queries whatever their numbers."""
+    def with_detail(self, user: User):
+        """A session page: the list row plus members (with sectors), the suggestions `user`
+        may read (with their members) and photos: four queries whatever their numbers."""
         from apps.members.models import Member
 
         from .models import Suggestion
@@ -167,7 +204,7 @@ class SessionQuerySet(models.QuerySet):
             Prefetch("members", queryset=Member.objects.select_related("sector")),
             Prefetch(
                 "suggestions",
-                queryset=Suggestion.objects.prefetch_related(
+                queryset=Suggestion.objects.for_user(user).prefetch_related(
                     Prefetch("members", queryset=Member.objects.only("pk", "name"))
                 ),
             ),
@@ -182,7 +219,7 @@ class SessionPhotoQuerySet(models.QuerySet):
 
 class ResearchProjectQuerySet(models.QuerySet):
     def for_user(self, user: User):
-        return self.filter(research_scope_q(user))
+        return self.filter(project_scope_q(user))
 
     def in_year(self, year: int):
         """Projects of a year: the year of their topic."""
@@ -207,7 +244,7 @@ class ResearchProjectQuerySet(models.QuerySet):
 
 class ReportQuerySet(models.QuerySet):
     def for_user(self, user: User):
-        return self.filter(research_scope_q(user))
+        return self.filter(project_scope_q(user, prefix="project__"))
 
     def in_year(self, year: int):
         return self.filter(submitted_on__year=year)
@@ -215,12 +252,12 @@ class ReportQuerySet(models.QuerySet):
 
 class ReportVersionQuerySet(models.QuerySet):
     def for_user(self, user: User):
-        return self.filter(research_scope_q(user))
+        return self.filter(project_scope_q(user, prefix="report__project__"))
 
 
 class InstructionQuerySet(models.QuerySet):
     def for_user(self, user: User):
-        return self.filter(research_scope_q(user))
+        return self.filter(project_scope_q(user, prefix="report__project__"))
 
 
 class DepartmentQuerySet(models.QuerySet):

@@ -30,7 +30,7 @@ from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
 from apps.accounts.roles import is_staff_user, sees_everything
-from apps.core.access import readable_ids
+from apps.core.access import openable_ids, readable_ids
 from apps.core.files import serve_protected
 from apps.members.models import Member
 from apps.venues.managers import managed_venue_ids
@@ -163,7 +163,7 @@ class SessionDetailView(PermissionRequiredMixin, SessionScopeMixin, DetailView):
     context_object_name = "session"
 
     def get_queryset(self):
-        return super().get_queryset().with_detail()
+        return super().get_queryset().with_detail(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -174,6 +174,13 @@ class SessionDetailView(PermissionRequiredMixin, SessionScopeMixin, DetailView):
             can_submit=services.can_submit_session(user, session),
             can_review=services.can_review_session(user, session),
             photos=list(session.photos.all()),
+            # The suggestions shown are those the user may read: their pages open.
+            can_follow_up=SuggestionReadMixin.may_read(user),
+            venue_opens=bool(
+                openable_ids(
+                    user, "venues.view_venue", Venue.objects.for_user(user), [session.venue]
+                )
+            ),
         )
         if sees_everything(user):
             context["history"] = list(
@@ -592,7 +599,8 @@ class ProjectDetailView(PermissionRequiredMixin, DetailView):
                         ),
                         Prefetch(
                             "suggestions",
-                            queryset=Suggestion.objects.with_progress()
+                            queryset=Suggestion.objects.for_user(user)
+                            .with_progress()
                             .order_by("pk")
                             .with_people_and_referrals(),
                         ),
@@ -618,6 +626,11 @@ class ProjectDetailView(PermissionRequiredMixin, DetailView):
             can_add_report=user.has_perm("consultation.add_report"),
             today=timezone.localdate(),
             readable_team=readable_ids(Member.objects.for_user(user), project.team.all()),
+            topic_opens=bool(
+                openable_ids(
+                    user, "consultation.view_topic", Topic.objects.for_user(user), [project.topic]
+                )
+            ),
         )
         return context
 
@@ -701,7 +714,10 @@ class ReportDetailView(PermissionRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         suggestions = list(
-            Suggestion.objects.filter(report=self.object).with_related().order_by("pk")
+            Suggestion.objects.for_user(user)
+            .filter(report=self.object)
+            .with_related()
+            .order_by("pk")
         )
         context.update(
             suggestions=suggestions,
@@ -877,11 +893,14 @@ class SuggestionExportView(PermissionRequiredMixin, View):
 class SuggestionReadMixin:
     """Readers of suggestions: the ledger's users, or a member (their own only)."""
 
-    def has_permission(self):
-        user = self.request.user
+    @staticmethod
+    def may_read(user) -> bool:
         return user.has_perm("consultation.view_suggestion") or user.has_perm(
             "consultation.view_own_suggestion"
         )
+
+    def has_permission(self):
+        return self.may_read(self.request.user)
 
 
 class SuggestionDetailView(SuggestionReadMixin, PermissionRequiredMixin, DetailView):
@@ -907,8 +926,21 @@ class SuggestionDetailView(SuggestionReadMixin, PermissionRequiredMixin, DetailV
             .select_related("reply_recorded_by", "closed_by")
             .order_by("referred_on", "pk")
         )
+        suggestion = self.object
+        if suggestion.report_id:
+            source_opens = openable_ids(
+                user, "consultation.view_report", Report.objects.for_user(user), [suggestion.report]
+            )
+        else:
+            source_opens = openable_ids(
+                user,
+                "consultation.view_session",
+                Session.objects.for_user(user),
+                [suggestion.session],
+            )
         context.update(
             referrals=referrals,
+            source_opens=bool(source_opens),
             can_change=user.has_perm("consultation.change_suggestion"),
             can_refer=user.has_perm("consultation.add_referral"),
             can_reply=user.has_perm("consultation.reply_referral"),

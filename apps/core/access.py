@@ -19,3 +19,14 @@ def readable_ids(scoped: models.QuerySet, objects: Iterable[models.Model]) -> se
     if not pks or not scoped.query.has_filters():
         return pks
     return set(scoped.filter(pk__in=pks).values_list("pk", flat=True))
+
+
+def openable_ids(
+    user, permission: str, scoped: models.QuerySet, objects: Iterable[models.Model]
+) -> set:
+    """The pks of `objects` whose page opens for `user`: they hold `permission` (the page's
+    `permission_required`) and `scoped` contains them. As `readable_ids`; no query without
+    the permission."""
+    if not user.has_perm(permission):
+        return set()
+    return readable_ids(scoped, objects)

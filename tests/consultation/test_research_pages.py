@@ -317,7 +317,8 @@ def test_a_report_is_uploaded_checked_versioned_and_downloaded(client_for, setti
     assert versions[1].attachment.name == versions[0].attachment.name
     version_file = client.get(versions[0].get_attachment_url())
     assert b"".join(version_file.streaming_content) == PDF
-    assert client_for("member_user").get(report.get_attachment_url()).status_code == 403
+    # A member reads the reports of their own projects only: this one is not found.
+    assert client_for("member_user").get(report.get_attachment_url()).status_code == 404
 
 
 def test_member_page_and_home_show_the_consultation_work(client_for, member_user, ledger):

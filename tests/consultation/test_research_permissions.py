@@ -1,6 +1,7 @@
 """Who may open which research page: every page × anonymous, staff, leader, superuser, the
 two office heads and the two members. Leaders write instructions; staff refer, record
-replies and close; office heads read; a member sees only the suggestions they proposed."""
+replies and close; office heads read; a member sees the suggestions they proposed and the
+projects whose team they served on (see test_member_reading.py)."""
 
 import datetime
 
@@ -103,8 +104,20 @@ def staff_urls(w):
 @pytest.mark.parametrize("role", ROLES)
 def test_reading_pages(client_for, world, role):
     client = client_for(role)
+    w = world
+    # A member on no team: the project list (empty) opens; the project, its report and the
+    # report's file are not found; the rest of the research work is not theirs.
+    for_members = {
+        reverse("consultation:project_list"): 200,
+        reverse("consultation:project_detail", args=[w["project"].pk]): 404,
+        reverse("consultation:report_detail", args=[w["report"].pk]): 404,
+        reverse("consultation:report_file", args=[w["report"].pk]): 404,
+    }
     for url in read_urls(world):
-        assert client.get(url).status_code == expected(role, READERS), url
+        if role in ("member_user", "other_member_user"):
+            assert client.get(url).status_code == for_members.get(url, 403), url
+        else:
+            assert client.get(url).status_code == expected(role, READERS), url
 
 
 @pytest.mark.parametrize("role", ROLES)

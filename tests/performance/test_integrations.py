@@ -218,14 +218,39 @@ def test_every_ledger_link_opens_for_its_viewer(client_for, ledger_of_every_kind
     for link in links:
         assert client.get(link).status_code == 200, link
     linked = {e.source_type.model for e in entries if e.link}
-    if viewer == "staff_user":
+    if viewer in ("staff_user", "member_user"):
+        # A member reads every source of their own ledger: meetings, their published
+        # sessions, their research teams, suggestions, pairing and study sessions.
         assert len(links) == len(entries)
-    elif viewer == "member_user":  # their meetings, pairing and suggestions; no sessions
-        assert {"attendance", "contactrecord", "suggestion"} <= linked
-        assert not linked & {"session", "researchproject"}
+        assert {"attendance", "session", "researchproject", "contactrecord"} <= linked
     else:  # an office head reads sessions and research, not meetings or pairings
         assert {"session", "researchproject"} <= linked
         assert not linked & {"attendance", "contactrecord"}
+
+
+def test_another_member_opens_none_of_a_members_ledger_or_its_sources(
+    client_for, ledger_of_every_kind
+):
+    from apps.accounts import roles
+    from tests.accounts.factories import UserFactory
+
+    # given the ledger of `member_user`'s member, and another member signed in
+    mine = ledger_of_every_kind
+    links = [
+        e.link
+        for e in client_for("member_user")
+        .get(reverse("performance:ledger", args=[2021, mine.pk]))
+        .context["entries"]
+    ]
+    other_user = UserFactory(username="t_member2", roles=[roles.MEMBER])
+    MemberFactory(user=other_user)
+    other = client_for(None)
+    other.force_login(other_user)
+    # then neither the ledger nor any of its sources opens for them
+    assert other.get(reverse("performance:ledger", args=[2021, mine.pk])).status_code in (403, 404)
+    assert links and all(links)
+    for link in links:
+        assert other.get(link).status_code in (403, 404), link
 
 
 def test_the_project_page_links_only_the_team_members_and_visits_its_reader_may_open(

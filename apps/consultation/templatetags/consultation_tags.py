@@ -114,7 +114,8 @@ MEMBER_ROWS = 30
 def member_consultation(context, member):
     """The member page's section: the sessions they took part in, the research teams they
     served on and the suggestions they proposed (with progress), as far as the viewer may
-    read them. Three queries."""
+    read them (a member themself: their published sessions, not the drafts they are listed
+    on). Three queries."""
     user = context["request"].user
     sessions = list(
         Session.objects.for_user(user)
