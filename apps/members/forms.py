@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import QueryDict
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
@@ -264,6 +265,23 @@ class MemberImportForm(MemberFieldsMixin, forms.ModelForm):
             self.fields["sector"] = PreloadedChoiceField(
                 queryset=field.queryset, objects=lookups.sectors, label=field.label
             )
+
+    @cached_property
+    def changed_data(self) -> list[str]:  # type: ignore[override]
+        """Once valid, the fields whose cleaned value differs from the stored one: a cell
+        "138 0000 0702" or "张 三" that normalizes to the stored value is no change (the
+        form's own `changed_data` compares the raw text)."""
+        if self.instance.pk is None or not self.is_bound or self.errors:
+            return super().changed_data
+        return [
+            name
+            for name, field in self.fields.items()
+            if name in self.cleaned_data
+            and field.has_changed(
+                self.get_initial_for_field(field, name),
+                field.prepare_value(self.cleaned_data[name]),
+            )
+        ]
 
     def find_duplicate(self, **kwargs) -> Member | None:
         if self.lookups is None:

@@ -248,3 +248,30 @@ def test_a_person_already_in_the_roster_under_another_number_is_an_error(staff):
     page = preview(staff)
     assert statuses(page) == [(2, "error")]
     assert "张三 已在第 11 届名册中（编号 11-501）" in page.content.decode()
+
+
+def test_reimporting_a_file_with_unnormalized_cells_changes_nothing(staff):
+    """The change check compares the cleaned values: "138 0000 0702" is stored as
+    13800000702 and "张 三" as 张三, so the same file again is no update."""
+    rows = [[*GOOD_ROWS[0][:2], "张 三", *GOOD_ROWS[0][3:11], "138 0000 0702"]]
+    upload(staff, csv_bytes(rows), name="roster.csv")
+    confirm(staff)
+    zhang = Member.objects.get()
+    assert (zhang.name, zhang.phone) == ("张三", "13800000702")
+    history = Member.history.count()
+    upload(staff, csv_bytes(rows), name="roster.csv")
+    page = preview(staff)
+    assert statuses(page) == [(2, "unchanged")]
+    assert "名册已与该文件一致" in page.content.decode()
+    assert Member.history.count() == history
+
+
+def test_a_real_change_next_to_unnormalized_cells_lists_only_that_change(staff):
+    rows = [[*GOOD_ROWS[0][:11], "138 0000 0702"]]
+    upload(staff, csv_bytes(rows), name="roster.csv")
+    confirm(staff)
+    rows[0][10] = "董事长"
+    upload(staff, csv_bytes(rows), name="roster.csv")
+    page = preview(staff)
+    assert statuses(page) == [(2, "update")]
+    assert [r.changes for r in page.context["results"]] == [["职务"]]
