@@ -1,5 +1,6 @@
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from typing import Any
 
 import django_filters
 from django import forms
@@ -69,6 +70,9 @@ class MemberFieldsMixin:
 
     # Of the ModelForm it is mixed into.
     changed_data: list[str]
+    cleaned_data: dict[str, Any]
+    fields: dict[str, forms.Field]
+    instance: Member
 
     def clean_phone(self):
         return normalize_phone(self.cleaned_data.get("phone", ""))
@@ -82,14 +86,21 @@ class MemberFieldsMixin:
     def find_duplicate(self, **kwargs) -> Member | None:
         return duplicate_member(**kwargs)
 
+    def effective(self, name: str, default=None):
+        """The value a field will have after saving: the cleaned one, or the stored one
+        when the form leaves the field out (an import file without that column)."""
+        if name in self.fields:
+            return self.cleaned_data.get(name, default)
+        return getattr(self.instance, name, default)
+
     def clean(self):
         cleaned = super().clean()
-        term = cleaned.get("term", getattr(self.instance, "term", None))
+        term = self.effective("term")
         duplicate = self.find_duplicate(
             term=term,
-            name=cleaned.get("name", ""),
-            phone=cleaned.get("phone", ""),
-            birth_date=cleaned.get("birth_date"),
+            name=self.effective("name", ""),
+            phone=self.effective("phone", ""),
+            birth_date=self.effective("birth_date"),
             exclude_pk=self.instance.pk,
         )
         if duplicate:
@@ -257,9 +268,25 @@ class MemberImportForm(MemberFieldsMixin, forms.ModelForm):
             "joined_on",
         ]
 
-    def __init__(self, *args, lookups: ImportLookups | None = None, **kwargs):
+    # Kept from the file even when an update row's file has no such column: the key.
+    KEY_FIELDS = ("term", "member_no")
+
+    def __init__(
+        self,
+        *args,
+        lookups: ImportLookups | None = None,
+        columns: Collection[str] | None = None,
+        **kwargs,
+    ):
+        """`columns`: the file's columns. A row that updates a member leaves out the
+        fields the file has no column for, so their stored values stay; a column that
+        is present but empty clears the value."""
         super().__init__(*args, **kwargs)
         self.lookups = lookups
+        if columns is not None and self.instance.pk is not None:
+            for name in list(self.fields):
+                if name not in columns and name not in self.KEY_FIELDS:
+                    del self.fields[name]
         if lookups is not None:
             field = field_of(self, "sector", forms.ModelChoiceField)
             self.fields["sector"] = PreloadedChoiceField(

@@ -264,7 +264,7 @@ def validate_roster(rows: list[RawRow]) -> list[RowResult]:
         data = _form_data(row.values, lookups.sectors_by_name)
         key = (data["term"], data["member_no"].strip())
         instance = lookups.members.get((int(key[0]), key[1])) if key[0].isdigit() else None
-        form = MemberImportForm(data, instance=instance, lookups=lookups)
+        form = MemberImportForm(data, instance=instance, lookups=lookups, columns=row.values.keys())
         valid = form.is_valid()
         errors = _messages(form, row.values, lookups.sectors_by_name) if not valid else []
         if key[1] and key in seen:
@@ -373,6 +373,8 @@ def template_xlsx() -> bytes:
     lines = [
         "带 * 的列必填；第 2 行是示例，导入前请删除。",
         "委员编号在同一届内唯一，是导入时匹配已有委员的依据：编号相同则更新，不同则新增。",
+        "更新已有委员时，文件中没有的列保留系统中的原值；列存在但单元格为空，则清空该项"
+        "（民族为空时记为汉族）。只需更新部分信息时，可只保留必填列和要改的列。",
         "性别：男 / 女；政治面貌：中共党员 / 民主党派（或具体党派名称）/ 无党派人士。",
         "是否常委：是 / 否；日期格式：1975-06-01。界别须与系统中的界别名称一致。",
         "CSV 文件可用 UTF-8 或 GBK 编码保存。",

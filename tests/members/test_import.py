@@ -275,3 +275,63 @@ def test_a_real_change_next_to_unnormalized_cells_lists_only_that_change(staff):
     page = preview(staff)
     assert statuses(page) == [(2, "update")]
     assert [r.changes for r in page.context["results"]] == [["职务"]]
+
+
+REQUIRED_HEADERS = ["委员编号", "姓名", "性别", "界别", "政治面貌"]
+
+
+def test_a_file_with_fewer_columns_changes_only_the_columns_it_has(staff):
+    upload(staff, xlsx_bytes(GOOD_ROWS))
+    confirm(staff)
+    before = Member.objects.get(member_no="11-502")
+    # 曾丽 in a file with the required columns and the job title only.
+    rows = [["11-502", "曾丽", "女", "民盟", "民盟盟员", "副校长"]]
+    upload(staff, xlsx_bytes(rows, headers=[*REQUIRED_HEADERS, "职务"]))
+    page = preview(staff)
+    assert statuses(page) == [(2, "update")]
+    assert [r.changes for r in page.context["results"]] == [["职务"]]
+    confirm(staff)
+    after = Member.objects.get(member_no="11-502")
+    assert after.title == "副校长"
+    kept = ["phone", "birth_date", "is_standing", "ethnicity", "work_unit", "term"]
+    assert [getattr(after, f) for f in kept] == [getattr(before, f) for f in kept]
+    assert (after.phone, after.is_standing, after.ethnicity) == ("13800000002", True, "回族")
+
+
+def test_a_file_with_only_the_required_columns_of_unchanged_members_changes_nothing(staff):
+    upload(staff, xlsx_bytes(GOOD_ROWS))
+    confirm(staff)
+    history = Member.history.count()
+    rows = [[r[1], r[2], r[3], r[6], r[7]] for r in GOOD_ROWS]
+    upload(staff, xlsx_bytes(rows, headers=REQUIRED_HEADERS))
+    assert statuses(preview(staff)) == [(2, "unchanged"), (3, "unchanged"), (4, "unchanged")]
+    assert Member.history.count() == history
+
+
+def test_a_column_present_but_empty_clears_the_value(staff):
+    upload(staff, xlsx_bytes(GOOD_ROWS))
+    confirm(staff)
+    rows = [["11-501", "张三", "男", "经济界", "无党派人士", ""]]
+    upload(staff, xlsx_bytes(rows, headers=[*REQUIRED_HEADERS, "手机号码"]))
+    page = preview(staff)
+    assert [r.changes for r in page.context["results"]] == [["手机号码"]]
+    confirm(staff)
+    zhang = Member.objects.get(member_no="11-501")
+    assert (zhang.phone, zhang.title) == ("", "总经理")
+
+
+def test_a_new_member_in_a_file_with_fewer_columns_gets_the_defaults(staff):
+    rows = [["11-777", "李四", "男", "经济界", "无党派人士"]]
+    upload(staff, xlsx_bytes(rows, headers=REQUIRED_HEADERS))
+    assert statuses(preview(staff)) == [(2, "new")]
+    confirm(staff)
+    li = Member.objects.get(member_no="11-777")
+    assert (li.term, li.ethnicity, li.phone, li.is_standing) == (11, "汉族", "", False)
+
+
+def test_the_template_notes_say_how_missing_and_empty_columns_are_read(staff):
+    content = staff.get(reverse("members:import_template")).content
+    notes = load_workbook(__import__("io").BytesIO(content))["填写说明"]
+    text = "".join(str(c.value) for row in notes.iter_rows() for c in row if c.value)
+    assert "文件中没有的列" in text and "保留" in text
+    assert "列存在但单元格为空" in text and "清空" in text
