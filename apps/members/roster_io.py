@@ -247,6 +247,33 @@ def _term(text: str) -> str:
     return (text or str(settings.CURRENT_TERM)).removeprefix("第").removesuffix("届").strip()
 
 
+def _same_person(form, line: int, people: dict[tuple, int]) -> list[str]:
+    """The staff form's duplicate rule within the file: a row whose (term, name, mobile
+    number) or (term, name, date of birth) an earlier row has is the same person again.
+    `people` remembers each row's keys."""
+    term, name = form.effective("term"), form.effective("name", "")
+    if not (term and name):
+        return []
+    keys = [
+        (("phone", term, name, form.effective("phone", "")), FIELD_TO_HEADER["phone"]),
+        (("birth_date", term, name, form.effective("birth_date")), FIELD_TO_HEADER["birth_date"]),
+    ]
+    errors: list[str] = []
+    for key, header in keys:
+        if not key[-1]:
+            continue
+        first = people.setdefault(key, line)
+        if first != line and not errors:
+            errors.append(
+                _(
+                    "%(name)s is the same person as on line %(line)s (the same name and "
+                    "%(column)s): a member cannot be entered twice."
+                )
+                % {"name": name, "line": first, "column": header}
+            )
+    return errors
+
+
 def validate_roster(rows: list[RawRow]) -> list[RowResult]:
     """Each row validated like the staff form. Three queries for the whole file (sectors,
     existing members, possible duplicates by name), none per row."""
@@ -259,6 +286,7 @@ def validate_roster(rows: list[RawRow]) -> list[RowResult]:
         names={re.sub(r"\s+", "", r.values.get("name", "")) for r in rows},
     )
     seen: dict[tuple[str, str], int] = {}
+    people: dict[tuple, int] = {}
     results = []
     for row in rows:
         data = _form_data(row.values, lookups.sectors_by_name)
@@ -272,6 +300,8 @@ def validate_roster(rows: list[RawRow]) -> list[RowResult]:
                 _("Member number %(no)s appears again (first on line %(line)s).")
                 % {"no": key[1], "line": seen[key]}
             )
+        elif not form.non_field_errors():  # not already a duplicate of a stored member
+            errors.extend(_same_person(form, row.line, people))
         seen.setdefault(key, row.line)
         if errors:
             results.append(RowResult(row.line, row.values, "error", errors))

@@ -335,3 +335,38 @@ def test_the_template_notes_say_how_missing_and_empty_columns_are_read(staff):
     text = "".join(str(c.value) for row in notes.iter_rows() for c in row if c.value)
     assert "文件中没有的列" in text and "保留" in text
     assert "列存在但单元格为空" in text and "清空" in text
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "same"),
+    [
+        (5, "1971-01-01", "手机号码"),  # another date of birth, the same phone
+        (11, "139 0000 0009", "出生日期"),  # another phone, the same date of birth
+    ],
+)
+def test_the_same_person_twice_in_a_file_is_an_error(staff, column, value, same):
+    again = [*GOOD_ROWS[0][:1], "11-601", *GOOD_ROWS[0][2:]]
+    again[column] = value
+    upload(staff, xlsx_bytes([GOOD_ROWS[0], GOOD_ROWS[1], again]))
+    page = preview(staff)
+    assert statuses(page) == [(2, "new"), (3, "new"), (4, "error")]
+    assert f"张三 与第 2 行是同一人（姓名、{same}相同）" in page.content.decode()
+    assert "确认导入" not in page.content.decode()
+    confirm(staff)
+    assert not Member.objects.exists()
+
+
+def test_a_spaced_phone_number_is_the_same_person(staff):
+    again = [*GOOD_ROWS[0][:1], "11-601", "张 三", *GOOD_ROWS[0][3:5], "1971-01-01",
+             *GOOD_ROWS[0][6:11], "138 0000 0001"]  # fmt: skip
+    upload(staff, xlsx_bytes([GOOD_ROWS[0], again]))
+    assert statuses(preview(staff)) == [(2, "new"), (3, "error")]
+
+
+def test_two_people_of_the_same_name_in_a_file_are_both_imported(staff):
+    namesake = [*GOOD_ROWS[0][:1], "11-601", *GOOD_ROWS[0][2:]]
+    namesake[5], namesake[11] = "1988-08-08", "13900000088"
+    upload(staff, xlsx_bytes([GOOD_ROWS[0], namesake]))
+    assert statuses(preview(staff)) == [(2, "new"), (3, "new")]
+    confirm(staff)
+    assert Member.objects.filter(name="张三").count() == 2
