@@ -1,5 +1,5 @@
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 import django_filters
@@ -73,6 +73,7 @@ class MemberFieldsMixin:
     cleaned_data: dict[str, Any]
     fields: dict[str, forms.Field]
     instance: Member
+    add_error: Callable[[str | None, Any], None]
 
     def clean_phone(self):
         return normalize_phone(self.cleaned_data.get("phone", ""))
@@ -103,12 +104,45 @@ class MemberFieldsMixin:
             birth_date=self.effective("birth_date"),
             exclude_pk=self.instance.pk,
         )
+        self.check_side_change()
         if duplicate:
             raise ValidationError(
                 _("%(name)s is already in the roster of term %(term)s as number %(no)s.")
                 % {"name": duplicate.name, "term": term, "no": duplicate.member_no}
             )
         return cleaned
+
+    def active_pairing_names(self, member: Member) -> list[str]:
+        """The names of the members `member` is in an active pairing with."""
+        pairings = (
+            Pairing.objects.active()
+            .filter(Q(cpc_member=member) | Q(partner=member))
+            .select_related("cpc_member", "partner")
+        )
+        return [
+            p.partner.name if p.cpc_member_id == member.pk else p.cpc_member.name for p in pairings
+        ]
+
+    def check_side_change(self) -> None:
+        """A pairing links a CPC with a non-CPC member: a member in an active pairing
+        keeps their side (CPC or not) until the pairing ends. Runs before the model's
+        validation, so `instance` still holds the stored affiliation."""
+        member = self.instance
+        affiliation = self.cleaned_data.get("affiliation")
+        if member.pk is None or not affiliation or "affiliation" not in self.fields:
+            return
+        if (affiliation == Member.Affiliation.CPC) == member.is_cpc:
+            return
+        others = self.active_pairing_names(member)
+        if others:
+            self.add_error(
+                "affiliation",
+                _(
+                    "%(name)s is in active pairings (双联) with %(others)s: end those pairings "
+                    "before changing the affiliation between CPC and non-CPC."
+                )
+                % {"name": member.name, "others": "、".join(others)},
+            )
 
     def _apply_pinyin_rule(self, member: Member) -> None:
         """Staff-typed pinyin is kept (locked); a cleared one, or a new name with the
@@ -233,6 +267,21 @@ class ImportLookups:
         ):
             self.by_name.setdefault((m.term, m.name), []).append(m)
 
+    @cached_property
+    def paired(self) -> dict[int, list[str]]:
+        """Member pk → the names of their active pairing partners, for the file's stored
+        members; one query, run only when a row changes a member's side."""
+        ids = [m.pk for m in self.members.values()]
+        result: dict[int, list[str]] = {}
+        for pairing in (
+            Pairing.objects.active()
+            .filter(Q(cpc_member__in=ids) | Q(partner__in=ids))
+            .select_related("cpc_member", "partner")
+        ):
+            result.setdefault(pairing.cpc_member_id, []).append(pairing.partner.name)
+            result.setdefault(pairing.partner_id, []).append(pairing.cpc_member.name)
+        return result
+
     def duplicate(self, *, term, name, phone, birth_date, exclude_pk=None) -> Member | None:
         for other in self.by_name.get((term, name), []):
             if other.pk != exclude_pk and (
@@ -314,6 +363,11 @@ class MemberImportForm(MemberFieldsMixin, forms.ModelForm):
         if self.lookups is None:
             return super().find_duplicate(**kwargs)
         return self.lookups.duplicate(**kwargs)
+
+    def active_pairing_names(self, member: Member) -> list[str]:
+        if self.lookups is None:
+            return super().active_pairing_names(member)
+        return self.lookups.paired.get(member.pk, [])
 
     def validate_unique(self):
         """With `lookups`, the key (term, member number) is unique by construction: a row
