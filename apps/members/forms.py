@@ -406,7 +406,12 @@ class MemberContactForm(StyledModelForm):
 
 
 class ArchiveForm(StyledForm):
-    left_on = forms.DateField(label=_("Left on"), required=False, widget=DateInput())
+    left_on = forms.DateField(
+        label=_("Left on"),
+        required=False,
+        help_text=_("Date of leaving; empty for today."),
+        widget=DateInput(attrs={"class": "form-control-sm"}),
+    )
 
 
 class ImportUploadForm(StyledForm):

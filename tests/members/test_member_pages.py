@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from apps.members.models import Member, Pairing
@@ -348,3 +349,59 @@ def test_pinyin_typed_in_admin_is_kept(client, superuser):
     assert response.status_code == 302, response.context["adminform"].form.errors
     member.refresh_from_db()
     assert (member.name_pinyin, member.pinyin_locked) == ("dan tian fang", True)
+
+
+@pytest.mark.parametrize(
+    ("left_on", "message"),
+    [
+        ("garbage", "输入一个有效的日期"),
+        ("2020-12-31", "离任日期不能早于任职日期（2021-01-10）"),
+    ],
+)
+def test_archive_refuses_a_bad_date_next_to_the_field(staff, left_on, message):
+    pairing = PairingFactory(partner=MemberFactory(joined_on=datetime.date(2021, 1, 10)))
+    member = pairing.partner
+    response = staff.post(reverse("members:archive", args=[member.pk]), {"left_on": left_on})
+    assert response.status_code == 400
+    assert message in str(response.context["archive_form"].errors["left_on"])
+    html = response.content.decode()
+    assert message in html and f'value="{left_on}"' in html  # shown with what was typed
+    assert member.name in html  # the member's page
+    member.refresh_from_db()
+    pairing.refresh_from_db()
+    assert (member.status, member.left_on, pairing.ended_on) == (Member.Status.ACTIVE, None, None)
+
+
+def test_archive_without_a_date_uses_today(staff):
+    member = MemberFactory(joined_on=datetime.date(2021, 1, 10))
+    response = staff.post(reverse("members:archive", args=[member.pk]), {"left_on": ""})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.status == Member.Status.ARCHIVED
+    assert member.left_on == timezone.localdate()
+
+
+def test_archive_on_the_joining_day_is_allowed(staff):
+    member = MemberFactory(joined_on=datetime.date(2021, 1, 10))
+    staff.post(reverse("members:archive", args=[member.pk]), {"left_on": "2021-01-10"})
+    member.refresh_from_db()
+    assert (member.status, member.left_on) == (Member.Status.ARCHIVED, datetime.date(2021, 1, 10))
+
+
+def test_the_archive_service_refuses_a_date_before_joining():
+    from django.core.exceptions import ValidationError
+
+    from apps.members import services
+
+    member = MemberFactory(joined_on=datetime.date(2021, 1, 10))
+    with pytest.raises(ValidationError) as error:
+        services.member_archive(member=member, left_on=datetime.date(2021, 1, 9))
+    assert "left_on" in error.value.message_dict
+    member.refresh_from_db()
+    assert member.status == Member.Status.ACTIVE
+
+
+def test_the_member_page_offers_the_leaving_date_with_the_archive_button(staff):
+    member = MemberFactory()
+    html = staff.get(member.get_absolute_url()).content.decode()
+    assert 'name="left_on"' in html
