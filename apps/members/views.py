@@ -281,14 +281,15 @@ class ImportView(PermissionRequiredMixin, FormView):
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         try:
-            rows = roster_io.read_roster(upload.name, upload.read())
+            roster = roster_io.read_roster_file(upload.name, upload.read())
         except roster_io.ImportFileError as error:
             form.add_error("file", str(error))
             return self.form_invalid(form)
         self.request.session[IMPORT_SESSION_KEY] = {
             "token": uuid.uuid4().hex,
             "filename": upload.name[:100],
-            "rows": roster_io.rows_to_session(rows),
+            "rows": roster_io.rows_to_session(roster.rows),
+            "example_lines": roster.example_lines,
         }
         return redirect("members:import_preview")
 
@@ -347,6 +348,7 @@ class ImportPreviewView(PermissionRequiredMixin, TemplateView):
         return self.get_context_data(
             filename=pending["filename"],
             token=pending["token"],
+            example_lines="、".join(str(n) for n in pending.get("example_lines", [])),
             results=results,
             counts=counts,
             columns=roster_io.COLUMNS,

@@ -209,12 +209,42 @@ def test_the_template_has_the_expected_headers(staff):
     assert "委员编号*" in [c.value for c in sheet[1]]
 
 
-def test_the_filled_template_imports(staff):
-    """The template's own example row is a valid row."""
+def test_the_untouched_template_imports_nothing_and_says_why(staff):
+    """The template's example row is marked 示例 in the number column and never imported."""
     content = staff.get(reverse("members:import_template")).content
+    sheet = load_workbook(__import__("io").BytesIO(content)).worksheets[0]
+    assert sheet["B2"].value == "示例"
     response = upload(staff, content)
+    assert response.status_code == 200
+    assert "只有模板中的示例行" in response.content.decode()
+    assert IMPORT_SESSION_KEY not in staff.session
+    assert not Member.objects.exists()
+
+
+def test_the_template_with_members_below_the_example_imports_only_the_members(staff):
+    content = staff.get(reverse("members:import_template")).content
+    workbook = load_workbook(__import__("io").BytesIO(content))
+    workbook.worksheets[0].append(GOOD_ROWS[0])
+    buffer = __import__("io").BytesIO()
+    workbook.save(buffer)
+    response = upload(staff, buffer.getvalue())
     assert response.status_code == 302
-    assert statuses(preview(staff)) == [(2, "new")]
+    page = preview(staff)
+    assert statuses(page) == [(3, "new")]
+    assert "第 2 行是模板中的示例，不导入" in page.content.decode()
+    confirm(staff)
+    assert list(Member.objects.values_list("name", flat=True)) == ["张三"]
+
+
+def test_the_template_example_row_is_valid_once_given_a_number():
+    """The example shows valid values: with a real number it would import."""
+    content = roster_io.template_xlsx()
+    workbook = load_workbook(__import__("io").BytesIO(content))
+    workbook.worksheets[0]["B2"] = "11-999"
+    buffer = __import__("io").BytesIO()
+    workbook.save(buffer)
+    rows = roster_io.read_roster("t.xlsx", buffer.getvalue())
+    assert [r.status for r in roster_io.validate_roster(rows)] == ["new"]
 
 
 def test_a_damaged_csv_is_refused_not_a_server_error(staff):
