@@ -3,7 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -62,7 +62,9 @@ class Member(models.Model):
         ACTIVE = "active", _("Active")
         ARCHIVED = "archived", _("Archived")
 
-    term = models.PositiveSmallIntegerField(_("term"), help_text=_("The committee's term (届)."))
+    term = models.PositiveSmallIntegerField(
+        _("term"), help_text=_("The committee's term (届)."), validators=[MinValueValidator(1)]
+    )
     member_no = models.CharField(
         _("member number"),
         max_length=20,

@@ -405,3 +405,25 @@ def test_the_member_page_offers_the_leaving_date_with_the_archive_button(staff):
     member = MemberFactory()
     html = staff.get(member.get_absolute_url()).content.decode()
     assert 'name="left_on"' in html
+
+
+@pytest.mark.parametrize("term", ["0", "-1"])
+def test_the_term_starts_at_one(staff, term):
+    sector = SectorFactory(name="无党派人士")
+    response = staff.post(reverse("members:create"), _member_data(sector, term=term))
+    assert response.status_code == 200
+    assert "term" in response.context["form"].errors
+    assert not Member.objects.exists()
+
+
+def test_a_term_0_row_of_an_import_is_an_error(staff):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.members.roster_files import GOOD_ROWS, xlsx_bytes
+
+    SectorFactory(name="经济界")
+    content = xlsx_bytes([["0", *GOOD_ROWS[0][1:]]])
+    staff.post(reverse("members:import"), {"file": SimpleUploadedFile("r.xlsx", content)})
+    [result] = staff.get(reverse("members:import_preview")).context["results"]
+    assert result.status == "error"
+    assert any(e.startswith("届次：") for e in result.errors)
