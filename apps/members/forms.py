@@ -213,6 +213,23 @@ class MemberForm(MemberFieldsMixin, StyledModelForm):
         self.fields["user"].required = False
         self.fields["name_pinyin"].required = False
 
+    def clean(self):
+        cleaned = self.cleaned_data
+        term, number = cleaned.get("term"), cleaned.get("member_no")
+        if term and number:
+            taken = Member.objects.filter(term=term, member_no=number)
+            if self.instance.pk:
+                taken = taken.exclude(pk=self.instance.pk)
+            holder = taken.first()
+            if holder:
+                # Next to the field; the model's generic unique check is then skipped.
+                self.add_error(
+                    "member_no",
+                    _("Member number %(no)s of term %(term)s is already %(name)s's.")
+                    % {"no": number, "term": term, "name": holder.name},
+                )
+        return super().clean()
+
     def clean_name_pinyin(self):
         return normalize_pinyin(self.cleaned_data.get("name_pinyin", ""))
 

@@ -145,7 +145,13 @@ class Member(models.Model):
             ("view_own_member", _("Can see their own member profile and pairings")),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["term", "member_no"], name="member_unique_no_per_term"),
+            models.UniqueConstraint(
+                fields=["term", "member_no"],
+                name="member_unique_no_per_term",
+                violation_error_message=_(
+                    "Another member of this term already has this member number."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True)
                 | Q(joined_on__isnull=True)

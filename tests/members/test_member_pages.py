@@ -427,3 +427,30 @@ def test_a_term_0_row_of_an_import_is_an_error(staff):
     [result] = staff.get(reverse("members:import_preview")).context["results"]
     assert result.status == "error"
     assert any(e.startswith("届次：") for e in result.errors)
+
+
+def test_a_taken_member_number_is_refused_naming_its_member(staff):
+    sector = SectorFactory(name="无党派人士")
+    MemberFactory(member_no="11-300", name="别人")
+    response = staff.post(reverse("members:create"), _member_data(sector))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "第 11 届的委员编号 11-300 已由 别人 使用" in str(errors["member_no"])
+    assert "已经存在" not in str(errors)
+    # Editing another member to that number is refused the same way.
+    other = MemberFactory(member_no="11-301", name="曾小明", sector=sector)
+    url = reverse("members:update", args=[other.pk])
+    response = staff.post(url, _member_data(sector, phone=other.phone))
+    assert "已由 别人 使用" in str(response.context["form"].errors["member_no"])
+    # Keeping one's own number is fine.
+    response = staff.post(url, _member_data(sector, member_no="11-301", phone=other.phone))
+    assert response.status_code == 302
+
+
+def test_the_database_constraint_says_in_words_that_the_number_is_taken():
+    from django.core.exceptions import ValidationError
+
+    taken = MemberFactory(member_no="11-300")
+    with pytest.raises(ValidationError) as error:
+        MemberFactory.build(member_no="11-300", sector=taken.sector).full_clean()
+    assert "本届已有委员使用该委员编号" in str(error.value)
