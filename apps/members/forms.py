@@ -18,7 +18,7 @@ from apps.core.forms import StyledForm, StyledModelForm, field_of
 from apps.core.uploads import process_image
 
 from .models import ContactRecord, Member, Pairing, Sector, SectorLink
-from .pinyin import normalize_pinyin
+from .pinyin import han_count, normalize_pinyin
 from .widgets import MemberPicker
 
 
@@ -193,8 +193,8 @@ class MemberForm(MemberFieldsMixin, StyledModelForm):
         }
         help_texts = {
             "name_pinyin": _(
-                "Computed from the name. Correct it if needed (e.g. zeng guo fan); "
-                "clear it to compute it again."
+                "Computed from the name. Correct it if needed, one syllable per character "
+                "(e.g. zeng guo fan; tone marks are dropped); clear it to compute it again."
             ),
         }
 
@@ -231,7 +231,22 @@ class MemberForm(MemberFieldsMixin, StyledModelForm):
         return super().clean()
 
     def clean_name_pinyin(self):
-        return normalize_pinyin(self.cleaned_data.get("name_pinyin", ""))
+        """Syllables typed together are split by the name's characters ("Zēng Guófān"
+        → "zeng guo fan"); what still has not one syllable per character is refused,
+        since the initials search needs them."""
+        name = self.cleaned_data.get("name", "")
+        value = normalize_pinyin(self.cleaned_data.get("name_pinyin", ""), name)
+        count = han_count(name)
+        if value and count and len(value.split()) != count:
+            raise ValidationError(
+                _(
+                    "The name has %(count)s Chinese characters but the pinyin has %(syllables)s "
+                    "syllables: give one syllable per character, separated by spaces "
+                    "(e.g. zeng guo fan)."
+                )
+                % {"count": count, "syllables": len(value.split())}
+            )
+        return value
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")

@@ -167,7 +167,7 @@ class Member(models.Model):
         """Recompute the pinyin from the name unless staff edited it (`pinyin_locked`);
         the initials always follow the stored pinyin."""
         if self.pinyin_locked and self.name_pinyin:
-            self.name_pinyin = normalize_pinyin(self.name_pinyin)
+            self.name_pinyin = normalize_pinyin(self.name_pinyin, self.name)
         else:
             self.pinyin_locked = False
             self.name_pinyin = name_pinyin(self.name)

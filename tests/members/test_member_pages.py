@@ -454,3 +454,28 @@ def test_the_database_constraint_says_in_words_that_the_number_is_taken():
     with pytest.raises(ValidationError) as error:
         MemberFactory.build(member_no="11-300", sector=taken.sector).full_clean()
     assert "本届已有委员使用该委员编号" in str(error.value)
+
+
+def test_staff_typed_pinyin_without_spaces_keeps_the_initials_searchable(staff):
+    sector = SectorFactory(name="无党派人士")
+    member = MemberFactory(name="曾国藩", sector=sector, member_no="11-300", phone="13812345678")
+    MemberFactory(name="张三")
+    url = reverse("members:update", args=[member.pk])
+    data = _member_data(sector, name="曾国藩", name_pinyin="Zēng Guófān", birth_date="")
+    assert staff.post(url, data).status_code == 302
+    member.refresh_from_db()
+    assert (member.name_pinyin, member.name_initials) == ("zeng guo fan", "zgf")
+    assert names(staff.get(LIST, {"q": "zgf"})) == ["曾国藩"]
+    assert names(staff.get(LIST, {"q": "zs"})) == ["张三"]
+
+
+def test_pinyin_with_a_syllable_missing_is_refused_next_to_the_field(staff):
+    sector = SectorFactory(name="无党派人士")
+    member = MemberFactory(name="曾国藩", sector=sector, member_no="11-300", phone="13812345678")
+    url = reverse("members:update", args=[member.pk])
+    data = _member_data(sector, name="曾国藩", name_pinyin="zeng guo", birth_date="")
+    response = staff.post(url, data)
+    assert response.status_code == 200
+    assert "3 个汉字" in str(response.context["form"].errors["name_pinyin"])
+    member.refresh_from_db()
+    assert member.name_pinyin == "zeng guo fan"
