@@ -1,5 +1,6 @@
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
 
 import django_filters
 from django import forms
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import QueryDict
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
@@ -16,7 +18,7 @@ from apps.core.forms import StyledForm, StyledModelForm, field_of
 from apps.core.uploads import process_image
 
 from .models import ContactRecord, Member, Pairing, Sector, SectorLink
-from .pinyin import normalize_pinyin
+from .pinyin import han_count, normalize_pinyin
 from .widgets import MemberPicker
 
 
@@ -68,6 +70,10 @@ class MemberFieldsMixin:
 
     # Of the ModelForm it is mixed into.
     changed_data: list[str]
+    cleaned_data: dict[str, Any]
+    fields: dict[str, forms.Field]
+    instance: Member
+    add_error: Callable[[str | None, Any], None]
 
     def clean_phone(self):
         return normalize_phone(self.cleaned_data.get("phone", ""))
@@ -81,22 +87,62 @@ class MemberFieldsMixin:
     def find_duplicate(self, **kwargs) -> Member | None:
         return duplicate_member(**kwargs)
 
+    def effective(self, name: str, default=None):
+        """The value a field will have after saving: the cleaned one, or the stored one
+        when the form leaves the field out (an import file without that column)."""
+        if name in self.fields:
+            return self.cleaned_data.get(name, default)
+        return getattr(self.instance, name, default)
+
     def clean(self):
         cleaned = super().clean()
-        term = cleaned.get("term", getattr(self.instance, "term", None))
+        term = self.effective("term")
         duplicate = self.find_duplicate(
             term=term,
-            name=cleaned.get("name", ""),
-            phone=cleaned.get("phone", ""),
-            birth_date=cleaned.get("birth_date"),
+            name=self.effective("name", ""),
+            phone=self.effective("phone", ""),
+            birth_date=self.effective("birth_date"),
             exclude_pk=self.instance.pk,
         )
+        self.check_side_change()
         if duplicate:
             raise ValidationError(
                 _("%(name)s is already in the roster of term %(term)s as number %(no)s.")
                 % {"name": duplicate.name, "term": term, "no": duplicate.member_no}
             )
         return cleaned
+
+    def active_pairing_names(self, member: Member) -> list[str]:
+        """The names of the members `member` is in an active pairing with."""
+        pairings = (
+            Pairing.objects.active()
+            .filter(Q(cpc_member=member) | Q(partner=member))
+            .select_related("cpc_member", "partner")
+        )
+        return [
+            p.partner.name if p.cpc_member_id == member.pk else p.cpc_member.name for p in pairings
+        ]
+
+    def check_side_change(self) -> None:
+        """A pairing links a CPC with a non-CPC member: a member in an active pairing
+        keeps their side (CPC or not) until the pairing ends. Runs before the model's
+        validation, so `instance` still holds the stored affiliation."""
+        member = self.instance
+        affiliation = self.cleaned_data.get("affiliation")
+        if member.pk is None or not affiliation or "affiliation" not in self.fields:
+            return
+        if (affiliation == Member.Affiliation.CPC) == member.is_cpc:
+            return
+        others = self.active_pairing_names(member)
+        if others:
+            self.add_error(
+                "affiliation",
+                _(
+                    "%(name)s is in active pairings (双联) with %(others)s: end those pairings "
+                    "before changing the affiliation between CPC and non-CPC."
+                )
+                % {"name": member.name, "others": "、".join(others)},
+            )
 
     def _apply_pinyin_rule(self, member: Member) -> None:
         """Staff-typed pinyin is kept (locked); a cleared one, or a new name with the
@@ -147,8 +193,8 @@ class MemberForm(MemberFieldsMixin, StyledModelForm):
         }
         help_texts = {
             "name_pinyin": _(
-                "Computed from the name. Correct it if needed (e.g. zeng guo fan); "
-                "clear it to compute it again."
+                "Computed from the name. Correct it if needed, one syllable per character "
+                "(e.g. zeng guo fan; tone marks are dropped); clear it to compute it again."
             ),
         }
 
@@ -167,8 +213,40 @@ class MemberForm(MemberFieldsMixin, StyledModelForm):
         self.fields["user"].required = False
         self.fields["name_pinyin"].required = False
 
+    def clean(self):
+        cleaned = self.cleaned_data
+        term, number = cleaned.get("term"), cleaned.get("member_no")
+        if term and number:
+            taken = Member.objects.filter(term=term, member_no=number)
+            if self.instance.pk:
+                taken = taken.exclude(pk=self.instance.pk)
+            holder = taken.first()
+            if holder:
+                # Next to the field; the model's generic unique check is then skipped.
+                self.add_error(
+                    "member_no",
+                    _("Member number %(no)s of term %(term)s is already %(name)s's.")
+                    % {"no": number, "term": term, "name": holder.name},
+                )
+        return super().clean()
+
     def clean_name_pinyin(self):
-        return normalize_pinyin(self.cleaned_data.get("name_pinyin", ""))
+        """Syllables typed together are split by the name's characters ("Zēng Guófān"
+        → "zeng guo fan"); what still has not one syllable per character is refused,
+        since the initials search needs them."""
+        name = self.cleaned_data.get("name", "")
+        value = normalize_pinyin(self.cleaned_data.get("name_pinyin", ""), name)
+        count = han_count(name)
+        if value and count and len(value.split()) != count:
+            raise ValidationError(
+                _(
+                    "The name has %(count)s Chinese characters but the pinyin has %(syllables)s "
+                    "syllables: give one syllable per character, separated by spaces "
+                    "(e.g. zeng guo fan)."
+                )
+                % {"count": count, "syllables": len(value.split())}
+            )
+        return value
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
@@ -221,6 +299,21 @@ class ImportLookups:
         ):
             self.by_name.setdefault((m.term, m.name), []).append(m)
 
+    @cached_property
+    def paired(self) -> dict[int, list[str]]:
+        """Member pk → the names of their active pairing partners, for the file's stored
+        members; one query, run only when a row changes a member's side."""
+        ids = [m.pk for m in self.members.values()]
+        result: dict[int, list[str]] = {}
+        for pairing in (
+            Pairing.objects.active()
+            .filter(Q(cpc_member__in=ids) | Q(partner__in=ids))
+            .select_related("cpc_member", "partner")
+        ):
+            result.setdefault(pairing.cpc_member_id, []).append(pairing.partner.name)
+            result.setdefault(pairing.partner_id, []).append(pairing.cpc_member.name)
+        return result
+
     def duplicate(self, *, term, name, phone, birth_date, exclude_pk=None) -> Member | None:
         for other in self.by_name.get((term, name), []):
             if other.pk != exclude_pk and (
@@ -256,19 +349,57 @@ class MemberImportForm(MemberFieldsMixin, forms.ModelForm):
             "joined_on",
         ]
 
-    def __init__(self, *args, lookups: ImportLookups | None = None, **kwargs):
+    # Kept from the file even when an update row's file has no such column: the key.
+    KEY_FIELDS = ("term", "member_no")
+
+    def __init__(
+        self,
+        *args,
+        lookups: ImportLookups | None = None,
+        columns: Collection[str] | None = None,
+        **kwargs,
+    ):
+        """`columns`: the file's columns. A row that updates a member leaves out the
+        fields the file has no column for, so their stored values stay; a column that
+        is present but empty clears the value."""
         super().__init__(*args, **kwargs)
         self.lookups = lookups
+        if columns is not None and self.instance.pk is not None:
+            for name in list(self.fields):
+                if name not in columns and name not in self.KEY_FIELDS:
+                    del self.fields[name]
         if lookups is not None:
             field = field_of(self, "sector", forms.ModelChoiceField)
             self.fields["sector"] = PreloadedChoiceField(
                 queryset=field.queryset, objects=lookups.sectors, label=field.label
             )
 
+    @cached_property
+    def changed_data(self) -> list[str]:  # type: ignore[override]
+        """Once valid, the fields whose cleaned value differs from the stored one: a cell
+        "138 0000 0702" or "张 三" that normalizes to the stored value is no change (the
+        form's own `changed_data` compares the raw text)."""
+        if self.instance.pk is None or not self.is_bound or self.errors:
+            return super().changed_data
+        return [
+            name
+            for name, field in self.fields.items()
+            if name in self.cleaned_data
+            and field.has_changed(
+                self.get_initial_for_field(field, name),
+                field.prepare_value(self.cleaned_data[name]),
+            )
+        ]
+
     def find_duplicate(self, **kwargs) -> Member | None:
         if self.lookups is None:
             return super().find_duplicate(**kwargs)
         return self.lookups.duplicate(**kwargs)
+
+    def active_pairing_names(self, member: Member) -> list[str]:
+        if self.lookups is None:
+            return super().active_pairing_names(member)
+        return self.lookups.paired.get(member.pk, [])
 
     def validate_unique(self):
         """With `lookups`, the key (term, member number) is unique by construction: a row
@@ -307,7 +438,12 @@ class MemberContactForm(StyledModelForm):
 
 
 class ArchiveForm(StyledForm):
-    left_on = forms.DateField(label=_("Left on"), required=False, widget=DateInput())
+    left_on = forms.DateField(
+        label=_("Left on"),
+        required=False,
+        help_text=_("Date of leaving; empty for today."),
+        widget=DateInput(attrs={"class": "form-control-sm"}),
+    )
 
 
 class ImportUploadForm(StyledForm):

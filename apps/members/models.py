@@ -3,7 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -62,7 +62,9 @@ class Member(models.Model):
         ACTIVE = "active", _("Active")
         ARCHIVED = "archived", _("Archived")
 
-    term = models.PositiveSmallIntegerField(_("term"), help_text=_("The committee's term (届)."))
+    term = models.PositiveSmallIntegerField(
+        _("term"), help_text=_("The committee's term (届)."), validators=[MinValueValidator(1)]
+    )
     member_no = models.CharField(
         _("member number"),
         max_length=20,
@@ -143,7 +145,13 @@ class Member(models.Model):
             ("view_own_member", _("Can see their own member profile and pairings")),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["term", "member_no"], name="member_unique_no_per_term"),
+            models.UniqueConstraint(
+                fields=["term", "member_no"],
+                name="member_unique_no_per_term",
+                violation_error_message=_(
+                    "Another member of this term already has this member number."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True)
                 | Q(joined_on__isnull=True)
@@ -159,7 +167,7 @@ class Member(models.Model):
         """Recompute the pinyin from the name unless staff edited it (`pinyin_locked`);
         the initials always follow the stored pinyin."""
         if self.pinyin_locked and self.name_pinyin:
-            self.name_pinyin = normalize_pinyin(self.name_pinyin)
+            self.name_pinyin = normalize_pinyin(self.name_pinyin, self.name)
         else:
             self.pinyin_locked = False
             self.name_pinyin = name_pinyin(self.name)

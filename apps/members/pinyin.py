@@ -7,10 +7,13 @@ ceng; 单 shan, not dan), so the surname is looked up in SURNAME_READINGS first.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 
 from pypinyin import Style, lazy_pinyin
+from pypinyin.pinyin_dict import pinyin_dict
 
 # Surnames whose reading differs from the character's common reading.
 # Compound surnames first: the longest match at the start of the name wins.
@@ -112,10 +115,72 @@ def pinyin_initials(pinyin: str) -> str:
     return "".join(s[0] for s in _SYLLABLE.findall((pinyin or "").lower()))
 
 
-def normalize_pinyin(value: str) -> str:
-    """Staff-typed pinyin to the stored form: lower case, tone marks and digits dropped,
-    single spaces ("Zēng  Guófān" → "zeng guofan")."""
+def _ascii(value: str) -> str:
+    """Lower case, tone marks dropped, ü as v."""
     value = re.sub("[üÜǖǘǚǜǕǗǙǛ]", "v", value or "")
     decomposed = unicodedata.normalize("NFKD", value)
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return " ".join(_SYLLABLE.findall(ascii_only))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+@functools.cache
+def valid_syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable pypinyin knows (about 420), without the vowelless
+    interjections (m, n, ng, hm, hng) that would split anything."""
+    syllables = set()
+    for readings in pinyin_dict.values():
+        for reading in readings.split(","):
+            syllable = _ascii(reading)
+            if re.fullmatch(r"[a-z]*[aeiouv][a-z]*", syllable):
+                syllables.add(syllable)
+    return frozenset(syllables)
+
+
+def _splits(run: str) -> Iterator[list[str]]:
+    """The ways to read a run of letters as pinyin syllables, longest first syllable
+    first ("fangan": fang an, then fan gan)."""
+    if not run:
+        yield []
+        return
+    for length in range(min(6, len(run)), 0, -1):
+        head = run[:length]
+        if head in valid_syllables():
+            for rest in _splits(run[length:]):
+                yield [head, *rest]
+
+
+def _split_into(runs: list[str], count: int) -> list[str] | None:
+    """`runs` read as exactly `count` syllables, or None. Only runs of syllables typed
+    together are split: a run that is one syllable ("xian", "guo") or no pinyin at all
+    stays as typed, so a missing syllable is not made up from a whole one."""
+    if not runs:
+        return [] if count == 0 else None
+    head, rest = runs[0], runs[1:]
+    options = [[head]]
+    if head not in valid_syllables():
+        options = [*_splits(head), [head]]
+    for option in options:
+        if len(option) <= count - len(rest):
+            tail = _split_into(rest, count - len(option))
+            if tail is not None:
+                return [*option, *tail]
+    return None
+
+
+def han_count(name: str) -> int:
+    """The number of Chinese characters of a name written only in them, else 0."""
+    name = _clean(name)
+    if name and all("\u3400" <= c <= "\u9fff" or "\U00020000" <= c <= "\U0002ffff" for c in name):
+        return len(name)
+    return 0
+
+
+def normalize_pinyin(value: str, name: str = "") -> str:
+    """Staff-typed pinyin to the stored form: lower case, tone marks and digits dropped,
+    single spaces; with the name, syllables typed together are split so that each
+    Chinese character has one ("Zēng  Guófān" for 曾国藩 → "zeng guo fan"), which keeps
+    the initials ("zgf") searchable. A run that cannot be split so stays as typed."""
+    runs = _SYLLABLE.findall(_ascii(value))
+    count = han_count(name)
+    if count > len(runs):
+        runs = _split_into(runs, count) or runs
+    return " ".join(runs)

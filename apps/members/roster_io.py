@@ -64,6 +64,8 @@ DEMOCRATIC_PARTIES = ("民革", "民盟", "民建", "民进", "农工", "致公"
 YES = {"是", "y", "yes", "true", "1", "√", "常委"}
 NO = {"否", "n", "no", "false", "0", ""}
 STATUS_TEXT: dict[str, str] = {Member.Status.ACTIVE: "在任", Member.Status.ARCHIVED: "已归档"}
+# The template's example row says so in its member-number cell; the reader skips it.
+EXAMPLE_MARK = "示例"
 
 
 class ImportFileError(Exception):
@@ -135,8 +137,20 @@ class RawRow:
     values: dict[str, str]
 
 
+@dataclass
+class RosterFile:
+    rows: list[RawRow]
+    example_lines: list[int]  # the template's example rows, skipped
+
+
 def read_roster(filename: str, data: bytes) -> list[RawRow]:
     """The file's rows as {field: text}; raises ImportFileError for the whole file."""
+    return read_roster_file(filename, data).rows
+
+
+def read_roster_file(filename: str, data: bytes) -> RosterFile:
+    """The file's rows as {field: text}, without the template's example rows (member
+    number 示例); raises ImportFileError for the whole file."""
     table = _table_rows(filename, data)
     header_index = next((i for i, row in enumerate(table) if any(row)), None)
     if header_index is None:
@@ -150,13 +164,25 @@ def read_roster(filename: str, data: bytes) -> list[RawRow]:
             % {"columns": "、".join(missing)}
         )
     rows = []
+    examples = []
     for offset, row in enumerate(table[header_index + 1 :], start=header_index + 2):
         if not any(cell for cell in row):
             continue
         values = {
             name: (row[pos] if pos < len(row) else "").strip() for name, pos in positions.items()
         }
+        if values["member_no"] == EXAMPLE_MARK:
+            examples.append(offset)
+            continue
         rows.append(RawRow(line=offset, values=values))
+    if not rows and examples:
+        raise ImportFileError(
+            _(
+                "The file has only the template's example row (member number “%(mark)s”), "
+                "which is never imported: enter the members below it, or in its place."
+            )
+            % {"mark": EXAMPLE_MARK}
+        )
     if not rows:
         raise ImportFileError(_("The file has a header row but no members."))
     if len(rows) > settings.MEMBER_IMPORT_MAX_ROWS:
@@ -164,7 +190,7 @@ def read_roster(filename: str, data: bytes) -> list[RawRow]:
             _("The file has more than %(n)s rows; split it.")
             % {"n": settings.MEMBER_IMPORT_MAX_ROWS}
         )
-    return rows
+    return RosterFile(rows, examples)
 
 
 # --- validating --------------------------------------------------------------------------
@@ -247,6 +273,33 @@ def _term(text: str) -> str:
     return (text or str(settings.CURRENT_TERM)).removeprefix("第").removesuffix("届").strip()
 
 
+def _same_person(form, line: int, people: dict[tuple, int]) -> list[str]:
+    """The staff form's duplicate rule within the file: a row whose (term, name, mobile
+    number) or (term, name, date of birth) an earlier row has is the same person again.
+    `people` remembers each row's keys."""
+    term, name = form.effective("term"), form.effective("name", "")
+    if not (term and name):
+        return []
+    keys = [
+        (("phone", term, name, form.effective("phone", "")), FIELD_TO_HEADER["phone"]),
+        (("birth_date", term, name, form.effective("birth_date")), FIELD_TO_HEADER["birth_date"]),
+    ]
+    errors: list[str] = []
+    for key, header in keys:
+        if not key[-1]:
+            continue
+        first = people.setdefault(key, line)
+        if first != line and not errors:
+            errors.append(
+                _(
+                    "%(name)s is the same person as on line %(line)s (the same name and "
+                    "%(column)s): a member cannot be entered twice."
+                )
+                % {"name": name, "line": first, "column": header}
+            )
+    return errors
+
+
 def validate_roster(rows: list[RawRow]) -> list[RowResult]:
     """Each row validated like the staff form. Three queries for the whole file (sectors,
     existing members, possible duplicates by name), none per row."""
@@ -259,12 +312,13 @@ def validate_roster(rows: list[RawRow]) -> list[RowResult]:
         names={re.sub(r"\s+", "", r.values.get("name", "")) for r in rows},
     )
     seen: dict[tuple[str, str], int] = {}
+    people: dict[tuple, int] = {}
     results = []
     for row in rows:
         data = _form_data(row.values, lookups.sectors_by_name)
         key = (data["term"], data["member_no"].strip())
         instance = lookups.members.get((int(key[0]), key[1])) if key[0].isdigit() else None
-        form = MemberImportForm(data, instance=instance, lookups=lookups)
+        form = MemberImportForm(data, instance=instance, lookups=lookups, columns=row.values.keys())
         valid = form.is_valid()
         errors = _messages(form, row.values, lookups.sectors_by_name) if not valid else []
         if key[1] and key in seen:
@@ -272,6 +326,8 @@ def validate_roster(rows: list[RawRow]) -> list[RowResult]:
                 _("Member number %(no)s appears again (first on line %(line)s).")
                 % {"no": key[1], "line": seen[key]}
             )
+        elif not form.non_field_errors():  # not already a duplicate of a stored member
+            errors.extend(_same_person(form, row.line, people))
         seen.setdefault(key, row.line)
         if errors:
             results.append(RowResult(row.line, row.values, "error", errors))
@@ -352,7 +408,7 @@ def template_xlsx() -> bytes:
     workbook, sheet = _workbook(headers, "委员名册")
     example = {
         "term": str(settings.CURRENT_TERM),
-        "member_no": f"{settings.CURRENT_TERM}-999",
+        "member_no": EXAMPLE_MARK,
         "name": "张三",
         "gender": "男",
         "ethnicity": "汉族",
@@ -367,12 +423,17 @@ def template_xlsx() -> bytes:
         "address": "襄城县城关镇",
         "joined_on": "2021-12-01",
     }
+    grey = Font(italic=True, color="808080")
     for column, (name, _h) in enumerate(COLUMNS, start=1):
         write_cell(sheet, 2, column, example[name])
+        sheet.cell(row=2, column=column).font = grey
     notes = workbook.create_sheet("填写说明")
     lines = [
-        "带 * 的列必填；第 2 行是示例，导入前请删除。",
+        f"带 * 的列必填；第 2 行是示例（委员编号为“{EXAMPLE_MARK}”），导入时自动跳过，"
+        "可保留或删除；请从第 3 行起填写委员，或在示例行上改写并填入真实委员编号。",
         "委员编号在同一届内唯一，是导入时匹配已有委员的依据：编号相同则更新，不同则新增。",
+        "更新已有委员时，文件中没有的列保留系统中的原值；列存在但单元格为空，则清空该项"
+        "（民族为空时记为汉族）。只需更新部分信息时，可只保留必填列和要改的列。",
         "性别：男 / 女；政治面貌：中共党员 / 民主党派（或具体党派名称）/ 无党派人士。",
         "是否常委：是 / 否；日期格式：1975-06-01。界别须与系统中的界别名称一致。",
         "CSV 文件可用 UTF-8 或 GBK 编码保存。",

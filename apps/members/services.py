@@ -28,11 +28,19 @@ class MemberHasRecords(Exception):
 
 @transaction.atomic
 def member_archive(*, member: Member, left_on: datetime.date | None = None) -> Member:
-    """Archive a member: status archived, the date of leaving set, and their active
-    pairings ended on that date (their history stays)."""
+    """Archive a member: status archived, the date of leaving (today by default) set,
+    and their active pairings ended on that date (their history stays). A date of
+    leaving before the date of joining is refused (ValidationError on `left_on`)."""
     left_on = left_on or timezone.localdate()
     if member.joined_on and left_on < member.joined_on:
-        left_on = member.joined_on
+        raise ValidationError(
+            {
+                "left_on": _(
+                    "The date of leaving must not be before the date of joining (%(date)s)."
+                )
+                % {"date": member.joined_on.isoformat()}
+            }
+        )
     member.status = Member.Status.ARCHIVED
     member.left_on = member.left_on or left_on
     member.save()

@@ -125,7 +125,7 @@ class MemberDetailView(DetailView):
         context["can_change"] = user.has_perm("members.change_member")
         context["can_delete"] = user.has_perm("members.delete_member")
         context["can_pair"] = user.has_perm("members.add_pairing") and member.is_active
-        context["archive_form"] = ArchiveForm()
+        context["archive_form"] = kwargs.get("archive_form") or ArchiveForm()
         context["member_sections"] = member_sections.templates()
         if user.has_perm("members.view_member"):
             context["history"] = list(
@@ -168,14 +168,25 @@ class MemberArchiveView(PermissionRequiredMixin, View):
             messages.success(request, gettext("%(name)s is active again.") % {"name": member.name})
             return redirect(member)
         form = ArchiveForm(request.POST)
-        left_on = form.cleaned_data.get("left_on") if form.is_valid() else None
-        services.member_archive(member=member, left_on=left_on)
-        messages.success(
-            request,
-            gettext("%(name)s is archived; their active pairings have ended.")
-            % {"name": member.name},
+        if form.is_valid():
+            try:
+                services.member_archive(member=member, left_on=form.cleaned_data["left_on"])
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    gettext("%(name)s is archived; their active pairings have ended.")
+                    % {"name": member.name},
+                )
+                return redirect(member)
+        # The member's page again, the date and its error next to the archive button.
+        view = MemberDetailView()
+        view.setup(request, pk=pk)
+        view.object = view.get_object()
+        return view.render_to_response(
+            view.get_context_data(object=view.object, archive_form=form), status=400
         )
-        return redirect(member)
 
 
 class MemberDeleteView(PermissionRequiredMixin, DetailView):
@@ -270,14 +281,15 @@ class ImportView(PermissionRequiredMixin, FormView):
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         try:
-            rows = roster_io.read_roster(upload.name, upload.read())
+            roster = roster_io.read_roster_file(upload.name, upload.read())
         except roster_io.ImportFileError as error:
             form.add_error("file", str(error))
             return self.form_invalid(form)
         self.request.session[IMPORT_SESSION_KEY] = {
             "token": uuid.uuid4().hex,
             "filename": upload.name[:100],
-            "rows": roster_io.rows_to_session(rows),
+            "rows": roster_io.rows_to_session(roster.rows),
+            "example_lines": roster.example_lines,
         }
         return redirect("members:import_preview")
 
@@ -336,6 +348,7 @@ class ImportPreviewView(PermissionRequiredMixin, TemplateView):
         return self.get_context_data(
             filename=pending["filename"],
             token=pending["token"],
+            example_lines="、".join(str(n) for n in pending.get("example_lines", [])),
             results=results,
             counts=counts,
             columns=roster_io.COLUMNS,

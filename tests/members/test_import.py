@@ -209,12 +209,42 @@ def test_the_template_has_the_expected_headers(staff):
     assert "委员编号*" in [c.value for c in sheet[1]]
 
 
-def test_the_filled_template_imports(staff):
-    """The template's own example row is a valid row."""
+def test_the_untouched_template_imports_nothing_and_says_why(staff):
+    """The template's example row is marked 示例 in the number column and never imported."""
     content = staff.get(reverse("members:import_template")).content
+    sheet = load_workbook(__import__("io").BytesIO(content)).worksheets[0]
+    assert sheet["B2"].value == "示例"
     response = upload(staff, content)
+    assert response.status_code == 200
+    assert "只有模板中的示例行" in response.content.decode()
+    assert IMPORT_SESSION_KEY not in staff.session
+    assert not Member.objects.exists()
+
+
+def test_the_template_with_members_below_the_example_imports_only_the_members(staff):
+    content = staff.get(reverse("members:import_template")).content
+    workbook = load_workbook(__import__("io").BytesIO(content))
+    workbook.worksheets[0].append(GOOD_ROWS[0])
+    buffer = __import__("io").BytesIO()
+    workbook.save(buffer)
+    response = upload(staff, buffer.getvalue())
     assert response.status_code == 302
-    assert statuses(preview(staff)) == [(2, "new")]
+    page = preview(staff)
+    assert statuses(page) == [(3, "new")]
+    assert "第 2 行是模板中的示例，不导入" in page.content.decode()
+    confirm(staff)
+    assert list(Member.objects.values_list("name", flat=True)) == ["张三"]
+
+
+def test_the_template_example_row_is_valid_once_given_a_number():
+    """The example shows valid values: with a real number it would import."""
+    content = roster_io.template_xlsx()
+    workbook = load_workbook(__import__("io").BytesIO(content))
+    workbook.worksheets[0]["B2"] = "11-999"
+    buffer = __import__("io").BytesIO()
+    workbook.save(buffer)
+    rows = roster_io.read_roster("t.xlsx", buffer.getvalue())
+    assert [r.status for r in roster_io.validate_roster(rows)] == ["new"]
 
 
 def test_a_damaged_csv_is_refused_not_a_server_error(staff):
@@ -248,3 +278,125 @@ def test_a_person_already_in_the_roster_under_another_number_is_an_error(staff):
     page = preview(staff)
     assert statuses(page) == [(2, "error")]
     assert "张三 已在第 11 届名册中（编号 11-501）" in page.content.decode()
+
+
+def test_reimporting_a_file_with_unnormalized_cells_changes_nothing(staff):
+    """The change check compares the cleaned values: "138 0000 0702" is stored as
+    13800000702 and "张 三" as 张三, so the same file again is no update."""
+    rows = [[*GOOD_ROWS[0][:2], "张 三", *GOOD_ROWS[0][3:11], "138 0000 0702"]]
+    upload(staff, csv_bytes(rows), name="roster.csv")
+    confirm(staff)
+    zhang = Member.objects.get()
+    assert (zhang.name, zhang.phone) == ("张三", "13800000702")
+    history = Member.history.count()
+    upload(staff, csv_bytes(rows), name="roster.csv")
+    page = preview(staff)
+    assert statuses(page) == [(2, "unchanged")]
+    assert "名册已与该文件一致" in page.content.decode()
+    assert Member.history.count() == history
+
+
+def test_a_real_change_next_to_unnormalized_cells_lists_only_that_change(staff):
+    rows = [[*GOOD_ROWS[0][:11], "138 0000 0702"]]
+    upload(staff, csv_bytes(rows), name="roster.csv")
+    confirm(staff)
+    rows[0][10] = "董事长"
+    upload(staff, csv_bytes(rows), name="roster.csv")
+    page = preview(staff)
+    assert statuses(page) == [(2, "update")]
+    assert [r.changes for r in page.context["results"]] == [["职务"]]
+
+
+REQUIRED_HEADERS = ["委员编号", "姓名", "性别", "界别", "政治面貌"]
+
+
+def test_a_file_with_fewer_columns_changes_only_the_columns_it_has(staff):
+    upload(staff, xlsx_bytes(GOOD_ROWS))
+    confirm(staff)
+    before = Member.objects.get(member_no="11-502")
+    # 曾丽 in a file with the required columns and the job title only.
+    rows = [["11-502", "曾丽", "女", "民盟", "民盟盟员", "副校长"]]
+    upload(staff, xlsx_bytes(rows, headers=[*REQUIRED_HEADERS, "职务"]))
+    page = preview(staff)
+    assert statuses(page) == [(2, "update")]
+    assert [r.changes for r in page.context["results"]] == [["职务"]]
+    confirm(staff)
+    after = Member.objects.get(member_no="11-502")
+    assert after.title == "副校长"
+    kept = ["phone", "birth_date", "is_standing", "ethnicity", "work_unit", "term"]
+    assert [getattr(after, f) for f in kept] == [getattr(before, f) for f in kept]
+    assert (after.phone, after.is_standing, after.ethnicity) == ("13800000002", True, "回族")
+
+
+def test_a_file_with_only_the_required_columns_of_unchanged_members_changes_nothing(staff):
+    upload(staff, xlsx_bytes(GOOD_ROWS))
+    confirm(staff)
+    history = Member.history.count()
+    rows = [[r[1], r[2], r[3], r[6], r[7]] for r in GOOD_ROWS]
+    upload(staff, xlsx_bytes(rows, headers=REQUIRED_HEADERS))
+    assert statuses(preview(staff)) == [(2, "unchanged"), (3, "unchanged"), (4, "unchanged")]
+    assert Member.history.count() == history
+
+
+def test_a_column_present_but_empty_clears_the_value(staff):
+    upload(staff, xlsx_bytes(GOOD_ROWS))
+    confirm(staff)
+    rows = [["11-501", "张三", "男", "经济界", "无党派人士", ""]]
+    upload(staff, xlsx_bytes(rows, headers=[*REQUIRED_HEADERS, "手机号码"]))
+    page = preview(staff)
+    assert [r.changes for r in page.context["results"]] == [["手机号码"]]
+    confirm(staff)
+    zhang = Member.objects.get(member_no="11-501")
+    assert (zhang.phone, zhang.title) == ("", "总经理")
+
+
+def test_a_new_member_in_a_file_with_fewer_columns_gets_the_defaults(staff):
+    rows = [["11-777", "李四", "男", "经济界", "无党派人士"]]
+    upload(staff, xlsx_bytes(rows, headers=REQUIRED_HEADERS))
+    assert statuses(preview(staff)) == [(2, "new")]
+    confirm(staff)
+    li = Member.objects.get(member_no="11-777")
+    assert (li.term, li.ethnicity, li.phone, li.is_standing) == (11, "汉族", "", False)
+
+
+def test_the_template_notes_say_how_missing_and_empty_columns_are_read(staff):
+    content = staff.get(reverse("members:import_template")).content
+    notes = load_workbook(__import__("io").BytesIO(content))["填写说明"]
+    text = "".join(str(c.value) for row in notes.iter_rows() for c in row if c.value)
+    assert "文件中没有的列" in text and "保留" in text
+    assert "列存在但单元格为空" in text and "清空" in text
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "same"),
+    [
+        (5, "1971-01-01", "手机号码"),  # another date of birth, the same phone
+        (11, "139 0000 0009", "出生日期"),  # another phone, the same date of birth
+    ],
+)
+def test_the_same_person_twice_in_a_file_is_an_error(staff, column, value, same):
+    again = [*GOOD_ROWS[0][:1], "11-601", *GOOD_ROWS[0][2:]]
+    again[column] = value
+    upload(staff, xlsx_bytes([GOOD_ROWS[0], GOOD_ROWS[1], again]))
+    page = preview(staff)
+    assert statuses(page) == [(2, "new"), (3, "new"), (4, "error")]
+    assert f"张三 与第 2 行是同一人（姓名、{same}相同）" in page.content.decode()
+    assert "确认导入" not in page.content.decode()
+    confirm(staff)
+    assert not Member.objects.exists()
+
+
+def test_a_spaced_phone_number_is_the_same_person(staff):
+    again = [*GOOD_ROWS[0][:1], "11-601", "张 三", *GOOD_ROWS[0][3:5], "1971-01-01",
+             *GOOD_ROWS[0][6:11], "138 0000 0001"]  # fmt: skip
+    upload(staff, xlsx_bytes([GOOD_ROWS[0], again]))
+    assert statuses(preview(staff)) == [(2, "new"), (3, "error")]
+
+
+def test_two_people_of_the_same_name_in_a_file_are_both_imported(staff):
+    namesake = [*GOOD_ROWS[0][:1], "11-601", *GOOD_ROWS[0][2:]]
+    namesake[5], namesake[11] = "1988-08-08", "13900000088"
+    upload(staff, xlsx_bytes([GOOD_ROWS[0], namesake]))
+    assert statuses(preview(staff)) == [(2, "new"), (3, "new")]
+    confirm(staff)
+    assert Member.objects.filter(name="张三").count() == 2

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from apps.members.models import Member, Pairing
@@ -348,3 +349,133 @@ def test_pinyin_typed_in_admin_is_kept(client, superuser):
     assert response.status_code == 302, response.context["adminform"].form.errors
     member.refresh_from_db()
     assert (member.name_pinyin, member.pinyin_locked) == ("dan tian fang", True)
+
+
+@pytest.mark.parametrize(
+    ("left_on", "message"),
+    [
+        ("garbage", "输入一个有效的日期"),
+        ("2020-12-31", "离任日期不能早于任职日期（2021-01-10）"),
+    ],
+)
+def test_archive_refuses_a_bad_date_next_to_the_field(staff, left_on, message):
+    pairing = PairingFactory(partner=MemberFactory(joined_on=datetime.date(2021, 1, 10)))
+    member = pairing.partner
+    response = staff.post(reverse("members:archive", args=[member.pk]), {"left_on": left_on})
+    assert response.status_code == 400
+    assert message in str(response.context["archive_form"].errors["left_on"])
+    html = response.content.decode()
+    assert message in html and f'value="{left_on}"' in html  # shown with what was typed
+    assert member.name in html  # the member's page
+    member.refresh_from_db()
+    pairing.refresh_from_db()
+    assert (member.status, member.left_on, pairing.ended_on) == (Member.Status.ACTIVE, None, None)
+
+
+def test_archive_without_a_date_uses_today(staff):
+    member = MemberFactory(joined_on=datetime.date(2021, 1, 10))
+    response = staff.post(reverse("members:archive", args=[member.pk]), {"left_on": ""})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.status == Member.Status.ARCHIVED
+    assert member.left_on == timezone.localdate()
+
+
+def test_archive_on_the_joining_day_is_allowed(staff):
+    member = MemberFactory(joined_on=datetime.date(2021, 1, 10))
+    staff.post(reverse("members:archive", args=[member.pk]), {"left_on": "2021-01-10"})
+    member.refresh_from_db()
+    assert (member.status, member.left_on) == (Member.Status.ARCHIVED, datetime.date(2021, 1, 10))
+
+
+def test_the_archive_service_refuses_a_date_before_joining():
+    from django.core.exceptions import ValidationError
+
+    from apps.members import services
+
+    member = MemberFactory(joined_on=datetime.date(2021, 1, 10))
+    with pytest.raises(ValidationError) as error:
+        services.member_archive(member=member, left_on=datetime.date(2021, 1, 9))
+    assert "left_on" in error.value.message_dict
+    member.refresh_from_db()
+    assert member.status == Member.Status.ACTIVE
+
+
+def test_the_member_page_offers_the_leaving_date_with_the_archive_button(staff):
+    member = MemberFactory()
+    html = staff.get(member.get_absolute_url()).content.decode()
+    assert 'name="left_on"' in html
+
+
+@pytest.mark.parametrize("term", ["0", "-1"])
+def test_the_term_starts_at_one(staff, term):
+    sector = SectorFactory(name="无党派人士")
+    response = staff.post(reverse("members:create"), _member_data(sector, term=term))
+    assert response.status_code == 200
+    assert "term" in response.context["form"].errors
+    assert not Member.objects.exists()
+
+
+def test_a_term_0_row_of_an_import_is_an_error(staff):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.members.roster_files import GOOD_ROWS, xlsx_bytes
+
+    SectorFactory(name="经济界")
+    content = xlsx_bytes([["0", *GOOD_ROWS[0][1:]]])
+    staff.post(reverse("members:import"), {"file": SimpleUploadedFile("r.xlsx", content)})
+    [result] = staff.get(reverse("members:import_preview")).context["results"]
+    assert result.status == "error"
+    assert any(e.startswith("届次：") for e in result.errors)
+
+
+def test_a_taken_member_number_is_refused_naming_its_member(staff):
+    sector = SectorFactory(name="无党派人士")
+    MemberFactory(member_no="11-300", name="别人")
+    response = staff.post(reverse("members:create"), _member_data(sector))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "第 11 届的委员编号 11-300 已由 别人 使用" in str(errors["member_no"])
+    assert "已经存在" not in str(errors)
+    # Editing another member to that number is refused the same way.
+    other = MemberFactory(member_no="11-301", name="曾小明", sector=sector)
+    url = reverse("members:update", args=[other.pk])
+    response = staff.post(url, _member_data(sector, phone=other.phone))
+    assert "已由 别人 使用" in str(response.context["form"].errors["member_no"])
+    # Keeping one's own number is fine.
+    response = staff.post(url, _member_data(sector, member_no="11-301", phone=other.phone))
+    assert response.status_code == 302
+
+
+def test_the_database_constraint_says_in_words_that_the_number_is_taken():
+    from django.core.exceptions import ValidationError
+
+    taken = MemberFactory(member_no="11-300")
+    with pytest.raises(ValidationError) as error:
+        MemberFactory.build(member_no="11-300", sector=taken.sector).full_clean()
+    assert "本届已有委员使用该委员编号" in str(error.value)
+
+
+def test_staff_typed_pinyin_without_spaces_keeps_the_initials_searchable(staff):
+    sector = SectorFactory(name="无党派人士")
+    member = MemberFactory(name="曾国藩", sector=sector, member_no="11-300", phone="13812345678")
+    MemberFactory(name="张三")
+    url = reverse("members:update", args=[member.pk])
+    data = _member_data(sector, name="曾国藩", name_pinyin="Zēng Guófān", birth_date="")
+    assert staff.post(url, data).status_code == 302
+    member.refresh_from_db()
+    assert (member.name_pinyin, member.name_initials) == ("zeng guo fan", "zgf")
+    assert names(staff.get(LIST, {"q": "zgf"})) == ["曾国藩"]
+    assert names(staff.get(LIST, {"q": "zs"})) == ["张三"]
+
+
+def test_pinyin_with_a_syllable_missing_is_refused_next_to_the_field(staff):
+    sector = SectorFactory(name="无党派人士")
+    member = MemberFactory(name="曾国藩", sector=sector, member_no="11-300", phone="13812345678")
+    url = reverse("members:update", args=[member.pk])
+    data = _member_data(sector, name="曾国藩", name_pinyin="zeng guo", birth_date="")
+    response = staff.post(url, data)
+    assert response.status_code == 200
+    assert "3 个汉字" in str(response.context["form"].errors["name_pinyin"])
+    member.refresh_from_db()
+    assert member.name_pinyin == "zeng guo fan"

@@ -122,6 +122,12 @@ def test_database_refuses_leaving_before_joining():
         MemberFactory(joined_on=datetime.date(2021, 1, 1), left_on=datetime.date(2020, 1, 1))
 
 
+def test_model_validation_refuses_term_0():
+    with pytest.raises(ValidationError) as error:
+        MemberFactory.build(term=0, sector=MemberFactory().sector).full_clean()
+    assert "term" in error.value.message_dict
+
+
 def test_database_refuses_a_duplicate_member_number_in_a_term():
     MemberFactory(member_no="11-001")
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -212,3 +212,93 @@ def test_staff_end_a_pairing_through_the_page(client_for):
     assert response.status_code == 302
     pairing.refresh_from_db()
     assert pairing.ended_on == datetime.date(2021, 8, 1)
+
+
+# --- a paired member cannot change side --------------------------------------------------
+
+
+def _edit(client, member, **overrides):
+    data = {
+        "term": member.term,
+        "member_no": member.member_no,
+        "name": member.name,
+        "name_pinyin": "",
+        "gender": member.gender,
+        "ethnicity": member.ethnicity,
+        "birth_date": "",
+        "sector": member.sector_id,
+        "affiliation": member.affiliation,
+        "work_unit": member.work_unit,
+        "title": member.title,
+        "phone": member.phone,
+        "email": "",
+        "address": "",
+        "joined_on": "",
+        "left_on": "",
+        "note": "",
+        **overrides,
+    }
+    return client.post(reverse("members:update", args=[member.pk]), data)
+
+
+@pytest.fixture
+def staff(client_for):
+    return client_for("staff_user")
+
+
+@pytest.mark.parametrize(("side", "affiliation"), [("partner", "cpc"), ("cpc_member", "non_party")])
+def test_a_paired_member_cannot_change_side(staff, side, affiliation):
+    pairing = PairingFactory(
+        cpc_member=CpcMemberFactory(name="王五"), partner=MemberFactory(name="赵六")
+    )
+    PairingFactory()  # another pairing, of other members
+    member = getattr(pairing, side)
+    other = pairing.cpc_member if side == "partner" else pairing.partner
+    stored = member.affiliation
+    response = _edit(staff, member, affiliation=affiliation)
+    assert response.status_code == 200
+    errors = str(response.context["form"].errors["affiliation"])
+    assert "请先结束" in errors and other.name in errors
+    assert f'value="{member.name}"' in response.content.decode()  # the input stays
+    member.refresh_from_db()
+    assert member.affiliation == stored
+
+
+def test_a_member_may_change_side_once_their_pairings_ended(staff):
+    pairing = PairingFactory(ended_on=datetime.date(2021, 6, 1))
+    response = _edit(staff, pairing.partner, affiliation="cpc")
+    assert response.status_code == 302
+    pairing.partner.refresh_from_db()
+    assert pairing.partner.is_cpc
+
+
+def test_a_paired_member_may_change_within_the_non_cpc_side(staff):
+    pairing = PairingFactory(partner=MemberFactory())
+    response = _edit(staff, pairing.partner, affiliation="democratic")
+    assert response.status_code == 302
+
+
+def test_the_import_refuses_a_paired_member_changing_side(client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.members.views import IMPORT_SESSION_KEY
+    from tests.members.roster_files import xlsx_bytes
+
+    staff = client_for("staff_user")
+    pairing = PairingFactory(
+        cpc_member=CpcMemberFactory(name="王五"), partner=MemberFactory(name="赵六")
+    )
+    partner = pairing.partner
+    headers = ["委员编号", "姓名", "性别", "界别", "政治面貌"]
+    rows = [[partner.member_no, partner.name, "男", partner.sector.name, "中共党员"]]
+    staff.post(
+        reverse("members:import"), {"file": SimpleUploadedFile("r.xlsx", xlsx_bytes(rows, headers))}
+    )
+    page = staff.get(reverse("members:import_preview"))
+    [result] = page.context["results"]
+    assert result.status == "error"
+    assert any("政治面貌" in e and "请先结束" in e and "王五" in e for e in result.errors)
+    token = staff.session[IMPORT_SESSION_KEY]["token"]
+    staff.post(reverse("members:import_preview"), {"token": token})
+    partner.refresh_from_db()
+    assert not partner.is_cpc

@@ -64,3 +64,30 @@ def test_staff_typed_pinyin_is_normalized():
     assert normalize_pinyin("Zēng  Guófān") == "zeng guofan"
     assert normalize_pinyin("Lǚ Bù") == "lv bu"
     assert normalize_pinyin("zeng1 guo2 fan1") == "zeng guo fan"
+
+
+@pytest.mark.parametrize(
+    ("typed", "name", "stored"),
+    [
+        ("Zēng Guófān", "曾国藩", "zeng guo fan"),
+        ("ZengGuofan", "曾国藩", "zeng guo fan"),
+        ("Shan Tianfang", "单田芳", "shan tian fang"),
+        ("zhangsan", "张三", "zhang san"),
+        ("lixian", "李西安", "li xi an"),  # as many syllables as characters
+        ("lixian", "李贤", "li xian"),
+        ("fangan", "方安", "fang an"),
+        ("maimaiti aili", "买买提·艾力", "mai mai ti ai li"),
+        # A whole syllable is never cut to make up a missing one: left for the form.
+        ("zeng guo", "曾国藩", "zeng guo"),
+        ("xian", "西安", "xian"),
+        # Not pinyin, or a name not in Chinese characters: as typed.
+        ("tom", "张三", "tom"),
+        ("annabel", "Annabel", "annabel"),
+    ],
+)
+def test_syllables_typed_together_are_split_one_per_character(typed, name, stored):
+    assert normalize_pinyin(typed, name) == stored
+
+
+def test_initials_of_split_pinyin_have_one_letter_per_character():
+    assert pinyin_initials(normalize_pinyin("Zēng Guófān", "曾国藩")) == "zgf"
