@@ -771,7 +771,8 @@ class ReportUpdateView(PermissionRequiredMixin, ReportFormMixin, UpdateView):
 
 class ReportFileView(PermissionRequiredMixin, View):
     """The attachment of a report (or of one of its versions), downloaded under its
-    uploaded name, only for users who may read the report."""
+    uploaded name with the extension of its detected format, only for users who may read
+    the report."""
 
     permission_required = "consultation.view_report"
     version = False
@@ -782,7 +783,7 @@ class ReportFileView(PermissionRequiredMixin, View):
         if not item.attachment:
             raise Http404
         return serve_protected(
-            item.attachment, as_attachment=True, filename=item.attachment_name or None
+            item.attachment, as_attachment=True, filename=item.attachment_download_name()
         )
 
 

@@ -320,6 +320,26 @@ def test_a_report_is_uploaded_checked_versioned_and_downloaded(client_for, setti
     assert client_for("member_user").get(report.get_attachment_url()).status_code == 403
 
 
+def test_a_report_file_is_downloaded_with_the_extension_of_its_format(client_for):
+    project = ResearchProjectFactory()
+    client = client_for("staff_user")
+    misnamed = SimpleUploadedFile("ok.txt", PDF, content_type="text/plain")
+    response = client.post(
+        reverse("consultation:report_create", args=[project.pk]),
+        {"title": "报告", "submitted_on": "2021-06-01", "file": misnamed},
+    )
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert report.attachment.name.endswith(".pdf") and report.attachment_name == "ok.txt"
+    download = client.get(report.get_attachment_url())
+    assert download["Content-Disposition"] == 'attachment; filename="ok.pdf"'
+    assert download["Content-Type"] == "application/pdf"
+    version = report.versions.get()
+    version_download = client.get(version.get_attachment_url())
+    assert version_download["Content-Disposition"] == 'attachment; filename="ok.pdf"'
+    assert "ok.pdf" in client.get(report.get_absolute_url()).content.decode()
+
+
 def test_member_page_and_home_show_the_consultation_work(client_for, member_user, ledger):
     member = MemberFactory(user=member_user, name="张委员")
     other = MemberFactory(name="李委员")
