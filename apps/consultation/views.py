@@ -865,7 +865,8 @@ class InstructionCreateView(
 
 
 class SuggestionListView(PermissionRequiredMixin, FilterView):
-    """The suggestion ledger: every suggestion the user may read with its source,
+    """The suggestion ledger: every suggestion raised (`raised()`: not those of a draft or
+    returned session, which stay on the session) the user may read, with its source,
     proposers, outcome, progress, departments and overdue referrals; filtered. A fixed
     number of queries per page (rows, proposers, referrals, co-handling departments, and
     the filter's choice lists)."""
@@ -879,6 +880,7 @@ class SuggestionListView(PermissionRequiredMixin, FilterView):
     def get_queryset(self):
         return (
             Suggestion.objects.for_user(self.request.user)
+            .raised()
             .with_related()
             .order_by("-raised_on", "-pk")
         )
@@ -895,7 +897,7 @@ class SuggestionExportView(PermissionRequiredMixin, View):
     permission_required = "consultation.export_suggestion"
 
     def get(self, request):
-        queryset = Suggestion.objects.for_user(request.user).with_progress()
+        queryset = Suggestion.objects.for_user(request.user).raised().with_progress()
         filterset = SuggestionFilter(request.GET, queryset=queryset, request=request)
         suggestions = filterset.qs if filterset.is_valid() else queryset.none()
         return suggestions_ledger_workbook(suggestions.order_by("-raised_on", "-pk"))
@@ -1204,10 +1206,11 @@ class StatisticsView(PermissionRequiredMixin, TemplateView):
             years=year_choices(),
             figures=[
                 (_("Research projects"), stats["projects"], projects),
-                (_("Research reports"), stats["reports"], projects),
+                # No link: there is no list of reports (the projects' list counts projects).
+                (_("Research reports"), stats["reports"], ""),
                 (_("Suggestions"), totals["total"], ledger),
-                (_("Referred"), totals["referred"], ledger),
-                (_("Replied"), totals["replied"], f"{ledger}&progress=in_progress"),
+                (_("Referred"), totals["referred"], f"{ledger}&referred=true"),
+                (_("Replied"), totals["replied"], f"{ledger}&replied=true"),
                 (_("Closed"), totals["closed"], f"{ledger}&progress=closed"),
                 (
                     _("Adopted (fully or partly)"),
