@@ -86,8 +86,11 @@ def test_seed_with_members_plans_records_and_derives_idempotently():
     for i, partner in enumerate(others[:10]):
         ContactRecordFactory(pairing=PairingFactory(cpc_member=standing[i % 8], partner=partner))
 
-    seed("--demo-users")
+    output = seed("--demo-users")
 
+    # The summary counts the rows created (the seed derives twice: 256 printed as 257).
+    assert f"+ {Evaluation.objects.count()} evaluations\n" in output
+    assert f"+ {PointEntry.objects.count()} point entries\n" in output
     batches = AttendanceBatch.objects.all()
     assert batches.count() == 6
     invited = [m for b in batches for m in b.members.all()]
