@@ -452,7 +452,7 @@ class Report(models.Model):
         return reverse("consultation:report_file", args=[self.pk])
 
     def attachment_download_name(self) -> str:
-        return download_name(self.attachment.name, self.attachment_name)
+        return download_name(self.attachment.name or "", self.attachment_name)
 
 
 def download_name(stored_name: str, uploaded_name: str) -> str:
@@ -511,7 +511,7 @@ class ReportVersion(models.Model):
         return reverse("consultation:report_version_file", args=[self.pk])
 
     def attachment_download_name(self) -> str:
-        return download_name(self.attachment.name, self.attachment_name)
+        return download_name(self.attachment.name or "", self.attachment_name)
 
 
 class Instruction(models.Model):
