@@ -135,3 +135,17 @@ def test_existing_databases_get_the_new_rule_name_unless_staff_renamed_it():
     renamed.refresh_from_db()
     assert seeded.name == "意见建议被采纳"
     assert renamed.name == "建议被采纳（自定）"
+
+
+def test_the_summary_counts_evaluations_created_not_changed():
+    standing = [CpcMemberFactory(is_standing=True) for _ in range(2)]
+    partner = MemberFactory()
+    pairing = PairingFactory(cpc_member=standing[0], partner=partner)
+    seed()
+    evaluations = Evaluation.objects.count()
+    # given a new record that earns points: the evaluations change, none is added
+    ContactRecordFactory(pairing=pairing)
+    output = seed()
+    assert Evaluation.objects.count() == evaluations
+    assert "evaluations" not in output
+    assert "+ 2 point entries\n" in output  # both sides of the contact
