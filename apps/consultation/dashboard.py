@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.registry import Figure
 
-from .models import Department, Referral, Report, ResearchProject, Session, Suggestion
+from .models import Department, Report, ResearchProject, Session, Suggestion
 
 
 def figures(user, *, year: int | None = None) -> list[Figure]:
@@ -48,7 +48,10 @@ def figures(user, *, year: int | None = None) -> list[Figure]:
         Figure(
             gettext("Suggestions from sessions in %(year)s") % {"year": year},
             suggestions,
-            f"{url}?year={year}",
+            # The ledger lists exactly these (raised in the year of their held session).
+            f"{reverse('consultation:suggestion_list')}?year={year}&source=session"
+            if user.has_perm("consultation.view_suggestion")
+            else f"{url}?year={year}",
         ),
     ]
 
@@ -77,8 +80,8 @@ def _work_year_counts(today: datetime.date | None = None) -> dict[str, int]:
 
 def research_figures(user, *, year: int | None = None) -> list[Figure]:
     """The research work of the work year (projects, reports, suggestions referred,
-    replied, closed) and the overdue referrals of every year, one click from the ledger.
-    Three queries."""
+    replied, closed) and the suggestions of every year with an overdue referral; each
+    figure links to a list of exactly that many rows. Four queries."""
     if not user.has_perm("consultation.view_suggestion"):
         return []
     work = _work_year_counts(datetime.date(year, 12, 31) if year else None)
@@ -88,7 +91,8 @@ def research_figures(user, *, year: int | None = None) -> list[Figure]:
     ledger = reverse("consultation:suggestion_list")
     projects = reverse("consultation:project_list")
     counts = suggestion_counts(year)
-    overdue = Referral.objects.overdue().count()
+    overdue = Suggestion.objects.raised().overdue().count()
+    year_ledger = f"{ledger}?year={year}"
     return [
         Figure(
             gettext("Research projects in %(year)s") % {"year": year},
@@ -96,37 +100,34 @@ def research_figures(user, *, year: int | None = None) -> list[Figure]:
             f"{projects}?year={year}",
             hint=_("Special research consultations"),
         ),
-        Figure(
-            gettext("Research reports in %(year)s") % {"year": year},
-            work["reports"],
-            f"{projects}?year={year}",
-        ),
+        # No link: there is no list of reports (the projects' list counts projects).
+        Figure(gettext("Research reports in %(year)s") % {"year": year}, work["reports"]),
         Figure(
             gettext("Suggestions in %(year)s") % {"year": year},
             counts["suggestions"],
-            f"{ledger}?year={year}",
+            year_ledger,
             hint=gettext("%(n)s adopted") % {"n": counts["adopted"]},
         ),
         Figure(
             _("Suggestions referred"),
             counts["referred"],
-            f"{ledger}?year={year}",
+            f"{year_ledger}&referred=true",
             hint=gettext("of %(year)s") % {"year": year},
         ),
         Figure(
             _("Suggestions replied"),
             counts["replied"],
-            f"{ledger}?year={year}",
+            f"{year_ledger}&replied=true",
             hint=gettext("of %(year)s") % {"year": year},
         ),
         Figure(
             _("Suggestions handled and closed"),
             counts["closed"],
-            f"{ledger}?year={year}&progress={Suggestion.Progress.CLOSED}",
+            f"{year_ledger}&progress={Suggestion.Progress.CLOSED}",
             hint=gettext("of %(year)s") % {"year": year},
         ),
         Figure(
-            _("Overdue referrals"),
+            _("Suggestions with an overdue referral"),
             overdue,
             f"{ledger}?overdue=on",
             hint=_("Past due without a reply"),
@@ -136,10 +137,12 @@ def research_figures(user, *, year: int | None = None) -> list[Figure]:
 
 
 def suggestion_counts(year: int) -> dict[str, int]:
-    """Suggestions raised in `year`: total, referred, replied (at least one reply),
-    closed, adopted (fully or partly). One query."""
+    """Suggestions raised in `year` (of reports and held sessions: `raised()`, as the
+    ledger): total, referred, replied (at least one reply), closed, adopted (fully or
+    partly). One query."""
     return (
-        Suggestion.objects.in_year(year)
+        Suggestion.objects.raised()
+        .in_year(year)
         .with_progress()
         .aggregate(
             suggestions=Count("pk"),
@@ -152,10 +155,12 @@ def suggestion_counts(year: int) -> dict[str, int]:
 
 
 def year_statistics(year: int) -> dict:
-    """The statistics page of a year: totals, by progress, by outcome, by category and
-    by department. Four queries whatever the numbers."""
+    """The statistics page of a year: totals, by progress, by outcome, by category (the
+    suggestions the ledger lists: `raised()`) and by department. Four queries whatever
+    the numbers."""
     rows = list(
-        Suggestion.objects.in_year(year)
+        Suggestion.objects.raised()
+        .in_year(year)
         .with_progress()
         .values_list("category", "outcome", "progress", "replied_count", "overdue_count")
     )

@@ -135,9 +135,16 @@ UNDECIDED = "undecided"
 ADOPTED_ANY = "adopted_any"
 
 
+def yes_no_widget() -> forms.Select:
+    """A boolean filter's choice: any, yes or no (`?referred=true`)."""
+    return forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))])
+
+
 class SuggestionFilter(django_filters.FilterSet):
     """The ledger's filters; the export reads the same ones. `progress` needs the
-    queryset's `with_progress()` annotation."""
+    queryset's `with_progress()` annotation. `referred` and `replied` (true or false) are
+    what the statistics count as referred (at least one referral) and replied (at least
+    one reply)."""
 
     year = django_filters.NumberFilter(
         label=_("Year raised"),
@@ -163,6 +170,12 @@ class SuggestionFilter(django_filters.FilterSet):
         queryset=Department.objects.order_by("sort_order", "name"),
         method="filter_department",
     )
+    referred = django_filters.BooleanFilter(
+        label=_("Referred to a department"), method="filter_referred", widget=yes_no_widget()
+    )
+    replied = django_filters.BooleanFilter(
+        label=_("Replied by a department"), method="filter_replied", widget=yes_no_widget()
+    )
     overdue = django_filters.BooleanFilter(
         label=_("Overdue referrals only"), method="filter_overdue", widget=forms.CheckboxInput
     )
@@ -184,6 +197,8 @@ class SuggestionFilter(django_filters.FilterSet):
             "progress",
             "outcome",
             "department",
+            "referred",
+            "replied",
             "overdue",
             "category",
             "source",
@@ -204,6 +219,12 @@ class SuggestionFilter(django_filters.FilterSet):
 
     def filter_department(self, queryset, name, value):
         return queryset.handled_by(value) if value else queryset
+
+    def filter_referred(self, queryset, name, value):
+        return queryset if value is None else queryset.referred(value)
+
+    def filter_replied(self, queryset, name, value):
+        return queryset if value is None else queryset.replied(value)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue() if value else queryset

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Unit
@@ -159,6 +160,11 @@ class SessionForm(StyledModelForm):
         )
 
 
+REFERRED_NOT_DELETABLE = _(
+    "This suggestion has been referred to a department and cannot be deleted."
+)
+
+
 class SuggestionForm(StyledModelForm):
     class Meta:
         model = Suggestion
@@ -178,6 +184,34 @@ class SuggestionForm(StyledModelForm):
 
 
 class BaseSuggestionFormSet(forms.BaseInlineFormSet):
+    """The inline suggestions of a session. A suggestion already referred to a department
+    cannot be deleted (its referrals keep it): its row offers no delete box
+    (`form.is_referred`), and a crafted delete is refused next to the row. One query for
+    the referred ids of the session."""
+
+    @cached_property
+    def referred_ids(self) -> set[int]:
+        if not self.instance.pk:
+            return set()
+        return set(
+            Referral.objects.filter(suggestion__session=self.instance).values_list(
+                "suggestion_id", flat=True
+            )
+        )
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.is_referred = bool(form.instance.pk) and form.instance.pk in self.referred_ids
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if data and data.get("DELETE") and getattr(form, "is_referred", False):
+                # Kept: the form is validated (and its error shown) like any other row.
+                data["DELETE"] = False
+                form.add_error(None, REFERRED_NOT_DELETABLE)
+
     def inputs(self) -> list[SuggestionInput]:
         """The suggestions to save: changed or existing forms, blank extra forms left out."""
         items = []

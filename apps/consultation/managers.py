@@ -352,6 +352,14 @@ class SuggestionQuerySet(models.QuerySet):
     def in_year(self, year: int):
         return self.filter(raised_on__year=year)
 
+    def raised(self):
+        """Suggestions raised to the committee: those of reports and those of sessions held
+        (submitted or published). A draft's or a returned session's suggestions are not
+        yet: they stay on the session page, out of the ledger and the statistics."""
+        from .models import Session
+
+        return self.filter(Q(session__isnull=True) | Q(session__state__in=Session.HELD_STATES))
+
     def from_reports(self):
         return self.filter(report__isnull=False)
 
@@ -361,11 +369,19 @@ class SuggestionQuerySet(models.QuerySet):
     def adopted(self):
         return self.filter(outcome__in=self.model.ADOPTED_OUTCOMES)
 
-    def referred(self):
-        """Sent to at least one department."""
+    def referred(self, value: bool = True):
+        """Sent to at least one department (`value` False: to none)."""
         from .models import Referral
 
-        return self.filter(Exists(Referral.objects.filter(suggestion=OuterRef("pk"))))
+        exists = Exists(Referral.objects.filter(suggestion=OuterRef("pk")))
+        return self.filter(exists if value else ~exists)
+
+    def replied(self, value: bool = True):
+        """With at least one reply from a department (`value` False: with none)."""
+        from .models import Referral
+
+        exists = Exists(Referral.objects.replied().filter(suggestion=OuterRef("pk")))
+        return self.filter(exists if value else ~exists)
 
     def overdue(self, today: datetime.date | None = None):
         """With at least one referral past due without a reply."""

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
@@ -450,6 +451,20 @@ class Report(models.Model):
     def get_attachment_url(self) -> str:
         return reverse("consultation:report_file", args=[self.pk])
 
+    def attachment_download_name(self) -> str:
+        return download_name(self.attachment.name or "", self.attachment_name)
+
+
+def download_name(stored_name: str, uploaded_name: str) -> str:
+    """The name an attachment is downloaded under: the stem of the name it was uploaded
+    with and the extension of the stored file, i.e. of the format detected from its
+    content (an upload named "ok.txt" holding a PDF downloads as "ok.pdf")."""
+    extension = PurePosixPath(stored_name).suffix.lower()
+    if not uploaded_name:
+        return PurePosixPath(stored_name).name
+    stem = PurePosixPath(uploaded_name).stem or "document"
+    return f"{stem}{extension}" if extension else uploaded_name
+
 
 class ReportVersion(models.Model):
     """One saved state of a report, kept when the report changes (never edited)."""
@@ -494,6 +509,9 @@ class ReportVersion(models.Model):
 
     def get_attachment_url(self) -> str:
         return reverse("consultation:report_version_file", args=[self.pk])
+
+    def attachment_download_name(self) -> str:
+        return download_name(self.attachment.name or "", self.attachment_name)
 
 
 class Instruction(models.Model):

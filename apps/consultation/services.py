@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
@@ -168,7 +169,7 @@ def _save_suggestions(session: Session, suggestions: Sequence[SuggestionInput]) 
             continue  # not a suggestion of this session: ignored
         if item.delete:
             if suggestion is not None:
-                suggestion.delete()
+                _delete_suggestion(suggestion)
             continue
         if not item.text.strip():
             continue
@@ -177,6 +178,18 @@ def _save_suggestions(session: Session, suggestions: Sequence[SuggestionInput]) 
         suggestion.category = item.category
         suggestion.save()
         suggestion.members.set(item.members)
+
+
+def _delete_suggestion(suggestion: Suggestion) -> None:
+    """Delete a suggestion not referred yet; a referred one is kept by its referrals
+    (PROTECT), so refuse it with a message rather than let ProtectedError escape."""
+    if suggestion.referrals.exists():
+        raise ValidationError(
+            _("The suggestion “%(text)s” has been referred to a department and cannot be deleted."),
+            code="referred",
+            params={"text": Truncator(suggestion.text).chars(30)},
+        )
+    suggestion.delete()
 
 
 def _save_photos(

@@ -97,6 +97,10 @@ class SessionListView(PermissionRequiredMixin, SessionScopeMixin, FilterView):
             managed_venue_ids(self.request.user) or is_staff_user(self.request.user)
         ) and self.request.user.has_perm("consultation.add_session")
         context["query"] = self.request.GET.urlencode()
+        # The calendar shows the same filters (a page number means nothing there).
+        filters = self.request.GET.copy()
+        filters.pop("page", None)
+        context["filter_query"] = filters.urlencode()
         return context
 
 
@@ -112,7 +116,11 @@ class SessionExportView(PermissionRequiredMixin, SessionScopeMixin, View):
 
 
 class SessionCalendarView(PermissionRequiredMixin, SessionScopeMixin, TemplateView):
-    """A month of sessions (`?month=YYYY-MM`, optionally `&venue=`); one query."""
+    """A month of the sessions the list shows: the same `SessionFilter` (venue, township,
+    form, topic, month, year, state) over the user's scope. The filter's month is the
+    calendar's month (default: this month; with only a year, that year's January unless
+    it is this year). Invalid filters show nothing, as the export. One query for the
+    sessions, plus one per chosen venue, township or topic (the filter checks them)."""
 
     permission_required = "consultation.view_session"
     template_name = "consultation/session_calendar.html"
@@ -120,19 +128,20 @@ class SessionCalendarView(PermissionRequiredMixin, SessionScopeMixin, TemplateVi
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        year, month = parse_month(self.request.GET.get("month", "")) or (today.year, today.month)
+        filterset = SessionFilter(
+            self.request.GET, queryset=self.get_queryset(), request=self.request
+        )
+        valid = filterset.is_valid()
+        data = filterset.form.cleaned_data if valid else {}
+        year, month = parse_month(data.get("month") or "") or (today.year, today.month)
+        if not data.get("month") and data.get("year") and data["year"] != today.year:
+            year, month = int(data["year"]), 1
         first, following = month_bounds(year, month)
         tz = timezone.get_current_timezone()
-        sessions = self.get_queryset().filter(
+        sessions = (filterset.qs if valid else filterset.queryset.none()).filter(
             started_at__gte=datetime.datetime.combine(first, datetime.time.min, tzinfo=tz),
             started_at__lt=datetime.datetime.combine(following, datetime.time.min, tzinfo=tz),
         )
-        venue_id = self.request.GET.get("venue", "")
-        venue = None
-        if venue_id.isdigit():
-            venue = Venue.objects.for_user(self.request.user).filter(pk=venue_id).first()
-            if venue is not None:
-                sessions = sessions.filter(venue=venue)
         by_day = defaultdict(list)
         for session in sessions.select_related("venue", "topic").order_by("started_at"):
             by_day[timezone.localtime(session.started_at).date()].append(session)
@@ -147,11 +156,28 @@ class SessionCalendarView(PermissionRequiredMixin, SessionScopeMixin, TemplateVi
             days=[(day, by_day[day]) for day in sorted(by_day)],
             previous_month=f"{previous:%Y-%m}",
             next_month=f"{following:%Y-%m}",
-            venue=venue,
+            previous_query=self.query_with_month(f"{previous:%Y-%m}"),
+            next_query=self.query_with_month(f"{following:%Y-%m}"),
+            this_month_query=self.query_with_month(""),
+            month_query=self.query_with_month(f"{first:%Y-%m}"),
+            query=self.request.GET.urlencode(),
+            filter_valid=valid,
+            filtered=not valid or any(v for k, v in data.items() if k != "month"),
+            venue=data.get("venue"),
             weekdays=[_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
             today=today,
         )
         return context
+
+    def query_with_month(self, month: str) -> str:
+        """The query string with `month` set (dropped when empty) and `year` dropped: the
+        month names its year. The other filters are kept."""
+        query = self.request.GET.copy()
+        query.pop("year", None)
+        query.pop("month", None)
+        if month:
+            query["month"] = month
+        return query.urlencode()
 
 
 class SessionDetailView(PermissionRequiredMixin, SessionScopeMixin, DetailView):
@@ -787,7 +813,8 @@ class ReportUpdateView(PermissionRequiredMixin, ReportFormMixin, UpdateView):
 
 class ReportFileView(PermissionRequiredMixin, View):
     """The attachment of a report (or of one of its versions), downloaded under its
-    uploaded name, only for users who may read the report."""
+    uploaded name with the extension of its detected format, only for users who may read
+    the report."""
 
     permission_required = "consultation.view_report"
     version = False
@@ -798,7 +825,7 @@ class ReportFileView(PermissionRequiredMixin, View):
         if not item.attachment:
             raise Http404
         return serve_protected(
-            item.attachment, as_attachment=True, filename=item.attachment_name or None
+            item.attachment, as_attachment=True, filename=item.attachment_download_name()
         )
 
 
@@ -854,7 +881,8 @@ class InstructionCreateView(
 
 
 class SuggestionListView(PermissionRequiredMixin, FilterView):
-    """The suggestion ledger: every suggestion the user may read with its source,
+    """The suggestion ledger: every suggestion raised (`raised()`: not those of a draft or
+    returned session, which stay on the session) the user may read, with its source,
     proposers, outcome, progress, departments and overdue referrals; filtered. A fixed
     number of queries per page (rows, proposers, referrals, co-handling departments, and
     the filter's choice lists)."""
@@ -868,6 +896,7 @@ class SuggestionListView(PermissionRequiredMixin, FilterView):
     def get_queryset(self):
         return (
             Suggestion.objects.for_user(self.request.user)
+            .raised()
             .with_related()
             .order_by("-raised_on", "-pk")
         )
@@ -884,7 +913,7 @@ class SuggestionExportView(PermissionRequiredMixin, View):
     permission_required = "consultation.export_suggestion"
 
     def get(self, request):
-        queryset = Suggestion.objects.for_user(request.user).with_progress()
+        queryset = Suggestion.objects.for_user(request.user).raised().with_progress()
         filterset = SuggestionFilter(request.GET, queryset=queryset, request=request)
         suggestions = filterset.qs if filterset.is_valid() else queryset.none()
         return suggestions_ledger_workbook(suggestions.order_by("-raised_on", "-pk"))
@@ -1209,10 +1238,11 @@ class StatisticsView(PermissionRequiredMixin, TemplateView):
             years=year_choices(),
             figures=[
                 (_("Research projects"), stats["projects"], projects),
-                (_("Research reports"), stats["reports"], projects),
+                # No link: there is no list of reports (the projects' list counts projects).
+                (_("Research reports"), stats["reports"], ""),
                 (_("Suggestions"), totals["total"], ledger),
-                (_("Referred"), totals["referred"], ledger),
-                (_("Replied"), totals["replied"], f"{ledger}&progress=in_progress"),
+                (_("Referred"), totals["referred"], f"{ledger}&referred=true"),
+                (_("Replied"), totals["replied"], f"{ledger}&replied=true"),
                 (_("Closed"), totals["closed"], f"{ledger}&progress=closed"),
                 (
                     _("Adopted (fully or partly)"),

@@ -110,6 +110,77 @@ def test_calendar_shows_the_month(client_for, sample, venue):
         assert client.get(reverse("consultation:calendar"), {"month": bad}).status_code == 200
 
 
+CALENDAR = reverse("consultation:calendar")
+
+
+def on_calendar(client, **params):
+    response = client.get(CALENDAR, params)
+    assert response.status_code == 200
+    return {s.pk for _day, items in response.context["days"] for s in items}
+
+
+def test_calendar_applies_the_lists_filters(client_for, sample, venue, other_venue):
+    client = client_for("staff_user")
+    ids = {k: s.pk for k, s in sample.items()}
+    june = {"month": "2021-06"}
+    assert on_calendar(client, **june) == {ids["a"], ids["c"]}
+    assert on_calendar(client, **june, form="on_site") == {ids["a"]}
+    assert on_calendar(client, **june, township=other_venue.township_id) == {ids["c"]}
+    assert on_calendar(client, **june, topic=sample["a"].topic_id, venue=other_venue.pk) == {
+        ids["c"]
+    }
+    assert on_calendar(client, month="2021-07", state="submitted") == {ids["b"]}
+    assert on_calendar(client, month="2021-07", state="published") == set()
+    # a year alone shows its January; the month of the filter is the calendar's month
+    response = client.get(CALENDAR, {"year": "2022"})
+    assert response.context["month_start"] == datetime.date(2022, 1, 1)
+    assert {s.pk for _d, items in response.context["days"] for s in items} == {ids["d"]}
+    # invalid filters show nothing (as the list and the export), never a 500
+    assert on_calendar(client, **june, state="nope") == set()
+    assert on_calendar(client, **june, venue="abc") == set()
+
+
+def test_the_calendar_keeps_the_users_scope(client_for, sample):
+    # d is a draft of another office's venue: not for this office head, filtered or not
+    head = client_for("office_head_user")
+    assert sample["d"].pk not in on_calendar(head, month="2022-01")
+    assert on_calendar(head, month="2022-01", state="draft") == set()
+
+
+def test_list_and_calendar_link_each_other_with_the_filters(client_for, sample, venue):
+    client = client_for("staff_user")
+    html = client.get(LIST, {"venue": venue.pk, "form": "on_site", "page": "1"}).content.decode()
+    assert f'href="{CALENDAR}?venue={venue.pk}&amp;form=on_site" id="list-calendar-link"' in html
+    response = client.get(CALENDAR, {"venue": venue.pk, "form": "on_site", "month": "2021-06"})
+    html = response.content.decode()
+    query = f"venue={venue.pk}&amp;form=on_site"
+    assert f'href="{LIST}?{query}&amp;month=2021-06" id="calendar-list-link"' in html
+    assert f'href="?{query}&amp;month=2021-05" rel="prev"' in html
+    assert f'href="?{query}&amp;month=2021-07" rel="next"' in html
+
+
+def test_calendar_query_count_does_not_grow(
+    client_for, sample, venue, other_venue, django_assert_max_num_queries
+):
+    make_sessions([venue, other_venue], 200)
+    client = client_for("staff_user")
+    params = {
+        "month": "2021-01",
+        "venue": venue.pk,
+        "township": venue.township_id,
+        "topic": Session.objects.filter(venue=venue).last().topic_id,
+        "form": "symposium",
+        "state": "published",
+    }
+    # 8 for the session, user, permissions and saving the session; the page: the venue,
+    # township and topic the filter checks, and the sessions.
+    with django_assert_max_num_queries(13):
+        response = client.get(CALENDAR, params)
+    expected = Session.objects.filter(venue=venue, form="symposium").in_month(2021, 1).count()
+    assert expected > 20
+    assert sum(len(items) for _day, items in response.context["days"]) == expected
+
+
 def test_calendar_uses_local_dates(client_for, venue):
     # 23:30 on June 30 in Shanghai is still June there (15:30 UTC).
     late = PublishedSessionFactory(venue=venue, started_at=at(2021, 6, 30, 23))

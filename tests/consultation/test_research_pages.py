@@ -8,10 +8,11 @@ import io
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from apps.consultation.models import Referral, Report, Suggestion
+from apps.consultation.models import Referral, Report, Session, Suggestion
 from tests.consultation.factories import (
     ClosedReferralFactory,
     DepartmentFactory,
@@ -22,6 +23,8 @@ from tests.consultation.factories import (
     ReportFactory,
     ReportSuggestionFactory,
     ResearchProjectFactory,
+    ReturnedSessionFactory,
+    SessionFactory,
     SuggestionFactory,
     TopicFactory,
 )
@@ -128,6 +131,12 @@ def test_ledger_filters(client_for, ledger):
         s, "referred", "overdue"
     )
     assert listed(client, q="校舍") == ids(s, "overdue")
+    assert listed(client, referred="true") == ids(s, "referred", "overdue", "replied", "closed")
+    assert listed(client, referred="false") == ids(s, "raised", "session")
+    assert listed(client, replied="true") == ids(s, "replied", "closed")
+    assert listed(client, replied="false", year=2021) == ids(
+        s, "raised", "referred", "overdue", "session"
+    )
 
 
 @pytest.mark.parametrize(
@@ -138,6 +147,8 @@ def test_ledger_filters(client_for, ledger):
         {"department": "x"},
         {"department": "999999"},
         {"overdue": "maybe"},
+        {"referred": "maybe"},
+        {"replied": "2021"},
         {"page": "999"},
         {"q": "x" * 500},
     ],
@@ -243,12 +254,14 @@ def test_year_statistics(client_for, ledger):
 
 
 def test_home_figures_lead_to_the_overdue_referrals(client_for, ledger):
+    # A second overdue referral of the same suggestion: one suggestion, two referrals.
+    ReferralFactory(suggestion=ledger["overdue"], due_on=datetime.date(2021, 9, 30))
     client = client_for("staff_user")
     response = client.get(HOME)
     figures = {str(f.label): f for f in response.context["figures"]}
-    overdue = figures["逾期未答复的批转"]
+    overdue = figures["有逾期未答复批转的意见建议"]
     assert overdue.value == 1 and overdue.warn
-    # One click: the figure's link is the filtered ledger.
+    # One click: the figure's link is the filtered ledger, with as many rows.
     page = client.get(overdue.url)
     assert [x.pk for x in page.context["suggestions"]] == [ledger["overdue"].pk]
     # The work year is 2022 only once it has a project: 2021 until then.
@@ -256,6 +269,88 @@ def test_home_figures_lead_to_the_overdue_referrals(client_for, ledger):
     assert figures["2021年调研报告"].value == 1
     assert figures["2021年意见建议"].value == 5
     assert figures["已批转的意见建议"].value == 3
+
+
+@pytest.fixture
+def unheld(ledger):
+    """Besides the ledger: a closed 2021 suggestion (replied, not in progress), and a
+    draft and a returned session's suggestions, one referred and replied (not raised to
+    the committee yet: out of the statistics and the ledger)."""
+    closed = ReportSuggestionFactory(report=ledger["report"], text="已办结的建议")
+    ClosedReferralFactory(suggestion=closed, due_on=datetime.date(2021, 8, 1))
+    draft = SuggestionFactory(
+        session=SessionFactory(started_at=datetime.datetime(2021, 5, 1, 1, tzinfo=datetime.UTC)),
+        text="草稿里的建议",
+    )
+    RepliedReferralFactory(suggestion=draft, due_on=datetime.date(2021, 8, 1))
+    returned = SuggestionFactory(
+        session=ReturnedSessionFactory(
+            started_at=datetime.datetime(2021, 5, 2, 1, tzinfo=datetime.UTC)
+        ),
+        text="退回活动的建议",
+    )
+    ReferralFactory(suggestion=returned, due_on=datetime.date(2021, 8, 1))
+    return {**ledger, "closed_2021": closed, "draft": draft, "returned": returned}
+
+
+def count_of(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.context["paginator"].count
+
+
+def test_each_statistics_figure_links_to_a_list_of_that_many(client_for, unheld):
+    client = client_for("staff_user")
+    figures = client.get(reverse("consultation:statistics"), {"year": 2021}).context["figures"]
+    values = {str(label): value for label, value, _link in figures}
+    assert values == {
+        "专题调研": 1,
+        "调研报告": 1,
+        "意见建议": 6,
+        "已批转": 4,
+        "已答复": 2,
+        "已办结": 1,
+        "采纳（含部分采纳）": 2,
+        "有逾期未答复批转": 1,
+    }
+    linked = [(str(label), value, link) for label, value, link in figures if link]
+    assert len(linked) == 7  # all but the reports: there is no list of reports
+    for label, value, link in linked:
+        assert count_of(client, link) == value, label
+
+
+def test_each_home_research_figure_links_to_a_list_of_that_many(client_for, unheld):
+    client = client_for("staff_user")
+    figures = client.get(HOME).context["figures"]
+    ledger, projects = LEDGER, reverse("consultation:project_list")
+    research = [f for f in figures if f.url.startswith((ledger, projects))]
+    assert len(research) >= 7
+    for figure in research:
+        assert count_of(client, figure.url) == figure.value, str(figure.label)
+    values = {str(f.label): f.value for f in figures}
+    assert values["已批转的意见建议"] == 4 and values["已答复的意见建议"] == 2
+
+
+def test_suggestions_of_unheld_sessions_are_left_out_of_statistics_and_ledger(client_for, unheld):
+    s = unheld
+    client = client_for("staff_user")
+    totals = client.get(reverse("consultation:statistics"), {"year": 2021}).context["totals"]
+    assert totals["total"] == 6 and totals["replied"] == 2 and totals["referred"] == 4
+    assert not {s["draft"].pk, s["returned"].pk} & listed(client)
+    export = client.get(reverse("consultation:suggestion_export"))
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    texts = {str(c) for row in sheet.iter_rows(values_only=True) for c in row}
+    assert "已办结的建议" in texts and "草稿里的建议" not in texts
+    # staff still see them on their session
+    html = client.get(s["draft"].session.get_absolute_url()).content.decode()
+    assert "草稿里的建议" in html
+    # once the session is published, its suggestion counts
+    Session.objects.filter(pk=s["draft"].session_id).update(
+        state=Session.State.PUBLISHED, submitted_at=F("started_at"), published_at=F("started_at")
+    )
+    totals = client.get(reverse("consultation:statistics"), {"year": 2021}).context["totals"]
+    assert totals["total"] == 7 and totals["replied"] == 3
+    assert s["draft"].pk in listed(client)
 
 
 def test_project_timeline(client_for, ledger):
@@ -319,6 +414,26 @@ def test_a_report_is_uploaded_checked_versioned_and_downloaded(client_for, setti
     assert b"".join(version_file.streaming_content) == PDF
     # A member reads the reports of their own projects only: this one is not found.
     assert client_for("member_user").get(report.get_attachment_url()).status_code == 404
+
+
+def test_a_report_file_is_downloaded_with_the_extension_of_its_format(client_for):
+    project = ResearchProjectFactory()
+    client = client_for("staff_user")
+    misnamed = SimpleUploadedFile("ok.txt", PDF, content_type="text/plain")
+    response = client.post(
+        reverse("consultation:report_create", args=[project.pk]),
+        {"title": "报告", "submitted_on": "2021-06-01", "file": misnamed},
+    )
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert report.attachment.name.endswith(".pdf") and report.attachment_name == "ok.txt"
+    download = client.get(report.get_attachment_url())
+    assert download["Content-Disposition"] == 'attachment; filename="ok.pdf"'
+    assert download["Content-Type"] == "application/pdf"
+    version = report.versions.get()
+    version_download = client.get(version.get_attachment_url())
+    assert version_download["Content-Disposition"] == 'attachment; filename="ok.pdf"'
+    assert "ok.pdf" in client.get(report.get_absolute_url()).content.decode()
 
 
 def test_member_page_and_home_show_the_consultation_work(client_for, member_user, ledger):

@@ -171,11 +171,17 @@ def test_a_draft_sessions_suggestion_follows_its_session(client_for, world, role
 
 
 def test_the_ledger_of_an_office_head_leaves_out_other_venues_drafts(client_for, world):
-    own = client_for("office_head_user").get(reverse("consultation:suggestion_list"))
-    other = client_for("other_office_head_user").get(reverse("consultation:suggestion_list"))
-    assert world["draft_suggestion"] in own.context["suggestions"]
+    own_head, other_head = client_for("office_head_user"), client_for("other_office_head_user")
+    own = own_head.get(reverse("consultation:suggestion_list"))
+    other = other_head.get(reverse("consultation:suggestion_list"))
+    # A draft's suggestion is not raised yet: in no ledger, on its session for its office.
+    assert world["draft_suggestion"] not in own.context["suggestions"]
     assert world["draft_suggestion"] not in other.context["suggestions"]
     assert world["suggestion"] in other.context["suggestions"]
+    draft = world["draft_suggestion"]
+    assert draft.text in own_head.get(draft.session.get_absolute_url()).content.decode()
+    assert own_head.get(draft.get_absolute_url()).status_code == 200
+    assert other_head.get(draft.get_absolute_url()).status_code == 404
 
 
 def test_a_leader_writes_an_instruction_in_their_name(client_for, world, leader_user):

@@ -5,12 +5,17 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from apps.consultation.models import Session, SessionPhoto, Suggestion, Topic
+from apps.consultation import services
+from apps.consultation.models import Referral, Session, SessionPhoto, Suggestion, Topic
+from apps.consultation.services import SuggestionInput
 from tests.consultation.factories import (
+    PublishedSessionFactory,
+    ReferralFactory,
     SessionFactory,
     SessionPhotoFactory,
     SuggestionFactory,
@@ -265,3 +270,122 @@ def test_the_checked_view_hands_over_to_nginx_in_production(client_for, venue, s
     assert response["X-Accel-Redirect"] == f"/protected-media/{photo.image.name}"
     assert response.content == b""
     assert client_for("other_office_head_user").get(photo.get_absolute_url()).status_code == 404
+
+
+def _edit_data(session, referred, plain, delete_referred=True, delete_plain=False):
+    data = form_data(session.venue, topic=session.topic, suggestions=(), minutes="改过的纪要")
+    data.update(
+        {
+            "suggestions-TOTAL_FORMS": "2",
+            "suggestions-INITIAL_FORMS": "2",
+            "suggestions-0-id": referred.pk,
+            "suggestions-0-text": "改过的已批转建议",
+            "suggestions-0-category": "other",
+            "suggestions-1-id": plain.pk,
+            "suggestions-1-text": plain.text,
+            "suggestions-1-category": "other",
+        }
+    )
+    if delete_referred:
+        data["suggestions-0-DELETE"] = "on"
+    if delete_plain:
+        data["suggestions-1-DELETE"] = "on"
+    return data
+
+
+@pytest.fixture
+def referred_session(venue):
+    session = PublishedSessionFactory(venue=venue, minutes="原纪要")
+    referred = SuggestionFactory(session=session, text="已批转的建议")
+    ReferralFactory(suggestion=referred)
+    plain = SuggestionFactory(session=session, text="未批转的建议")
+    return session, referred, plain
+
+
+def test_a_referred_suggestion_offers_no_delete_box(client_for, referred_session):
+    session, _referred, _plain = referred_session
+    response = client_for("staff_user").get(reverse("consultation:update", args=[session.pk]))
+    html = response.content.decode()
+    assert 'name="suggestions-1-DELETE"' in html
+    assert 'name="suggestions-0-DELETE"' not in html
+    assert "已批转，不能删除" in html
+
+
+def test_deleting_a_referred_suggestion_is_refused_next_to_its_row(client_for, referred_session):
+    # given a published session with a referred suggestion and another one
+    session, referred, plain = referred_session
+    # when staff tick delete on the referred one (a crafted post: no box is offered)
+    response = client_for("staff_user").post(
+        reverse("consultation:update", args=[session.pk]),
+        _edit_data(session, referred, plain, delete_plain=True),
+    )
+    # then the form comes back with the message on that row, what was typed kept
+    assert response.status_code == 200
+    formset = response.context["formset"]
+    assert formset.forms[0].non_field_errors() == ["该意见建议已批转，不能删除。"]
+    assert not formset.forms[1].errors
+    html = response.content.decode()
+    assert "改过的已批转建议" in html and "改过的纪要" in html
+    # and nothing is saved: neither the other deletion nor the session's changes
+    session.refresh_from_db()
+    assert session.minutes == "原纪要"
+    assert set(session.suggestions.values_list("pk", flat=True)) == {referred.pk, plain.pk}
+    assert Suggestion.objects.get(pk=referred.pk).text == "已批转的建议"
+
+
+def test_a_suggestion_not_referred_is_still_deleted(client_for, referred_session):
+    session, referred, plain = referred_session
+    response = client_for("staff_user").post(
+        reverse("consultation:update", args=[session.pk]),
+        _edit_data(session, referred, plain, delete_referred=False, delete_plain=True),
+    )
+    assert response.status_code == 302
+    assert list(session.suggestions.values_list("pk", flat=True)) == [referred.pk]
+
+
+def test_the_service_refuses_deleting_a_referred_suggestion_and_saves_nothing(
+    staff_user, referred_session
+):
+    session, referred, plain = referred_session
+    session.minutes = "改过的纪要"
+    with pytest.raises(ValidationError) as raised:
+        services.session_save(
+            session=session,
+            user=staff_user,
+            members=[],
+            suggestions=[
+                SuggestionInput(text=plain.text, pk=plain.pk, delete=True),
+                SuggestionInput(text=referred.text, pk=referred.pk, delete=True),
+            ],
+        )
+    assert raised.value.code == "referred"
+    assert "已批转的建议" in raised.value.messages[0]
+    session.refresh_from_db()
+    assert session.minutes == "原纪要"
+    assert session.suggestions.count() == 2 and Referral.objects.count() == 1
+
+
+def test_the_view_shows_a_refusal_of_the_service(client_for, referred_session, monkeypatch):
+    """Should the form's check be bypassed (a referral made meanwhile), the service's
+    refusal is shown on the form, not a 500."""
+    session, referred, plain = referred_session
+    from apps.consultation.forms import BaseSuggestionFormSet
+
+    monkeypatch.setattr(BaseSuggestionFormSet, "referred_ids", set())
+    response = client_for("staff_user").post(
+        reverse("consultation:update", args=[session.pk]), _edit_data(session, referred, plain)
+    )
+    assert response.status_code == 200
+    assert "已批转" in " ".join(response.context["form"].non_field_errors())
+    assert Suggestion.objects.filter(pk=referred.pk).exists()
+
+
+def test_the_admin_refuses_deleting_a_referred_suggestion_too(client_for, referred_session):
+    """The other delete path: the admin lists the referrals that keep it (no 500)."""
+    _session, referred, _plain = referred_session
+    url = reverse("admin:consultation_suggestion_delete", args=[referred.pk])
+    client = client_for("superuser")
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"post": "yes"})
+    assert response.status_code == 200
+    assert Suggestion.objects.filter(pk=referred.pk).exists()

@@ -86,8 +86,11 @@ def test_seed_with_members_plans_records_and_derives_idempotently():
     for i, partner in enumerate(others[:10]):
         ContactRecordFactory(pairing=PairingFactory(cpc_member=standing[i % 8], partner=partner))
 
-    seed("--demo-users")
+    output = seed("--demo-users")
 
+    # The summary counts the rows created (the seed derives twice: 256 printed as 257).
+    assert f"+ {Evaluation.objects.count()} evaluations\n" in output
+    assert f"+ {PointEntry.objects.count()} point entries\n" in output
     batches = AttendanceBatch.objects.all()
     assert batches.count() == 6
     invited = [m for b in batches for m in b.members.all()]
@@ -106,3 +109,43 @@ def test_seed_with_members_plans_records_and_derives_idempotently():
     output = seed("--demo-users")
     assert counts() == before
     assert "Nothing to add" in output
+
+
+def test_the_adoption_rule_is_named_for_what_it_counts():
+    """The collector counts adopted outcomes only: not "被采纳或批转" (adopted or referred)."""
+    seed()
+    assert PointRule.objects.get(year=2021, code="suggestion_adopted").name == "意见建议被采纳"
+
+
+def test_existing_databases_get_the_new_rule_name_unless_staff_renamed_it():
+    import importlib
+
+    from django.apps import apps
+
+    from tests.performance.factories import PointRuleFactory
+
+    migration = importlib.import_module(
+        "apps.performance.migrations.0003_rename_suggestion_adopted_rule"
+    )
+    seeded = PointRuleFactory(year=2021, code="suggestion_adopted", name="意见建议被采纳或批转")
+    renamed = PointRuleFactory(year=2022, code="suggestion_adopted", name="建议被采纳（自定）")
+    migration.rename(apps, None)
+    migration.rename(apps, None)  # again: nothing changes
+    seeded.refresh_from_db()
+    renamed.refresh_from_db()
+    assert seeded.name == "意见建议被采纳"
+    assert renamed.name == "建议被采纳（自定）"
+
+
+def test_the_summary_counts_evaluations_created_not_changed():
+    standing = [CpcMemberFactory(is_standing=True) for _ in range(2)]
+    partner = MemberFactory()
+    pairing = PairingFactory(cpc_member=standing[0], partner=partner)
+    seed()
+    evaluations = Evaluation.objects.count()
+    # given a new record that earns points: the evaluations change, none is added
+    ContactRecordFactory(pairing=pairing)
+    output = seed()
+    assert Evaluation.objects.count() == evaluations
+    assert "evaluations" not in output
+    assert "+ 2 point entries\n" in output  # both sides of the contact
