@@ -125,7 +125,7 @@ def test_existing_databases_get_the_new_rule_name_unless_staff_renamed_it():
     from tests.performance.factories import PointRuleFactory
 
     migration = importlib.import_module(
-        "apps.performance.migrations.0003_rename_suggestion_adopted_rule"
+        "apps.performance.migrations.0004_rename_suggestion_adopted_rule"
     )
     seeded = PointRuleFactory(year=2021, code="suggestion_adopted", name="意见建议被采纳或批转")
     renamed = PointRuleFactory(year=2022, code="suggestion_adopted", name="建议被采纳（自定）")

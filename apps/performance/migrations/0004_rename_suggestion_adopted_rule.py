@@ -22,7 +22,7 @@ def unrename(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("performance", "0002_duty_report_random_names"),
+        ("performance", "0003_duty_report_attachment_by_content"),
     ]
 
     operations = [migrations.RunPython(rename, unrename)]
