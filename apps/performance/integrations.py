@@ -93,14 +93,23 @@ def _project_years(project) -> list[int]:
 
 def collect_suggestions(*, year: int, members: frozenset[int] | None) -> Iterator[Fact]:
     """Proposing a suggestion (dated when raised) and, separately, a suggestion adopted
-    in whole or in part (dated when decided). One query."""
+    in whole or in part (dated when decided); only suggestions raised to the committee
+    (of a report, or of a session held: not a draft's or a returned one's). One query."""
     Suggestion = apps.get_model("consultation", "Suggestion")
+    Session = apps.get_model("consultation", "Session")
     through = Suggestion.members.through
     adopted = [Suggestion.Outcome.ADOPTED, Suggestion.Outcome.PARTLY]
-    rows = through.objects.filter(
-        Q(suggestion__raised_on__year=year)
-        | Q(suggestion__outcome_on__year=year, suggestion__outcome__in=adopted)
-    ).order_by()
+    rows = (
+        through.objects.filter(
+            Q(suggestion__raised_on__year=year)
+            | Q(suggestion__outcome_on__year=year, suggestion__outcome__in=adopted)
+        )
+        .filter(
+            Q(suggestion__session__isnull=True)
+            | Q(suggestion__session__state__in=Session.HELD_STATES)
+        )
+        .order_by()
+    )
     if members is not None:
         rows = rows.filter(member_id__in=members)
     type_id = Fact.type_id(Suggestion)

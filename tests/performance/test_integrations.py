@@ -134,12 +134,18 @@ def test_research_teams_earn_points_in_the_year_the_project_ran():
 def test_proposing_and_adoption_of_suggestions_earn_separate_points():
     from apps.consultation.models import Suggestion
     from apps.performance.models import PointEntry
-    from tests.consultation.factories import SuggestionFactory
+    from tests.consultation.factories import (
+        PublishedSessionFactory,
+        ReportSuggestionFactory,
+        SuggestionFactory,
+    )
 
     _rules("suggestion_proposed", "suggestion_adopted")
     alice, bob = MemberFactory(), MemberFactory()
-    adopted = SuggestionFactory(members=[alice], raised_on=datetime.date(2021, 5, 1))
-    SuggestionFactory(members=[alice, bob], raised_on=datetime.date(2021, 6, 1))
+    adopted = SuggestionFactory(
+        session=PublishedSessionFactory(), members=[alice], raised_on=datetime.date(2021, 5, 1)
+    )
+    ReportSuggestionFactory(members=[alice, bob], raised_on=datetime.date(2021, 6, 1))
     adopted.outcome = Suggestion.Outcome.ADOPTED
     adopted.outcome_on = datetime.date(2021, 11, 1)
     adopted.save()
@@ -191,6 +197,7 @@ def ledger_of_every_kind(venue, other_venue, member_user, staff_user):
         team=[mine], actual_start=datetime.date(2021, 3, 1), actual_end=datetime.date(2021, 9, 30)
     )
     SuggestionFactory(
+        session=session,
         members=[mine],
         raised_on=datetime.date(2021, 5, 1),
         outcome=Suggestion.Outcome.ADOPTED,
@@ -280,3 +287,29 @@ def test_the_project_page_links_only_the_team_members_and_visits_its_reader_may_
     staff_html = client_for("staff_user").get(url).content.decode()
     assert f'href="{there.get_absolute_url()}"' in staff_html
     assert draft_elsewhere.get_absolute_url() in staff_html
+
+
+def test_only_suggestions_raised_to_the_committee_earn_points(session_factory):
+    from apps.performance.models import PointEntry
+    from tests.consultation.factories import SuggestionFactory
+
+    # given a suggestion in a draft session and one in a published session, same member
+    _rules("suggestion_proposed")
+    member = MemberFactory()
+    held_at = datetime.datetime(2021, 5, 1, 9, tzinfo=SHANGHAI)
+    draft = session_factory(state=Session.State.DRAFT, started_at=held_at)
+    published = session_factory(
+        state=Session.State.PUBLISHED, started_at=held_at, published_at=held_at
+    )
+    SuggestionFactory(session=draft, members=[member], raised_on=datetime.date(2021, 5, 1))
+    kept = SuggestionFactory(
+        session=published, members=[member], raised_on=datetime.date(2021, 5, 1)
+    )
+    # when the year is derived
+    ledger_derive(year=2021)
+    # then only the published session's suggestion earns points
+    assert list(PointEntry.objects.values_list("source_id", flat=True)) == [kept.pk]
+    # and submitting the draft (held now) adds its suggestion on the next derive
+    Session.objects.filter(pk=draft.pk).update(state=Session.State.SUBMITTED)
+    ledger_derive(year=2021)
+    assert PointEntry.objects.count() == 2
