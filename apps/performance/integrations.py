@@ -96,7 +96,6 @@ def collect_suggestions(*, year: int, members: frozenset[int] | None) -> Iterato
     in whole or in part (dated when decided); only suggestions raised to the committee
     (of a report, or of a session held: not a draft's or a returned one's). One query."""
     Suggestion = apps.get_model("consultation", "Suggestion")
-    Session = apps.get_model("consultation", "Session")
     through = Suggestion.members.through
     adopted = [Suggestion.Outcome.ADOPTED, Suggestion.Outcome.PARTLY]
     rows = (
@@ -104,10 +103,7 @@ def collect_suggestions(*, year: int, members: frozenset[int] | None) -> Iterato
             Q(suggestion__raised_on__year=year)
             | Q(suggestion__outcome_on__year=year, suggestion__outcome__in=adopted)
         )
-        .filter(
-            Q(suggestion__session__isnull=True)
-            | Q(suggestion__session__state__in=Session.HELD_STATES)
-        )
+        .filter(suggestion__in=Suggestion.objects.raised().values("pk"))
         .order_by()
     )
     if members is not None:
