@@ -114,14 +114,7 @@ class MemberFieldsMixin:
 
     def active_pairing_names(self, member: Member) -> list[str]:
         """The names of the members `member` is in an active pairing with."""
-        pairings = (
-            Pairing.objects.active()
-            .filter(Q(cpc_member=member) | Q(partner=member))
-            .select_related("cpc_member", "partner")
-        )
-        return [
-            p.partner.name if p.cpc_member_id == member.pk else p.cpc_member.name for p in pairings
-        ]
+        return Pairing.objects.active().partner_names([member.pk]).get(member.pk, [])
 
     def check_side_change(self) -> None:
         """A pairing links a CPC with a non-CPC member: a member in an active pairing
@@ -303,16 +296,7 @@ class ImportLookups:
     def paired(self) -> dict[int, list[str]]:
         """Member pk → the names of their active pairing partners, for the file's stored
         members; one query, run only when a row changes a member's side."""
-        ids = [m.pk for m in self.members.values()]
-        result: dict[int, list[str]] = {}
-        for pairing in (
-            Pairing.objects.active()
-            .filter(Q(cpc_member__in=ids) | Q(partner__in=ids))
-            .select_related("cpc_member", "partner")
-        ):
-            result.setdefault(pairing.cpc_member_id, []).append(pairing.partner.name)
-            result.setdefault(pairing.partner_id, []).append(pairing.cpc_member.name)
-        return result
+        return Pairing.objects.active().partner_names(m.pk for m in self.members.values())
 
     def duplicate(self, *, term, name, phone, birth_date, exclude_pk=None) -> Member | None:
         for other in self.by_name.get((term, name), []):

@@ -115,6 +115,19 @@ class PairingQuerySet(models.QuerySet):
     def for_user(self, user: User):
         return self.filter(pairing_scope_q(user))
 
+    def partner_names(self, member_ids) -> dict[int, list[str]]:
+        """Member pk → the names of the members they are paired with in these pairings
+        (both sides), for `member_ids`. One query."""
+        ids = list(member_ids)
+        names: dict[int, list[str]] = {}
+        rows = self.filter(Q(cpc_member__in=ids) | Q(partner__in=ids)).values_list(
+            "cpc_member_id", "partner_id", "cpc_member__name", "partner__name"
+        )
+        for cpc_id, partner_id, cpc_name, partner_name in rows:
+            names.setdefault(cpc_id, []).append(partner_name)
+            names.setdefault(partner_id, []).append(cpc_name)
+        return names
+
     def with_related(self):
         """Both members and their sectors, and `last_contact` (the latest contact date):
         one query for any number of pairings."""
