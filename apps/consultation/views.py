@@ -30,7 +30,7 @@ from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
 from apps.accounts.roles import is_staff_user, sees_everything
-from apps.core.access import openable_ids, readable_ids
+from apps.core.access import page_opens, readable_ids
 from apps.core.files import serve_protected
 from apps.members.models import Member
 from apps.venues.managers import managed_venue_ids
@@ -202,11 +202,7 @@ class SessionDetailView(PermissionRequiredMixin, SessionScopeMixin, DetailView):
             photos=list(session.photos.all()),
             # The suggestions shown are those the user may read: their pages open.
             can_follow_up=SuggestionReadMixin.may_read(user),
-            venue_opens=bool(
-                openable_ids(
-                    user, "venues.view_venue", Venue.objects.for_user(user), [session.venue]
-                )
-            ),
+            venue_opens=page_opens(user, session.venue),
         )
         if sees_everything(user):
             context["history"] = list(
@@ -652,11 +648,7 @@ class ProjectDetailView(PermissionRequiredMixin, DetailView):
             can_add_report=user.has_perm("consultation.add_report"),
             today=timezone.localdate(),
             readable_team=readable_ids(Member.objects.for_user(user), project.team.all()),
-            topic_opens=bool(
-                openable_ids(
-                    user, "consultation.view_topic", Topic.objects.for_user(user), [project.topic]
-                )
-            ),
+            topic_opens=page_opens(user, project.topic),
         )
         return context
 
@@ -956,20 +948,10 @@ class SuggestionDetailView(SuggestionReadMixin, PermissionRequiredMixin, DetailV
             .order_by("referred_on", "pk")
         )
         suggestion = self.object
-        if suggestion.report_id:
-            source_opens = openable_ids(
-                user, "consultation.view_report", Report.objects.for_user(user), [suggestion.report]
-            )
-        else:
-            source_opens = openable_ids(
-                user,
-                "consultation.view_session",
-                Session.objects.for_user(user),
-                [suggestion.session],
-            )
+        source = suggestion.report if suggestion.report_id else suggestion.session
         context.update(
             referrals=referrals,
-            source_opens=bool(source_opens),
+            source_opens=page_opens(user, source),
             can_change=user.has_perm("consultation.change_suggestion"),
             can_refer=user.has_perm("consultation.add_referral"),
             can_reply=user.has_perm("consultation.reply_referral"),

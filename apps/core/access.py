@@ -7,6 +7,7 @@ only when its own page would open for the viewer, so no page offers a link to a 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import models
 
@@ -21,12 +22,12 @@ def readable_ids(scoped: models.QuerySet, objects: Iterable[models.Model]) -> se
     return set(scoped.filter(pk__in=pks).values_list("pk", flat=True))
 
 
-def openable_ids(
-    user, permission: str, scoped: models.QuerySet, objects: Iterable[models.Model]
-) -> set:
-    """The pks of `objects` whose page opens for `user`: they hold `permission` (the page's
-    `permission_required`) and `scoped` contains them. As `readable_ids`; no query without
-    the permission."""
-    if not user.has_perm(permission):
-        return set()
-    return readable_ids(scoped, objects)
+def page_opens(user, obj: models.Model) -> bool:
+    """Whether `obj`'s own page opens for `user`: they hold its model's view permission
+    (what the detail views require) and its `for_user` holds it. At most one query; none
+    without the permission, none for staff and leaders."""
+    opts = obj._meta
+    if not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+        return False
+    scoped: Any = type(obj)._default_manager.all()  # every app's querysets have for_user
+    return bool(readable_ids(scoped.for_user(user), [obj]))
