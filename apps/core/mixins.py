@@ -1,0 +1,58 @@
+"""Small pieces every app's pages share: the signed-in user handed to a form, and the
+year a page shows (`?year=`) with the years its picker offers. One copy here; the apps
+import it rather than keep their own."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+# The first year of the system's records (the 11th term's first full year).
+FIRST_YEAR = 2021
+# What a `?year=` may name unless a page asks for the recorded years only.
+PLAUSIBLE_YEARS = (2000, 2100)
+
+
+class UserFormKwargsMixin:
+    """Hands the signed-in user to the form (`user=` among its kwargs): the forms limit
+    their choices to what that user may pick. Mixed into a generic form view."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+
+def year_choices(*, next_year: bool = True) -> list[int]:
+    """The years a year picker offers, newest first: next year (unless `next_year` is
+    False), this year, and back to FIRST_YEAR."""
+    current = timezone.localdate().year
+    newest = current + 1 if next_year else current
+    return list(range(newest, FIRST_YEAR - 1, -1))
+
+
+def year_param(request: HttpRequest, *, recorded_only: bool = False) -> int | None:
+    """`?year=` when it names a year the page accepts, else None. Accepted: 2000–2100
+    (PLAUSIBLE_YEARS), or with `recorded_only` the years of the records, FIRST_YEAR to
+    next year. Malformed input is ignored, never an error."""
+    if recorded_only:
+        first, last = FIRST_YEAR, timezone.localdate().year + 1
+    else:
+        first, last = PLAUSIBLE_YEARS
+    raw = request.GET.get("year", "")
+    if raw.isdigit() and first <= int(raw) <= last:
+        return int(raw)
+    return None
+
+
+def selected_year(
+    request: HttpRequest, default: int | None = None, *, recorded_only: bool = False
+) -> int:
+    """The year a page shows: `?year=` when `year_param` accepts it, else `default`
+    (None: this year)."""
+    year = year_param(request, recorded_only=recorded_only)
+    if year is not None:
+        return year
+    return timezone.localdate().year if default is None else default
