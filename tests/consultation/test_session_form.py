@@ -369,7 +369,7 @@ def test_the_view_shows_a_refusal_of_the_service(client_for, referred_session, m
     """Should the form's check be bypassed (a referral made meanwhile), the service's
     refusal is shown on the form, not a 500."""
     session, referred, plain = referred_session
-    from apps.consultation.forms import BaseSuggestionFormSet
+    from apps.consultation.forms.sessions import BaseSuggestionFormSet
 
     monkeypatch.setattr(BaseSuggestionFormSet, "referred_ids", set())
     response = client_for("staff_user").post(

@@ -1,0 +1,46 @@
+"""What the consultation forms share: the date input and its range, and the members a
+member field accepts."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.forms import field_of
+from apps.members.models import Member
+from apps.venues.forms import selectable_members
+
+
+class DateInput(forms.DateInput):
+    """The browsers' date picker; the value as YYYY-MM-DD."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def pickable_members(existing_ids=()):
+    """What a member field accepts: active members of the current term, plus those
+    already recorded (who may have left since)."""
+    return Member.objects.filter(
+        Q(pk__in=selectable_members().values("pk")) | Q(pk__in=list(existing_ids))
+    )
+
+
+def date_fields(form: forms.BaseForm, *names: str) -> None:
+    """Dates typed as YYYY-MM-DD (the browsers' date input), between 2000 and 2100."""
+    for name in names:
+        field = field_of(form, name, forms.DateField)
+        field.widget = DateInput(attrs={"class": field.widget.attrs.get("class", "form-control")})
+        field.widget.is_required = field.required
+        field.input_formats = ["%Y-%m-%d"]
+        field.validators.append(date_in_range)
+
+
+def date_in_range(value: datetime.date) -> None:
+    if value and not 2000 <= value.year <= 2100:
+        raise forms.ValidationError(_("Enter a date between 2000 and 2100."))
