@@ -19,8 +19,10 @@ from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
 from apps.members.models import Member
+from apps.venues.models import Assignment
 
-from .hooks import hooks
+from . import ledger
+from .ledger import Collector, Fact, ledger_schedule
 from .models import (
     Attendance,
     AttendanceBatch,
@@ -32,8 +34,6 @@ from .models import (
     PointRule,
 )
 from .rotation import Candidate, plan_rotation
-from .signals import ledger_schedule
-from .sources import Fact, sources
 
 BATCH_SIZE = 500
 TENTH = Decimal("0.1")
@@ -145,11 +145,17 @@ def _member_ids(members: Iterable[int | Member] | None) -> frozenset[int] | None
 
 
 @transaction.atomic
-def ledger_derive(*, year: int, members: Iterable[int | Member] | None = None) -> DeriveResult:
+def ledger_derive(
+    *,
+    year: int,
+    members: Iterable[int | Member] | None = None,
+    collectors: Sequence[Collector] | None = None,
+) -> DeriveResult:
     """Reconcile the year's ledger with what the source records say, then recompute the
     evaluations. Deriving twice changes nothing.
 
-    Every registered collector gives its facts (one or two queries each); a fact earns
+    Every collector of `ledger.COLLECTORS` (or of `collectors`, a test's) gives its facts
+    (one or two queries each; see ledger.py for the data flow); a fact earns
     the points of its rule of the year, up to the rule's yearly cap (facts in date order).
     Lines whose fact vanished are deleted, new facts inserted, changed ones updated, all
     in bulk with their history; staff adjustments (no source) are never touched. A year
@@ -167,7 +173,7 @@ def ledger_derive(*, year: int, members: Iterable[int | Member] | None = None) -
 
     facts: dict[tuple[int, str, int, int], Fact] = {}
     with translation.override(settings.LANGUAGE_CODE):
-        for collector in list(sources.collectors.values()):
+        for collector in ledger.COLLECTORS if collectors is None else collectors:
             for fact in collector.collect(year=year, members=member_ids):
                 if fact.rule_code not in active:
                     continue
@@ -498,8 +504,8 @@ def rotation_plan(*, term: int, meetings: Sequence[Meeting]) -> list[AttendanceB
     Meetings whose 列席 attendance is recorded keep their batch. Who owes a turn: the
     term's active non-standing members who have not attended as 列席 at a standing
     meeting of the term, nor are invited to another meeting still to come (an invited
-    member who was absent owes it again). Sectors and, when the venues app tells them,
-    townships are spread across the batches."""
+    member who was absent owes it again). Sectors and the townships where members are
+    stationed (venues) are spread across the batches."""
     open_ids = set(meetings_open_for_planning(term).values_list("pk", flat=True))
     meetings = sorted((m for m in meetings if m.pk in open_ids), key=lambda m: (m.date, m.pk))
     if not meetings:
@@ -519,7 +525,7 @@ def rotation_plan(*, term: int, meetings: Sequence[Meeting]) -> list[AttendanceB
             attendancebatch__term=term, attendancebatch__meeting_id__in=open_ids
         ).values_list("member_id", flat=True)
     )
-    townships = hooks.townships()
+    townships = Assignment.objects.current().member_townships()
     candidates = [
         Candidate(pk, sector_id, townships.get(pk))
         for pk, sector_id in Member.objects.filter(

@@ -35,8 +35,9 @@ from apps.core.files import serve_protected
 from apps.core.spreadsheets import text_safe_row, workbook_bytes, xlsx_response
 from apps.core.views import AtomicFormMixin
 from apps.members.models import Member
+from apps.venues.models import Assignment
 
-from . import dashboard
+from . import dashboard, ledger
 from .filters import EvaluationFilter
 from .forms import (
     AdjustmentForm,
@@ -48,7 +49,6 @@ from .forms import (
     StudySessionForm,
     staff_users,
 )
-from .hooks import hooks
 from .managers import member_scope_q
 from .models import (
     Attendance,
@@ -70,7 +70,6 @@ from .services import (
     meeting_roster,
     rotation_plan,
 )
-from .sources import sources
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -312,7 +311,7 @@ class LedgerView(LedgerScopeMixin, TemplateView):
             .with_related()
             .order_by("date", "pk")
         )
-        sources.attach_links(entries, user)
+        ledger.attach_links(entries, user)
         context.update(
             member=member,
             year=year,
@@ -630,7 +629,7 @@ class BatchDetailView(PermissionRequiredMixin, TabsMixin, DetailView):
             (member, attendances.get(member.pk))
             for member in batch.members.select_related("sector").order_by("name_pinyin", "name")
         ]
-        townships = hooks.townships()
+        townships = Assignment.objects.current().member_townships()
         sectors = defaultdict(int)
         for member, _attendance in invitees:
             sectors[member.sector.name] += 1
