@@ -488,9 +488,6 @@ class PendingYears(threading.local):
         while (year := self.take(alias)) is not None:
             services.ledger_derive(year=year)
 
-    def clear(self) -> None:
-        self.by_alias.clear()
-
 
 pending = PendingYears()
 

@@ -452,38 +452,6 @@ def attendance_mark(*, meeting: Meeting, marks: Mapping[int, Mark]) -> MarkResul
     return MarkResult(len(to_create), len(to_update), len(to_delete))
 
 
-def meeting_roster(meeting: Meeting) -> list[tuple[Member, str, Attendance | None]]:
-    """The sign-in list of a meeting: (member, role, attendance or None), members of the
-    body first. A plenary expects every active member of the term, a standing meeting its
-    standing members (出席) and the invited batch (列席); any meeting also lists whoever
-    already has an attendance. Three queries."""
-    attendances = {
-        a.member_id: a
-        for a in Attendance.objects.filter(meeting=meeting).select_related("member__sector")
-    }
-    expected: dict[int, tuple[Member, str]] = {}
-    active = Member.objects.filter(term=meeting.term, status=Member.Status.ACTIVE).select_related(
-        "sector"
-    )
-    if meeting.kind == Meeting.Kind.PLENARY:
-        for member in active:
-            expected[member.pk] = (member, Attendance.Role.MEMBER)
-    elif meeting.kind == Meeting.Kind.STANDING:
-        invited = set(
-            AttendanceBatch.members.through.objects.filter(
-                attendancebatch__meeting=meeting
-            ).values_list("member_id", flat=True)
-        )
-        for member in active.filter(models.Q(is_standing=True) | models.Q(pk__in=list(invited))):
-            role = Attendance.Role.MEMBER if member.is_standing else Attendance.Role.OBSERVER
-            expected[member.pk] = (member, role)
-    for member_id, attendance in attendances.items():
-        expected[member_id] = (attendance.member, attendance.role)
-    rows = [(member, role, attendances.get(pk)) for pk, (member, role) in expected.items()]
-    rows.sort(key=lambda r: (r[1] != Attendance.Role.MEMBER, r[0].name_pinyin, r[0].name))
-    return rows
-
-
 # --------------------------------------------------------------------------- rotation
 
 
