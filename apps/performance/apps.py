@@ -46,7 +46,8 @@ class PerformanceConfig(AppConfig):
         from apps.core.registry import NavItem, registry
 
         from . import dashboard
-        from .ledger import COLLECTORS, connect_receivers
+        from .ledger import COLLECTORS
+        from .services import connect_receivers
 
         # Saving or deleting a record any ledger source reads (or a year's rules and
         # grades) re-derives its year on commit: see ledger.py.

@@ -11,11 +11,12 @@ The data flow, start to end:
    `fixtures/point_rules.json`: points, yearly cap, on/off) and reconciles the ledger
    (`PointEntry`) with them; then it recomputes the evaluations (totals, grades, ranks).
 3. The same `COLLECTORS` say which models keep the ledger current: each collector's
-   `watch` maps a model it reads to the year(s) a record falls in. `PerformanceConfig.
-   ready()` connects save/delete/many-to-many receivers to those models (and to the rule
-   table, `RULE_TABLE`). A change notes its year(s) — before and after, so a record moved
-   to another year re-derives both — in `pending`, and each noted year is derived once
-   when the transaction commits (see `PendingYears`).
+   `watch` maps a model it reads to the year(s) a record falls in (`watched_models()`
+   adds the rule table, `RULE_TABLE`). `PerformanceConfig.ready()` connects
+   save/delete/many-to-many receivers to exactly those models
+   (`services.connect_receivers(COLLECTORS)`). A change notes its year(s) — before and
+   after, so a record moved to another year re-derives both — and each noted year is
+   derived once when the transaction commits (`services.PendingYears`).
 
 So, why does attending a standing meeting earn 5 points? `collect_attendance` turns an
 `Attendance` present (or late) at a standing meeting into a `Code.STANDING_ATTEND` fact,
@@ -32,17 +33,14 @@ source's `get_absolute_url()` unless `SOURCE_LINKS` says otherwise.
 from __future__ import annotations
 
 import datetime
-import logging
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db import models
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,8 +50,6 @@ from apps.core.access import readable_ids
 from apps.members.models import ContactRecord, Pairing
 
 from .models import Attendance, DutyReport, GradeThreshold, Meeting, PointRule, StudySession
-
-logger = logging.getLogger(__name__)
 
 
 class Code:
@@ -437,134 +433,3 @@ def attach_links(entries: Iterable, user) -> None:
         for entry in model_entries:
             if entry.source.pk in readable:
                 entry.link = link_for(entry)
-
-
-# --------------------------------------------------------------------------- kept current
-
-
-class PendingYears(threading.local):
-    """The years waiting to be re-derived when the transaction commits, one set per
-    database alias (and per thread, like Django's connections).
-
-    `add()` notes years and queues an on-commit flush; the first flush to run derives
-    every waiting year once, earliest first, and the others find nothing left — so a page
-    that saves 200 attendance rows derives their year once. Queueing on every `add()`
-    keeps a flush even when one queued in a savepoint that rolled back was dropped. Years
-    noted in a transaction that rolls back wait and are derived with the next commit:
-    needless but harmless."""
-
-    def __init__(self) -> None:
-        self.by_alias: dict[str, set[int]] = {}
-
-    def note(self, years: Iterable[int | None], *, using: str | None = None) -> None:
-        """Note years without queueing a flush (the next `add()` queues one for them)."""
-        noted = {y for y in years if y}
-        if noted:
-            self.by_alias.setdefault(using or DEFAULT_DB_ALIAS, set()).update(noted)
-
-    def add(self, years: Iterable[int | None], *, using: str | None = None) -> None:
-        """Note years and, if any year waits (these, or some only noted before), queue a
-        flush when the transaction commits (at once outside one)."""
-        alias = using or DEFAULT_DB_ALIAS
-        self.note(years, using=alias)
-        if self.by_alias.get(alias):
-            transaction.on_commit(lambda: self.flush(alias), using=alias, robust=True)
-
-    def take(self, alias: str) -> int | None:
-        """The earliest year waiting on `alias`, removed from the set; None if none."""
-        years = self.by_alias.get(alias)
-        if not years:
-            return None
-        year = min(years)
-        years.discard(year)
-        return year
-
-    def flush(self, alias: str) -> None:
-        """Derive every year waiting on `alias`. A failure is raised to `on_commit`, which
-        logs it (`robust=True`): the person who saved never sees it; the years not yet
-        derived wait for the next commit, and `manage.py derive_ledger` repairs."""
-        from . import services  # services reads this module's COLLECTORS
-
-        while (year := self.take(alias)) is not None:
-            services.ledger_derive(year=year)
-
-
-pending = PendingYears()
-
-
-def ledger_schedule(years: Iterable[int | None], *, using: str | None = None) -> None:
-    """Re-derive these years when the current transaction commits (at once outside one).
-    Bulk writes, which send no signals, call it themselves."""
-    pending.add(years, using=using)
-
-
-class ModelWatch:
-    """The receivers that keep the ledger current for one model: a save notes the
-    record's years before and after (a record moved to another year re-derives both), a
-    delete its years, a many-to-many change the years of every record it touched."""
-
-    def __init__(self, model: type[models.Model], years_fns: Sequence[YearsFn]) -> None:
-        self.model = model
-        self.years_fns = tuple(years_fns)
-
-    def years_of(self, instance) -> set[int]:
-        years: set[int] = set()
-        for fn in self.years_fns:
-            try:
-                years.update(y for y in fn(instance) if y)
-            except Exception:  # a half-built instance: its years are unknown
-                logger.debug("ledger: no year for %r", instance, exc_info=True)
-        return years
-
-    def pre_save(self, sender, instance, raw=False, using=None, **kwargs):
-        if raw or instance.pk is None:
-            return
-        old = sender._base_manager.using(using).filter(pk=instance.pk).first()
-        if old is not None:
-            # Only noted: outside a transaction a flush now would derive the old year
-            # before the row has left it. post_save queues the flush for both.
-            pending.note(self.years_of(old), using=using)
-
-    def post_save(self, sender, instance, raw=False, using=None, **kwargs):
-        if not raw:
-            ledger_schedule(self.years_of(instance), using=using)
-
-    def post_delete(self, sender, instance, using=None, **kwargs):
-        ledger_schedule(self.years_of(instance), using=using)
-
-    def m2m_changed(self, sender, instance, action, reverse, model, pk_set, using=None, **kw):
-        if action not in ("post_add", "post_remove", "post_clear"):
-            return
-        if not reverse:
-            ledger_schedule(self.years_of(instance), using=using)
-        elif pk_set:
-            # Changed from the other side (member.study_sessions.add(...)): every
-            # touched record of the watched model.
-            for obj in model._base_manager.using(using).filter(pk__in=pk_set):
-                ledger_schedule(self.years_of(obj), using=using)
-
-    def connect(self) -> None:
-        """Connect the receivers (once: the dispatch uids make it idempotent)."""
-        label = self.model._meta.label_lower
-        for name, signal, receiver in (
-            ("pre_save", pre_save, self.pre_save),
-            ("post_save", post_save, self.post_save),
-            ("post_delete", post_delete, self.post_delete),
-        ):
-            signal.connect(
-                receiver, sender=self.model, weak=False, dispatch_uid=f"ledger.{label}.{name}"
-            )
-        for m2m in self.model._meta.many_to_many:
-            m2m_changed.connect(
-                self.m2m_changed,
-                sender=m2m.remote_field.through,
-                weak=False,
-                dispatch_uid=f"ledger.{label}.m2m.{m2m.name}",
-            )
-
-
-def connect_receivers(collectors: Sequence[Collector] = COLLECTORS) -> None:
-    """Keep the ledger current on changes to every model the collectors (and the rule
-    table) watch. Called once, from `PerformanceConfig.ready()`."""
-    for model, years_fns in watched_models(collectors).items():
-        ModelWatch(model, years_fns).connect()

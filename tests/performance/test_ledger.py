@@ -8,14 +8,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from apps.performance.ledger import (
-    COLLECTORS,
-    Code,
-    Collector,
-    Fact,
-    ledger_schedule,
-    link_for,
-)
+from apps.performance.ledger import COLLECTORS, Code, Collector, Fact, link_for
 from apps.performance.models import (
     Attendance,
     Evaluation,
@@ -25,6 +18,7 @@ from apps.performance.models import (
     PointRule,
 )
 from apps.performance.services import (
+    PendingYears,
     award,
     competition_ranks,
     evaluations_recompute,
@@ -32,6 +26,7 @@ from apps.performance.services import (
     ledger_adjust,
     ledger_adjustment_delete,
     ledger_derive,
+    ledger_schedule,
 )
 from tests.accounts.factories import UserFactory
 from tests.members.factories import (
@@ -519,8 +514,6 @@ class TestKeptCurrentOnSave:
         assert "derivation failed" in caplog.text
 
     def test_pending_years_wait_per_database_alias(self):
-        from apps.performance.ledger import PendingYears
-
         pending = PendingYears()
         pending.note([YEAR + 1, None, YEAR], using="default")
         pending.note([YEAR], using="other")

@@ -230,7 +230,7 @@ def _make(kind):
 def _drain(capture):
     """Derive (here: record) the years noted by the test's set-up, whose transaction
     never commits, so that what follows sees only its own change."""
-    from apps.performance.ledger import ledger_schedule
+    from apps.performance.services import ledger_schedule
 
     with capture(execute=True):
         ledger_schedule([YEAR])
