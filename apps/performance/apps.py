@@ -36,7 +36,7 @@ class PerformanceConfig(AppConfig):
             "performance.derive_ledger",
         ],
         "leader": VIEW_ALL,
-        # Office heads read their venues' members' evaluations (see hooks.py).
+        # Office heads read their venues' members' evaluations (managers.member_scope_q).
         "office_head": ["performance.view_evaluation"],
         # "My points": the member's own ledger (the ledger page itself checks whose).
         "member": ["performance.view_own_evaluation"],
@@ -46,17 +46,12 @@ class PerformanceConfig(AppConfig):
         from apps.core.registry import NavItem, registry
 
         from . import dashboard
-        from .collectors import register_builtin_collectors
-        from .models import GradeThreshold, PointRule
-        from .signals import watch_model
+        from .ledger import COLLECTORS
+        from .services import connect_receivers
 
-        register_builtin_collectors()
-        from . import integrations
-
-        integrations.install()
-        # Changing the year's rules or grades re-derives the year.
-        watch_model(PointRule, lambda r: [r.year], uid="rules")
-        watch_model(GradeThreshold, lambda g: [g.year], uid="grades")
+        # Saving or deleting a record any ledger source reads (or a year's rules and
+        # grades) re-derives its year on commit: see ledger.py.
+        connect_receivers(COLLECTORS)
 
         registry.add_nav(
             NavItem(

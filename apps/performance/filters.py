@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import StyledForm
 from apps.members.models import Sector
+from apps.venues.models import Assignment
 
-from .hooks import hooks
 from .models import Category, Evaluation, GradeThreshold
 
 SORTS = [
@@ -54,7 +54,8 @@ class EvaluationFilter(django_filters.FilterSet):
         # A copy of the `grade` ModelChoiceFilter declared above.
         grade = cast(django_filters.ModelChoiceFilter, self.filters["grade"])
         grade.queryset = GradeThreshold.objects.filter(year=year)
-        self.townships = hooks.townships()
+        # {member id: township} of members stationed at a township's venue today.
+        self.townships = Assignment.objects.current().member_townships()
         if self.townships:
             self.filters["township"].extra["choices"] = [
                 (name, name) for name in sorted(set(self.townships.values()))

@@ -1,6 +1,6 @@
 """Querysets of the performance app. Row-level access is one `for_user(user)` per model,
 built from `member_scope_q`: staff and leaders read everything, a member reads what is
-theirs, an office head the members of their venues (once the venues app says which)."""
+theirs, an office head the members of their venues (`venues.extensions`)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from django.db import models
 from django.db.models import Count, Q
 
 from apps.accounts.roles import is_member, is_office_head, sees_everything
-
-from .hooks import hooks
+from apps.venues.extensions import office_head_member_scope
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -31,8 +30,9 @@ def member_scope_q(user: User | AnonymousUser, prefix: str = "") -> Q:
     scope = NOTHING
     if is_member(user):
         scope |= Q(**{f"{prefix}user": user})
-    if is_office_head(user) and hooks.office_head_members is not None:
-        office_q = hooks.office_head_members(user)
+    if is_office_head(user):
+        # The members of the venues they manage (venues app); none without a venue.
+        office_q = office_head_member_scope(user) or NOTHING
         scope |= Q(**{f"{prefix}pk__in": _member_ids(office_q)}) if prefix else office_q
     return scope
 

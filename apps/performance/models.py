@@ -292,7 +292,8 @@ class StudySession(models.Model):
 
 class PointRule(models.Model):
     """One line of the year's points table. The `code` is what the ledger's source
-    collectors emit; a fact whose code has no active rule this year earns nothing."""
+    collectors emit (`ledger.Code`); a fact whose code has no active rule this year earns
+    nothing."""
 
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
     code = models.SlugField(_("code"), max_length=40)

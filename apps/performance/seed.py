@@ -29,7 +29,8 @@ from .models import (
     PointRule,
     StudySession,
 )
-from .services import Mark, attendance_mark, ledger_derive, meeting_roster, rotation_plan
+from .selectors import meeting_roster
+from .services import Mark, attendance_mark, ledger_derive, rotation_plan
 
 YEAR = 2021
 PLACE = "县政协机关会议室"

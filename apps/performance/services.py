@@ -1,9 +1,12 @@
-"""Writes of the performance app: the ledger and evaluations, attendance marking, the
-列席 rotation plan, staff adjustments."""
+"""Writes of the performance app: the ledger and evaluations (derived from the sources
+listed in `ledger.py`, and kept current on save), attendance marking, the 列席 rotation
+plan, staff adjustments."""
 
 from __future__ import annotations
 
 import datetime
+import logging
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -12,15 +15,18 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.db.models import Sum
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
 from apps.members.models import Member
+from apps.venues.models import Assignment
 
-from .hooks import hooks
+from . import ledger
+from .ledger import Collector, Fact, YearsFn
 from .models import (
     Attendance,
     AttendanceBatch,
@@ -32,8 +38,8 @@ from .models import (
     PointRule,
 )
 from .rotation import Candidate, plan_rotation
-from .signals import ledger_schedule
-from .sources import Fact, sources
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 TENTH = Decimal("0.1")
@@ -145,11 +151,17 @@ def _member_ids(members: Iterable[int | Member] | None) -> frozenset[int] | None
 
 
 @transaction.atomic
-def ledger_derive(*, year: int, members: Iterable[int | Member] | None = None) -> DeriveResult:
+def ledger_derive(
+    *,
+    year: int,
+    members: Iterable[int | Member] | None = None,
+    collectors: Sequence[Collector] | None = None,
+) -> DeriveResult:
     """Reconcile the year's ledger with what the source records say, then recompute the
     evaluations. Deriving twice changes nothing.
 
-    Every registered collector gives its facts (one or two queries each); a fact earns
+    Every collector of `ledger.COLLECTORS` (or of `collectors`, a test's) gives its facts
+    (one or two queries each; see ledger.py for the data flow); a fact earns
     the points of its rule of the year, up to the rule's yearly cap (facts in date order).
     Lines whose fact vanished are deleted, new facts inserted, changed ones updated, all
     in bulk with their history; staff adjustments (no source) are never touched. A year
@@ -167,7 +179,7 @@ def ledger_derive(*, year: int, members: Iterable[int | Member] | None = None) -
 
     facts: dict[tuple[int, str, int, int], Fact] = {}
     with translation.override(settings.LANGUAGE_CODE):
-        for collector in list(sources.collectors.values()):
+        for collector in ledger.COLLECTORS if collectors is None else collectors:
             for fact in collector.collect(year=year, members=member_ids):
                 if fact.rule_code not in active:
                     continue
@@ -388,6 +400,135 @@ def ledger_adjustment_delete(*, entry: PointEntry) -> None:
     evaluations_recompute(year=year, members=[member_id])
 
 
+# --------------------------------------------------------------------------- kept current on save
+
+
+class PendingYears(threading.local):
+    """The years waiting to be re-derived when the transaction commits, one set per
+    database alias (and per thread, like Django's connections).
+
+    `add()` notes years and queues an on-commit flush; the first flush to run derives
+    every waiting year once, earliest first, and the others find nothing left — so a page
+    that saves 200 attendance rows derives their year once. Queueing on every `add()`
+    keeps a flush even when one queued in a savepoint that rolled back was dropped. Years
+    noted in a transaction that rolls back wait and are derived with the next commit:
+    needless but harmless."""
+
+    def __init__(self) -> None:
+        self.by_alias: dict[str, set[int]] = {}
+
+    def note(self, years: Iterable[int | None], *, using: str | None = None) -> None:
+        """Note years without queueing a flush (the next `add()` queues one for them)."""
+        noted = {y for y in years if y}
+        if noted:
+            self.by_alias.setdefault(using or DEFAULT_DB_ALIAS, set()).update(noted)
+
+    def add(self, years: Iterable[int | None], *, using: str | None = None) -> None:
+        """Note years and, if any year waits (these, or some only noted before), queue a
+        flush when the transaction commits (at once outside one)."""
+        alias = using or DEFAULT_DB_ALIAS
+        self.note(years, using=alias)
+        if self.by_alias.get(alias):
+            transaction.on_commit(lambda: self.flush(alias), using=alias, robust=True)
+
+    def take(self, alias: str) -> int | None:
+        """The earliest year waiting on `alias`, removed from the set; None if none."""
+        years = self.by_alias.get(alias)
+        if not years:
+            return None
+        year = min(years)
+        years.discard(year)
+        return year
+
+    def flush(self, alias: str) -> None:
+        """Derive every year waiting on `alias`. A failure is raised to `on_commit`, which
+        logs it (`robust=True`): the person who saved never sees it; the years not yet
+        derived wait for the next commit, and `manage.py derive_ledger` repairs."""
+        while (year := self.take(alias)) is not None:
+            ledger_derive(year=year)
+
+
+pending = PendingYears()
+
+
+def ledger_schedule(years: Iterable[int | None], *, using: str | None = None) -> None:
+    """Re-derive these years when the current transaction commits (at once outside one).
+    Bulk writes, which send no signals, call it themselves."""
+    pending.add(years, using=using)
+
+
+class ModelWatch:
+    """The receivers that keep the ledger current for one model: a save notes the
+    record's years before and after (a record moved to another year re-derives both), a
+    delete its years, a many-to-many change the years of every record it touched."""
+
+    def __init__(self, model: type[models.Model], years_fns: Sequence[YearsFn]) -> None:
+        self.model = model
+        self.years_fns = tuple(years_fns)
+
+    def years_of(self, instance) -> set[int]:
+        years: set[int] = set()
+        for fn in self.years_fns:
+            try:
+                years.update(y for y in fn(instance) if y)
+            except Exception:  # a half-built instance: its years are unknown
+                logger.debug("ledger: no year for %r", instance, exc_info=True)
+        return years
+
+    def pre_save(self, sender, instance, raw=False, using=None, **kwargs):
+        if raw or instance.pk is None:
+            return
+        old = sender._base_manager.using(using).filter(pk=instance.pk).first()
+        if old is not None:
+            # Only noted: outside a transaction a flush now would derive the old year
+            # before the row has left it. post_save queues the flush for both.
+            pending.note(self.years_of(old), using=using)
+
+    def post_save(self, sender, instance, raw=False, using=None, **kwargs):
+        if not raw:
+            ledger_schedule(self.years_of(instance), using=using)
+
+    def post_delete(self, sender, instance, using=None, **kwargs):
+        ledger_schedule(self.years_of(instance), using=using)
+
+    def m2m_changed(self, sender, instance, action, reverse, model, pk_set, using=None, **kw):
+        if action not in ("post_add", "post_remove", "post_clear"):
+            return
+        if not reverse:
+            ledger_schedule(self.years_of(instance), using=using)
+        elif pk_set:
+            # Changed from the other side (member.study_sessions.add(...)): every
+            # touched record of the watched model.
+            for obj in model._base_manager.using(using).filter(pk__in=pk_set):
+                ledger_schedule(self.years_of(obj), using=using)
+
+    def connect(self) -> None:
+        """Connect the receivers (once: the dispatch uids make it idempotent)."""
+        label = self.model._meta.label_lower
+        for name, signal, receiver in (
+            ("pre_save", pre_save, self.pre_save),
+            ("post_save", post_save, self.post_save),
+            ("post_delete", post_delete, self.post_delete),
+        ):
+            signal.connect(
+                receiver, sender=self.model, weak=False, dispatch_uid=f"ledger.{label}.{name}"
+            )
+        for m2m in self.model._meta.many_to_many:
+            m2m_changed.connect(
+                self.m2m_changed,
+                sender=m2m.remote_field.through,
+                weak=False,
+                dispatch_uid=f"ledger.{label}.m2m.{m2m.name}",
+            )
+
+
+def connect_receivers(collectors: Sequence[Collector]) -> None:
+    """Keep the ledger current on changes to every model the collectors (and the rule
+    table) watch: `ledger.watched_models`. Called once, from `PerformanceConfig.ready()`."""
+    for model, years_fns in ledger.watched_models(collectors).items():
+        ModelWatch(model, years_fns).connect()
+
+
 # --------------------------------------------------------------------------- attendance
 
 
@@ -446,38 +587,6 @@ def attendance_mark(*, meeting: Meeting, marks: Mapping[int, Mark]) -> MarkResul
     return MarkResult(len(to_create), len(to_update), len(to_delete))
 
 
-def meeting_roster(meeting: Meeting) -> list[tuple[Member, str, Attendance | None]]:
-    """The sign-in list of a meeting: (member, role, attendance or None), members of the
-    body first. A plenary expects every active member of the term, a standing meeting its
-    standing members (出席) and the invited batch (列席); any meeting also lists whoever
-    already has an attendance. Three queries."""
-    attendances = {
-        a.member_id: a
-        for a in Attendance.objects.filter(meeting=meeting).select_related("member__sector")
-    }
-    expected: dict[int, tuple[Member, str]] = {}
-    active = Member.objects.filter(term=meeting.term, status=Member.Status.ACTIVE).select_related(
-        "sector"
-    )
-    if meeting.kind == Meeting.Kind.PLENARY:
-        for member in active:
-            expected[member.pk] = (member, Attendance.Role.MEMBER)
-    elif meeting.kind == Meeting.Kind.STANDING:
-        invited = set(
-            AttendanceBatch.members.through.objects.filter(
-                attendancebatch__meeting=meeting
-            ).values_list("member_id", flat=True)
-        )
-        for member in active.filter(models.Q(is_standing=True) | models.Q(pk__in=list(invited))):
-            role = Attendance.Role.MEMBER if member.is_standing else Attendance.Role.OBSERVER
-            expected[member.pk] = (member, role)
-    for member_id, attendance in attendances.items():
-        expected[member_id] = (attendance.member, attendance.role)
-    rows = [(member, role, attendances.get(pk)) for pk, (member, role) in expected.items()]
-    rows.sort(key=lambda r: (r[1] != Attendance.Role.MEMBER, r[0].name_pinyin, r[0].name))
-    return rows
-
-
 # --------------------------------------------------------------------------- rotation
 
 
@@ -498,8 +607,8 @@ def rotation_plan(*, term: int, meetings: Sequence[Meeting]) -> list[AttendanceB
     Meetings whose 列席 attendance is recorded keep their batch. Who owes a turn: the
     term's active non-standing members who have not attended as 列席 at a standing
     meeting of the term, nor are invited to another meeting still to come (an invited
-    member who was absent owes it again). Sectors and, when the venues app tells them,
-    townships are spread across the batches."""
+    member who was absent owes it again). Sectors and the townships where members are
+    stationed (venues) are spread across the batches."""
     open_ids = set(meetings_open_for_planning(term).values_list("pk", flat=True))
     meetings = sorted((m for m in meetings if m.pk in open_ids), key=lambda m: (m.date, m.pk))
     if not meetings:
@@ -519,7 +628,7 @@ def rotation_plan(*, term: int, meetings: Sequence[Meeting]) -> list[AttendanceB
             attendancebatch__term=term, attendancebatch__meeting_id__in=open_ids
         ).values_list("member_id", flat=True)
     )
-    townships = hooks.townships()
+    townships = Assignment.objects.current().member_townships()
     candidates = [
         Candidate(pk, sector_id, townships.get(pk))
         for pk, sector_id in Member.objects.filter(

@@ -103,6 +103,15 @@ class AssignmentQuerySet(models.QuerySet):
             Q(started_on__lte=today), Q(ended_on__isnull=True) | Q(ended_on__gte=today)
         )
 
+    def member_townships(self) -> dict[int, str]:
+        """{member id: township name} of these assignments at a township's venue (call it
+        on `current()`: where members are stationed today). One query."""
+        return dict(
+            self.filter(venue__township__isnull=False).values_list(
+                "member_id", "venue__township__name"
+            )
+        )
+
     def overlapping(self, start: datetime.date, end: datetime.date | None):
         """Assignments whose period meets [start, end] (end None: open-ended)."""
         queryset = self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))

@@ -220,7 +220,7 @@ def test_a_deleted_reports_file_is_deleted_after_commit(
 def test_a_save_that_rolls_back_removes_the_new_file_and_keeps_the_old(
     client_for, standing, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from apps.performance import views
+    from apps.performance.views import duty_reports as views
 
     report = with_file(standing)
     before = media_files()

@@ -1,4 +1,4 @@
-"""Sources and hooks that venues and consultation plug into the ledger."""
+"""The ledger sources read from consultation, and what performance reads of venues."""
 
 import datetime
 from zoneinfo import ZoneInfo
@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from apps.consultation.models import Session
-from apps.performance.integrations import collect_sessions
+from apps.performance.ledger import collect_sessions
 from apps.performance.services import ledger_derive
 from tests.members.factories import MemberFactory
 from tests.venues.factories import AssignmentFactory
@@ -90,10 +90,10 @@ def test_office_heads_read_the_evaluations_of_their_venue_members(client_for, ve
 
 
 def test_member_townships_come_from_current_assignments(venue):
-    from apps.performance.hooks import hooks
+    from apps.venues.models import Assignment
 
     member = AssignmentFactory(venue=venue).member
-    assert hooks.townships()[member.pk] == venue.township.name
+    assert Assignment.objects.current().member_townships()[member.pk] == venue.township.name
 
 
 def _rules(*codes):

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from apps.performance.collectors import Code
+from apps.performance.ledger import COLLECTORS, Code, Collector, Fact, link_for
 from apps.performance.models import (
     Attendance,
     Evaluation,
@@ -18,6 +18,7 @@ from apps.performance.models import (
     PointRule,
 )
 from apps.performance.services import (
+    PendingYears,
     award,
     competition_ranks,
     evaluations_recompute,
@@ -25,9 +26,8 @@ from apps.performance.services import (
     ledger_adjust,
     ledger_adjustment_delete,
     ledger_derive,
+    ledger_schedule,
 )
-from apps.performance.signals import ledger_schedule
-from apps.performance.sources import Fact, register_collector, sources
 from tests.accounts.factories import UserFactory
 from tests.members.factories import (
     ContactRecordFactory,
@@ -349,8 +349,8 @@ def test_deriving_some_members_leaves_the_others_alone_but_ranks_everyone(county
     assert partner_eval.total == D("7.0")
 
 
-def test_a_collector_registered_later_plugs_in_without_changing_the_ledger(county):
-    # given a source kind another app adds (the meeting stands in for its records)
+def test_a_new_collector_plugs_in_without_changing_the_ledger(county):
+    # given a new source kind (the meeting stands in for its records)
     member = county["partner"]
 
     def collect_sessions(*, year, members):
@@ -363,12 +363,10 @@ def test_a_collector_registered_later_plugs_in_without_changing_the_ledger(count
             "参加协商活动",
         )
 
-    register_collector("test_sessions", collect_sessions)
-    try:
-        ledger_derive(year=YEAR)
-        assert ("session_participation", D("3.0")) in ledger(member)
-    finally:
-        sources.unregister("test_sessions")
+    # when it is added to the sources, its facts earn points
+    ledger_derive(year=YEAR, collectors=(*COLLECTORS, Collector("test_sessions", collect_sessions)))
+    assert ("session_participation", D("3.0")) in ledger(member)
+    # and with the sources of the house they are gone again
     ledger_derive(year=YEAR)
     assert ("session_participation", D("3.0")) not in ledger(member)
 
@@ -403,11 +401,9 @@ def test_each_collector_costs_a_fixed_number_of_queries(rules):
 
     assert first_small == first_large
     assert noop_small == noop_large
-    # rules, one query per collector (4 built in + sessions), the ledger, sums, evaluations,
-    # terms, members, grades, savepoints
-    from apps.performance.sources import sources
-
-    assert noop_large <= 11 + len(sources.collectors)
+    # rules, one query per collector, the ledger, sums, evaluations, terms, members,
+    # grades, savepoints
+    assert noop_large <= 11 + len(COLLECTORS)
 
 
 def test_ledger_lines_link_to_their_source(county):
@@ -415,10 +411,10 @@ def test_ledger_lines_link_to_their_source(county):
     entries = {
         e.rule.code: e for e in PointEntry.objects.filter(member=county["standing"]).with_related()
     }
-    assert sources.link_for(entries["standing_attend"]) == county["meeting"].get_absolute_url() + (
+    assert link_for(entries["standing_attend"]) == county["meeting"].get_absolute_url() + (
         f"#attendance-{Attendance.objects.get(member=county['standing']).pk}"
     )
-    assert sources.link_for(entries["duty_report"]) == county["report"].get_absolute_url()
+    assert link_for(entries["duty_report"]) == county["report"].get_absolute_url()
     # contact records live on the members app's page; no link until it exists
     from django.urls import NoReverseMatch, reverse
 
@@ -426,7 +422,7 @@ def test_ledger_lines_link_to_their_source(county):
         expected = reverse("members:detail", args=[county["standing"].pk])
     except NoReverseMatch:
         expected = None
-    assert sources.link_for(entries["contact_record"]) == expected
+    assert link_for(entries["contact_record"]) == expected
 
 
 class TestKeptCurrentOnSave:
@@ -502,3 +498,46 @@ class TestKeptCurrentOnSave:
                 raise RuntimeError
             AttendanceFactory(member=member, meeting=MeetingFactory(date=datetime.date(YEAR, 8, 8)))
         assert ledger(member) == [("standing_attend", D("5.0"))]
+
+    def test_a_failed_derivation_is_logged_never_raised(
+        self, rules, monkeypatch, caplog, django_capture_on_commit_callbacks
+    ):
+        from apps.performance import services
+
+        def fail(**kwargs):
+            raise RuntimeError("derivation failed")
+
+        monkeypatch.setattr(services, "ledger_derive", fail)
+        with django_capture_on_commit_callbacks(execute=True):
+            attendance = AttendanceFactory()
+        assert Attendance.objects.filter(pk=attendance.pk).exists()
+        assert "derivation failed" in caplog.text
+
+    def test_pending_years_wait_per_database_alias(self):
+        pending = PendingYears()
+        pending.note([YEAR + 1, None, YEAR], using="default")
+        pending.note([YEAR], using="other")
+        assert pending.by_alias == {"default": {YEAR, YEAR + 1}, "other": {YEAR}}
+        assert [pending.take("default"), pending.take("default"), pending.take("default")] == [
+            YEAR,
+            YEAR + 1,
+            None,
+        ]
+        assert pending.take("other") == YEAR
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_move_rederives_both_years_at_once():
+    # given a member's attendance at a meeting of YEAR, saved in autocommit mode
+    standard_rules()
+    standard_rules(YEAR + 1)
+    member = MemberFactory()
+    attendance = AttendanceFactory(member=member)
+    assert ledger(member) == [("standing_attend", D("5.0"))]
+    # when the meeting moves to the next year, outside any transaction
+    meeting = attendance.meeting
+    meeting.date = datetime.date(YEAR + 1, 1, 5)
+    meeting.save()
+    # then both years are derived at once: the points moved with it
+    assert ledger(member) == []
+    assert ledger(member, YEAR + 1) == [("standing_attend", D("5.0"))]

@@ -612,14 +612,18 @@ def test_implausible_years_are_not_found(client_for, county, url):
     assert client_for("staff_user").get(url).status_code == 404
 
 
-def test_the_venues_app_can_scope_office_heads_and_add_townships(client_for, county, monkeypatch):
-    from django.db.models import Q
-
-    from apps.performance.hooks import hooks
+def test_office_heads_see_their_venues_members_and_the_table_shows_townships(
+    client_for, county, venue, other_office_head_user
+):
+    from tests.venues.factories import AssignmentFactory, VenueFactory
 
     mine, theirs = county["mine"], county["theirs"]
-    monkeypatch.setattr(hooks, "office_head_members", lambda user: Q(pk=theirs.pk))
-    monkeypatch.setattr(hooks, "member_townships", lambda: {theirs.pk: "城关镇", mine.pk: "麦岭镇"})
+    # `theirs` is stationed at the office head's venue (城关镇), `mine` at another one's
+    AssignmentFactory(venue=venue, member=theirs)
+    AssignmentFactory(
+        venue=VenueFactory(township__name="麦岭镇", managers=[other_office_head_user]),
+        member=mine,
+    )
     office = client_for("office_head_user")
     table = office.get(reverse("performance:evaluation_list", args=[YEAR]))
     assert [e.member for e in table.context["evaluations"]] == [theirs]
