@@ -1,5 +1,5 @@
-"""What the performance pages share: the tabs, form titles, the form's user, query
-parameters that never fail, and the index that opens the first tab the user may see."""
+"""What the performance pages share: the tabs, form titles, query parameters that
+never fail, and the index that opens the first tab the user may see."""
 
 from __future__ import annotations
 
@@ -21,15 +21,6 @@ def int_param(request, name: str, default: int) -> int:
         return int(request.GET.get(name, default))
     except (TypeError, ValueError):
         return default
-
-
-FIRST_YEAR, LAST_YEAR = 1949, 2100
-
-
-def year_param(request, default: int) -> int:
-    """`?year=` when it is a plausible year, else `default` (bad input is no error)."""
-    year = int_param(request, "year", default)
-    return year if FIRST_YEAR <= year <= LAST_YEAR else default
 
 
 class TabsMixin:
@@ -58,13 +49,6 @@ class FormTitleMixin:
         elif getattr(self, "model", None) is not None:
             context["page_title"] = _("New %(thing)s") % {"thing": self.model._meta.verbose_name}
         return context
-
-
-class UserFormKwargsMixin:
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.request.user
-        return kwargs
 
 
 class IndexView(View):

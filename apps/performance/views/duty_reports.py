@@ -16,13 +16,14 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from apps.core.files import serve_protected
+from apps.core.mixins import UserFormKwargsMixin, selected_year
 from apps.core.views import AtomicFormMixin
 from apps.members.models import Member
 
 from .. import dashboard
 from ..forms import DutyReportForm
 from ..models import DutyReport
-from .base import FormTitleMixin, TabsMixin, UserFormKwargsMixin, int_param, year_param
+from .base import FormTitleMixin, TabsMixin, int_param
 
 
 class DutyReportListView(PermissionRequiredMixin, TabsMixin, ListView):
@@ -35,7 +36,7 @@ class DutyReportListView(PermissionRequiredMixin, TabsMixin, ListView):
     tab = "performance:dutyreport_list"
 
     def get_queryset(self):
-        self.year = year_param(self.request, dashboard.evaluation_year())
+        self.year = selected_year(self.request, dashboard.evaluation_year())
         return (
             DutyReport.objects.for_user(self.request.user)
             .filter(year=self.year)

@@ -17,6 +17,7 @@ from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
 from apps.accounts.roles import sees_everything
+from apps.core.mixins import UserFormKwargsMixin
 from apps.core.spreadsheets import text_safe_row, workbook_bytes, xlsx_response
 from apps.members.models import Member
 
@@ -26,7 +27,7 @@ from ..forms import AdjustmentForm
 from ..managers import member_scope_q
 from ..models import Category, Evaluation, GradeThreshold, PointEntry, PointRule
 from ..services import ledger_adjust, ledger_adjustment_delete, ledger_derive
-from .base import TabsMixin, UserFormKwargsMixin
+from .base import TabsMixin
 
 
 class EvaluationCurrentView(PermissionRequiredMixin, View):

@@ -14,13 +14,14 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
 from apps.accounts.roles import sees_everything
+from apps.core.mixins import UserFormKwargsMixin, selected_year
 from apps.core.views import AtomicFormMixin
 
 from ..forms import AttendanceSheetForm, MeetingForm
 from ..models import Attendance, AttendanceBatch, Meeting
 from ..selectors import meeting_roster
 from ..services import attendance_mark
-from .base import FormTitleMixin, TabsMixin, UserFormKwargsMixin, year_param
+from .base import FormTitleMixin, TabsMixin
 
 
 class MeetingListView(PermissionRequiredMixin, TabsMixin, ListView):
@@ -39,7 +40,7 @@ class MeetingListView(PermissionRequiredMixin, TabsMixin, ListView):
             .select_related("batch")
             .order_by("-date", "-pk")
         )
-        self.year = year_param(self.request, 0)
+        self.year = selected_year(self.request, 0)
         if self.year:
             qs = qs.of_year(self.year)
         self.kind = self.request.GET.get("kind", "")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, TemplateView, UpdateView
 
+from apps.core.mixins import UserFormKwargsMixin
 from apps.core.views import AtomicFormMixin
 from apps.venues.models import Assignment
 
@@ -22,7 +23,7 @@ from ..forms import BatchForm, RotationPlanForm
 from ..models import Attendance, AttendanceBatch
 from ..selectors import rotation_overview
 from ..services import rotation_plan
-from .base import FormTitleMixin, TabsMixin, UserFormKwargsMixin, int_param
+from .base import FormTitleMixin, TabsMixin, int_param
 
 
 class BatchListView(PermissionRequiredMixin, TabsMixin, TemplateView):

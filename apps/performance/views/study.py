@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from apps.accounts.roles import sees_everything
+from apps.core.mixins import UserFormKwargsMixin, selected_year
 from apps.core.views import AtomicFormMixin
 
 from .. import dashboard
 from ..forms import StudySessionForm, staff_users
 from ..models import StudySession
-from .base import FormTitleMixin, TabsMixin, UserFormKwargsMixin, year_param
+from .base import FormTitleMixin, TabsMixin
 
 
 class StudyListView(PermissionRequiredMixin, TabsMixin, ListView):
@@ -28,7 +29,7 @@ class StudyListView(PermissionRequiredMixin, TabsMixin, ListView):
     tab = "performance:study_list"
 
     def get_queryset(self):
-        self.year = year_param(self.request, dashboard.evaluation_year())
+        self.year = selected_year(self.request, dashboard.evaluation_year())
         return StudySession.objects.of_year(self.year).with_related().order_by("-date", "-pk")
 
     def get_context_data(self, **kwargs):
