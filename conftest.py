@@ -14,3 +14,12 @@ pytest_plugins = ["tests.fixtures", "tests.venues.fixtures"]
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _no_ledger_years_from_earlier_tests():
+    """A test's transaction is rolled back, never committed: years it noted for the
+    on-commit ledger derivation would otherwise wait and be derived by a later test."""
+    from apps.performance.services import pending
+
+    pending.by_alias.clear()
