@@ -1,7 +1,6 @@
 import datetime
 import re
 import uuid
-from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -12,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from apps.core.models import Audited
 
 from .managers import ContactRecordQuerySet, MemberQuerySet, PairingQuerySet
 from .pinyin import han_count, name_pinyin, normalize_pinyin, pinyin_initials
@@ -159,7 +160,7 @@ class Member(models.Model):
     # The stored values `clean()` compares with (set when loaded and after each save).
     TRACKED_FIELDS = ("name", "name_pinyin", "pinyin_locked", "affiliation")
     # Set on an instance to validate it against lookups read once (the roster import).
-    roster: ClassVar[RosterReader] = RosterReader()
+    roster: RosterReader = RosterReader()
 
     class Meta:
         verbose_name = _("member")
@@ -475,7 +476,7 @@ class Pairing(models.Model):
         return (last_contact or self.started_on) < cutoff
 
 
-class ContactRecord(models.Model):
+class ContactRecord(Audited):
     """A contact between the two members of a pairing."""
 
     class Way(models.TextChoices):
@@ -491,14 +492,9 @@ class ContactRecord(models.Model):
     date = models.DateField(_("date"))
     way = models.CharField(_("way"), max_length=10, choices=Way.choices)
     content = models.TextField(_("content"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_at = None  # type: ignore[assignment]
+    updated_at = None  # type: ignore[assignment]
+    audit_labels = {"created_by": _("recorded by")}
 
     history = HistoricalRecords()
     objects = ContactRecordQuerySet.as_manager()
