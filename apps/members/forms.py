@@ -1,5 +1,5 @@
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import django_filters
@@ -53,11 +53,9 @@ class MemberFieldsMixin:
     (duplicates, side changes, pinyin) are `Member.clean()`'s, so the admin has them too."""
 
     # Of the ModelForm it is mixed into.
-    changed_data: list[str]
     cleaned_data: dict[str, Any]
     fields: dict[str, forms.Field]
     instance: Member
-    add_error: Callable[[str | None, Any], None]
 
     def clean_phone(self):
         return normalize_phone(self.cleaned_data.get("phone", ""))
@@ -268,7 +266,7 @@ class MemberImportForm(MemberFieldsMixin, forms.ModelForm):
             )
 
     @cached_property
-    def changed_data(self) -> list[str]:  # type: ignore[override]
+    def changed_data(self) -> list[str]:
         """Once valid, the fields whose cleaned value differs from the stored one: a cell
         "138 0000 0702" or "张 三" that normalizes to the stored value is no change (the
         form's own `changed_data` compares the raw text)."""
