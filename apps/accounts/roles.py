@@ -1,9 +1,9 @@
 """The four roles of DESIGN.md as Django groups, and cheap checks on a user.
 
 Groups are created by migration `0002_roles`. Each app declares what each role may
-do as `role_permissions` on its AppConfig; `sync_role_permissions` (run after every
-`migrate` and after a test flush) adds them to the groups. It only adds: a permission
-an administrator grants by hand stays.
+do as `role_permissions` on its AppConfig, the one source of truth for the grants;
+`sync_role_permissions` (run after every `migrate` and after a test flush) adds them to
+the groups. It only adds: a permission an administrator grants by hand stays.
 """
 
 from __future__ import annotations
@@ -64,29 +64,6 @@ def is_office_head(user: User) -> bool:
 
 def is_member(user: User) -> bool:
     return user.is_authenticated and has_role(user, MEMBER)
-
-
-def grant_permissions(apps, grants: dict[str, list[str]]) -> None:
-    """Data-migration helper: give each role group the `app_label.codename` permissions.
-
-    Creates the permissions first (they are normally created only after `migrate`).
-    Safe to run again.
-    """
-    from django.contrib.auth.management import create_permissions
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, perms in grants.items():
-        group, _created = Group.objects.get_or_create(name=role)
-        for dotted in perms:
-            app_label, codename = dotted.split(".", 1)
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
 
 
 def declared_role_permissions() -> dict[str, set[str]]:

@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import ContactRecord, Member, Pairing, Sector, SectorLink
 
 
@@ -29,13 +33,31 @@ class MemberAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "name_pinyin", "name_initials", "member_no", "phone", "work_unit"]
     list_select_related = ["sector"]
     autocomplete_fields = ["user"]
-    readonly_fields = ["name_initials"]
+    # The rules (pinyin typed here is kept, no side change while paired, no person twice
+    # in a term) are `Member.clean()`'s, which the admin form runs like every other form.
+    # The status changes through the services (archiving ends the member's pairings).
+    readonly_fields = ["name_initials", "status"]
+    actions = ["archive", "restore"]
 
-    def save_model(self, request, obj, form, change):
-        """Pinyin typed here is kept (the same rule as the staff form)."""
-        if "name_pinyin" in form.changed_data and "pinyin_locked" not in form.changed_data:
-            obj.pinyin_locked = bool(obj.name_pinyin.strip())
-        super().save_model(request, obj, form, change)
+    @admin.action(description=_("Archive the selected members (ends their pairings)"))
+    def archive(self, request, queryset):
+        done = 0
+        for member in queryset.filter(status=Member.Status.ACTIVE):
+            try:
+                services.member_archive(member=member)
+            except ValidationError as error:
+                self.message_user(request, f"{member}: {error.messages[0]}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, gettext("%(count)s members archived.") % {"count": done})
+
+    @admin.action(description=_("Restore the selected members"))
+    def restore(self, request, queryset):
+        done = 0
+        for member in queryset.filter(status=Member.Status.ARCHIVED):
+            services.member_restore(member=member)
+            done += 1
+        self.message_user(request, gettext("%(count)s members restored.") % {"count": done})
 
 
 @admin.register(SectorLink)

@@ -1,5 +1,5 @@
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import django_filters
@@ -17,8 +17,7 @@ from apps.accounts.roles import MEMBER
 from apps.core.forms import StyledForm, StyledModelForm, field_of
 from apps.core.uploads import process_image
 
-from .models import ContactRecord, Member, Pairing, Sector, SectorLink
-from .pinyin import han_count, normalize_pinyin
+from .models import ContactRecord, Member, Pairing, RosterReader, Sector, SectorLink, compact_name
 from .widgets import MemberPicker
 
 
@@ -39,22 +38,6 @@ def normalize_phone(value: str) -> str:
     return digits
 
 
-def duplicate_member(*, term, name: str, phone: str, birth_date, exclude_pk=None) -> Member | None:
-    """The same person entered twice in a term: same name and the same mobile number
-    or the same date of birth."""
-    if not (term and name and (phone or birth_date)):
-        return None
-    match = Q()
-    if phone:
-        match |= Q(phone=phone)
-    if birth_date:
-        match |= Q(birth_date=birth_date)
-    queryset = Member.objects.filter(match, term=term, name=name)
-    if exclude_pk:
-        queryset = queryset.exclude(pk=exclude_pk)
-    return queryset.first()
-
-
 def phone_field() -> forms.CharField:
     """Room for spaces and +86 as typed; the model's validator checks the normalized number."""
     return forms.CharField(
@@ -66,14 +49,13 @@ def phone_field() -> forms.CharField:
 
 
 class MemberFieldsMixin:
-    """Normalization and checks shared by the staff form and the import."""
+    """Normalization of typed input shared by the staff form and the import; the rules
+    (duplicates, side changes, pinyin) are `Member.clean()`'s, so the admin has them too."""
 
     # Of the ModelForm it is mixed into.
-    changed_data: list[str]
     cleaned_data: dict[str, Any]
     fields: dict[str, forms.Field]
     instance: Member
-    add_error: Callable[[str | None, Any], None]
 
     def clean_phone(self):
         return normalize_phone(self.cleaned_data.get("phone", ""))
@@ -82,10 +64,7 @@ class MemberFieldsMixin:
         return (self.cleaned_data.get("member_no") or "").strip()
 
     def clean_name(self):
-        return re.sub(r"\s+", "", self.cleaned_data.get("name") or "")
-
-    def find_duplicate(self, **kwargs) -> Member | None:
-        return duplicate_member(**kwargs)
+        return compact_name(self.cleaned_data.get("name") or "")
 
     def effective(self, name: str, default=None):
         """The value a field will have after saving: the cleaned one, or the stored one
@@ -93,58 +72,6 @@ class MemberFieldsMixin:
         if name in self.fields:
             return self.cleaned_data.get(name, default)
         return getattr(self.instance, name, default)
-
-    def clean(self):
-        cleaned = super().clean()
-        term = self.effective("term")
-        duplicate = self.find_duplicate(
-            term=term,
-            name=self.effective("name", ""),
-            phone=self.effective("phone", ""),
-            birth_date=self.effective("birth_date"),
-            exclude_pk=self.instance.pk,
-        )
-        self.check_side_change()
-        if duplicate:
-            raise ValidationError(
-                _("%(name)s is already in the roster of term %(term)s as number %(no)s.")
-                % {"name": duplicate.name, "term": term, "no": duplicate.member_no}
-            )
-        return cleaned
-
-    def active_pairing_names(self, member: Member) -> list[str]:
-        """The names of the members `member` is in an active pairing with."""
-        return Pairing.objects.active().partner_names([member.pk]).get(member.pk, [])
-
-    def check_side_change(self) -> None:
-        """A pairing links a CPC with a non-CPC member: a member in an active pairing
-        keeps their side (CPC or not) until the pairing ends. Runs before the model's
-        validation, so `instance` still holds the stored affiliation."""
-        member = self.instance
-        affiliation = self.cleaned_data.get("affiliation")
-        if member.pk is None or not affiliation or "affiliation" not in self.fields:
-            return
-        if (affiliation == Member.Affiliation.CPC) == member.is_cpc:
-            return
-        others = self.active_pairing_names(member)
-        if others:
-            self.add_error(
-                "affiliation",
-                _(
-                    "%(name)s is in active pairings (双联) with %(others)s: end those pairings "
-                    "before changing the affiliation between CPC and non-CPC."
-                )
-                % {"name": member.name, "others": "、".join(others)},
-            )
-
-    def _apply_pinyin_rule(self, member: Member) -> None:
-        """Staff-typed pinyin is kept (locked); a cleared one, or a new name with the
-        pinyin left as it was, is recomputed on save."""
-        changed = set(self.changed_data)
-        if "name_pinyin" in changed:
-            member.pinyin_locked = bool(member.name_pinyin.strip())
-        elif "name" in changed:
-            member.pinyin_locked = False
 
 
 class MemberForm(MemberFieldsMixin, StyledModelForm):
@@ -223,38 +150,12 @@ class MemberForm(MemberFieldsMixin, StyledModelForm):
                 )
         return super().clean()
 
-    def clean_name_pinyin(self):
-        """Syllables typed together are split by the name's characters ("Zēng Guófān"
-        → "zeng guo fan"); what still has not one syllable per character is refused,
-        since the initials search needs them."""
-        name = self.cleaned_data.get("name", "")
-        value = normalize_pinyin(self.cleaned_data.get("name_pinyin", ""), name)
-        count = han_count(name)
-        if value and count and len(value.split()) != count:
-            raise ValidationError(
-                _(
-                    "The name has %(count)s Chinese characters but the pinyin has %(syllables)s "
-                    "syllables: give one syllable per character, separated by spaces "
-                    "(e.g. zeng guo fan)."
-                )
-                % {"count": count, "syllables": len(value.split())}
-            )
-        return value
-
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
         if photo and "photo" in self.changed_data and hasattr(photo, "content_type"):
             # Checked by content, resized, metadata (EXIF/GPS) stripped, random name.
             return process_image(photo)
         return photo
-
-    def save(self, commit=True):
-        member = super().save(commit=False)
-        self._apply_pinyin_rule(member)
-        if commit:
-            member.save()
-            self.save_m2m()
-        return member
 
 
 class PreloadedChoiceField(forms.ModelChoiceField):
@@ -275,9 +176,10 @@ class PreloadedChoiceField(forms.ModelChoiceField):
             ) from None
 
 
-class ImportLookups:
+class ImportLookups(RosterReader):
     """What every row's validation needs, read in three queries for the whole file:
-    the sectors, the existing members by key, and the possible duplicates by name."""
+    the sectors, the existing members by key, and the possible duplicates by name;
+    `Member.clean()` reads the roster through it (`RosterReader`)."""
 
     def __init__(self, terms: set[int], member_nos: set[str], names: set[str]):
         self.sectors = {str(s.pk): s for s in Sector.objects.all()}
@@ -298,13 +200,17 @@ class ImportLookups:
         members; one query, run only when a row changes a member's side."""
         return Pairing.objects.active().partner_names(m.pk for m in self.members.values())
 
-    def duplicate(self, *, term, name, phone, birth_date, exclude_pk=None) -> Member | None:
-        for other in self.by_name.get((term, name), []):
-            if other.pk != exclude_pk and (
+    def duplicate_of(self, member: Member) -> Member | None:
+        phone, birth_date = member.phone, member.birth_date
+        for other in self.by_name.get((member.term, member.name), []):
+            if other.pk != member.pk and (
                 (phone and other.phone == phone) or (birth_date and other.birth_date == birth_date)
             ):
                 return other
         return None
+
+    def partner_names(self, member: Member) -> list[str]:
+        return self.paired.get(member.pk, [])
 
 
 class MemberImportForm(MemberFieldsMixin, forms.ModelForm):
@@ -353,13 +259,14 @@ class MemberImportForm(MemberFieldsMixin, forms.ModelForm):
                 if name not in columns and name not in self.KEY_FIELDS:
                     del self.fields[name]
         if lookups is not None:
+            self.instance.roster = lookups
             field = field_of(self, "sector", forms.ModelChoiceField)
             self.fields["sector"] = PreloadedChoiceField(
                 queryset=field.queryset, objects=lookups.sectors, label=field.label
             )
 
     @cached_property
-    def changed_data(self) -> list[str]:  # type: ignore[override]
+    def changed_data(self) -> list[str]:
         """Once valid, the fields whose cleaned value differs from the stored one: a cell
         "138 0000 0702" or "张 三" that normalizes to the stored value is no change (the
         form's own `changed_data` compares the raw text)."""
@@ -375,16 +282,6 @@ class MemberImportForm(MemberFieldsMixin, forms.ModelForm):
             )
         ]
 
-    def find_duplicate(self, **kwargs) -> Member | None:
-        if self.lookups is None:
-            return super().find_duplicate(**kwargs)
-        return self.lookups.duplicate(**kwargs)
-
-    def active_pairing_names(self, member: Member) -> list[str]:
-        if self.lookups is None:
-            return super().active_pairing_names(member)
-        return self.lookups.paired.get(member.pk, [])
-
     def validate_unique(self):
         """With `lookups`, the key (term, member number) is unique by construction: a row
         whose key exists edits that member, and the import refuses a key twice in a
@@ -399,13 +296,6 @@ class MemberImportForm(MemberFieldsMixin, forms.ModelForm):
         if self.lookups is not None:
             exclude |= {"sector", "member_no"}
         return exclude
-
-    def save(self, commit=True):
-        member = super().save(commit=False)
-        self._apply_pinyin_rule(member)
-        if commit:
-            member.save()
-        return member
 
 
 class MemberContactForm(StyledModelForm):
@@ -501,21 +391,6 @@ class SectorLinkForm(StyledModelForm):
         )
         self.fields["sector"].queryset = Sector.objects.filter(is_active=True)
         self.instance.term = settings.CURRENT_TERM
-
-    def validate_unique(self):
-        # `term` is not a form field: check the (member, sector, term) key here.
-        super().validate_unique()
-        cleaned = self.cleaned_data
-        if (
-            cleaned.get("party_member")
-            and cleaned.get("sector")
-            and SectorLink.objects.filter(
-                party_member=cleaned["party_member"],
-                sector=cleaned["sector"],
-                term=self.instance.term,
-            ).exists()
-        ):
-            self.add_error(None, _("This party-group member already links this sector."))
 
 
 # --- the roster's filters --------------------------------------------------------------

@@ -1,8 +1,9 @@
 import datetime
+import re
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -11,12 +12,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.core.models import Audited
+
 from .managers import ContactRecordQuerySet, MemberQuerySet, PairingQuerySet
-from .pinyin import name_pinyin, normalize_pinyin, pinyin_initials
+from .pinyin import han_count, name_pinyin, normalize_pinyin, pinyin_initials
 
 mobile_validator = RegexValidator(
     r"^1[3-9]\d{9}$", _("Enter an 11-digit mobile number starting with 1, e.g. 13812345678.")
 )
+
+
+def compact_name(value: str) -> str:
+    """A name as stored: without spaces ("张 三" → "张三")."""
+    return re.sub(r"\s+", "", value or "")
 
 
 def member_photo_path(instance: "Member", filename: str) -> str:
@@ -44,6 +52,32 @@ class Sector(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RosterReader:
+    """What `Member.clean()` reads of the rest of the roster: the same person entered
+    twice, and the partners of a member's active pairings. This one asks the database
+    (one query each, only when needed); the roster import gives each row a reader that
+    read the whole file's members at once (`forms.ImportLookups`)."""
+
+    def duplicate_of(self, member: "Member") -> "Member | None":
+        """The same person in the same term: same name and the same mobile number or the
+        same date of birth."""
+        if not (member.term and member.name and (member.phone or member.birth_date)):
+            return None
+        match = Q()
+        if member.phone:
+            match |= Q(phone=member.phone)
+        if member.birth_date:
+            match |= Q(birth_date=member.birth_date)
+        others = Member.objects.filter(match, term=member.term, name=member.name)
+        if member.pk:
+            others = others.exclude(pk=member.pk)
+        return others.first()
+
+    def partner_names(self, member: "Member") -> list[str]:
+        """The names of the members `member` is in an active pairing with."""
+        return Pairing.objects.active().partner_names([member.pk]).get(member.pk, [])
 
 
 class Member(models.Model):
@@ -123,6 +157,10 @@ class Member(models.Model):
 
     # The fields a member may edit on their own profile.
     CONTACT_FIELDS = ("phone", "email", "address")
+    # The stored values `clean()` compares with (set when loaded and after each save).
+    TRACKED_FIELDS = ("name", "name_pinyin", "pinyin_locked", "affiliation")
+    # Set on an instance to validate it against lookups read once (the roster import).
+    roster: RosterReader = RosterReader()
 
     class Meta:
         verbose_name = _("member")
@@ -176,13 +214,43 @@ class Member(models.Model):
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
         super().save(*args, **kwargs)
+        self._remember_stored()
 
     def get_absolute_url(self) -> str:
         return reverse("members:detail", args=[self.pk])
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._remember_stored()
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._remember_stored()
+
+    def _remember_stored(self) -> None:
+        self._stored = {f: self.__dict__[f] for f in self.TRACKED_FIELDS if f in self.__dict__}
+
+    def stored(self, field: str):
+        """The value of a tracked field in the database (read once if not loaded with the
+        instance); None for a new member."""
+        if self.pk is None or self._state.adding:
+            return None
+        stored = getattr(self, "_stored", {})
+        if field not in stored:
+            stored[field] = Member.objects.filter(pk=self.pk).values_list(field, flat=True).first()
+            self._stored = stored
+        return stored[field]
+
     def clean(self):
-        """Date order, repeated from the database constraint for a readable message."""
+        """The member rules, for every entry point that validates (staff form, roster
+        import, admin, `full_clean()` in a shell): dates in order, the party group is CPC,
+        the pinyin staff typed (kept, one syllable per character), no person twice in a
+        term, and no change of side (CPC or not) while in an active pairing. Dates and
+        number are repeated from the database constraints for a readable message."""
         errors = {}
+        self.name = compact_name(self.name)
         today = timezone.localdate()
         if self.birth_date and self.birth_date > today:
             errors["birth_date"] = _("The date of birth cannot be in the future.")
@@ -192,8 +260,61 @@ class Member(models.Model):
             errors["joined_on"] = _("The date of joining must be after the date of birth.")
         if self.is_party_group and self.affiliation and not self.is_cpc:
             errors["is_party_group"] = _("Only a CPC member can be a party-group member.")
+        pinyin_error = self._clean_pinyin()
+        if pinyin_error:
+            errors["name_pinyin"] = pinyin_error
+        side_error = self._side_change_error()
+        if side_error:
+            errors["affiliation"] = side_error
+        duplicate = self.roster.duplicate_of(self)
+        if duplicate:
+            errors[NON_FIELD_ERRORS] = _(
+                "%(name)s is already in the roster of term %(term)s as number %(no)s."
+            ) % {"name": duplicate.name, "term": self.term, "no": duplicate.member_no}
         if errors:
             raise ValidationError(errors)
+
+    def _clean_pinyin(self) -> str | None:
+        """Staff-typed pinyin is kept (locked): syllables typed together are split by the
+        name's characters ("Zēng Guófān" → "zeng guo fan"), and what still has not one
+        syllable per character is refused, since the initials search needs them. A
+        cleared pinyin, or a new name with the pinyin left as it was, is recomputed on
+        save. Setting `pinyin_locked` by hand (the admin's box) wins."""
+        typed = normalize_pinyin(self.name_pinyin or "", self.name)
+        pinyin_changed = typed != (self.stored("name_pinyin") or "")
+        if self.pinyin_locked != bool(self.stored("pinyin_locked")):
+            pass  # set by hand
+        elif pinyin_changed:
+            self.pinyin_locked = bool(typed)
+        elif self.name != self.stored("name"):
+            self.pinyin_locked = False
+        if not (pinyin_changed and typed):
+            return None
+        self.name_pinyin = typed
+        count = han_count(self.name)
+        if count and len(typed.split()) != count:
+            return _(
+                "The name has %(count)s Chinese characters but the pinyin has %(syllables)s "
+                "syllables: give one syllable per character, separated by spaces "
+                "(e.g. zeng guo fan)."
+            ) % {"count": count, "syllables": len(typed.split())}
+        return None
+
+    def _side_change_error(self) -> str | None:
+        """A pairing links a CPC with a non-CPC member: a member in an active pairing keeps
+        their side until the pairing ends."""
+        stored = self.stored("affiliation")
+        if not (stored and self.affiliation):
+            return None
+        if (stored == self.Affiliation.CPC) == self.is_cpc:
+            return None
+        others = self.roster.partner_names(self)
+        if not others:
+            return None
+        return _(
+            "%(name)s is in active pairings (双联) with %(others)s: end those pairings "
+            "before changing the affiliation between CPC and non-CPC."
+        ) % {"name": self.name, "others": "、".join(others)}
 
     @property
     def is_cpc(self) -> bool:
@@ -242,12 +363,26 @@ class SectorLink(models.Model):
         return f"{self.party_member} → {self.sector}"
 
     def clean(self):
+        """A party-group member links a sector once a term. The key is checked here, not
+        only by the constraint, because the staff form sets the term itself (a form leaves
+        the constraints of fields it does not show unchecked)."""
         if self.party_member_id and not (
             self.party_member.is_cpc and self.party_member.is_party_group
         ):
             raise ValidationError(
                 {"party_member": _("Only a CPC member of the party group can link sectors.")}
             )
+        if (
+            self.party_member_id
+            and self.sector_id
+            and self.term
+            and SectorLink.objects.filter(
+                party_member=self.party_member_id, sector=self.sector_id, term=self.term
+            )
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError(_("This party-group member already links this sector."))
 
 
 class Pairing(models.Model):
@@ -292,7 +427,8 @@ class Pairing(models.Model):
         return reverse("members:pairing_detail", args=[self.pk])
 
     def clean(self):
-        """The rules of 双联 a form can tell before the database does."""
+        """The rules of 双联 a form can tell before the database does: a CPC member with a
+        non-CPC member, both active members of the pairing's term while it is active."""
         errors = {}
         cpc = self.cpc_member if self.cpc_member_id else None
         partner = self.partner if self.partner_id else None
@@ -306,6 +442,13 @@ class Pairing(models.Model):
             ) % {"name": partner.name}
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
             errors["ended_on"] = _("The end date must not be before the start date.")
+        if self.ended_on is None:
+            for field, member in (("cpc_member", cpc), ("partner", partner)):
+                if member and field not in errors and not self._may_pair(member):
+                    errors[field] = _(
+                        "%(name)s is not an active member of term %(term)s: an active "
+                        "pairing links two active members of its term."
+                    ) % {"name": member.name, "term": self.term}
         if partner and not errors and self.ended_on is None:
             taken = Pairing.objects.filter(partner=partner, term=self.term, ended_on__isnull=True)
             if self.pk:
@@ -317,6 +460,9 @@ class Pairing(models.Model):
                 ) % {"name": partner.name, "cpc": current.cpc_member.name}
         if errors:
             raise ValidationError(errors)
+
+    def _may_pair(self, member: Member) -> bool:
+        return member.is_active and (self.term is None or member.term == self.term)
 
     @property
     def is_active(self) -> bool:
@@ -330,7 +476,7 @@ class Pairing(models.Model):
         return (last_contact or self.started_on) < cutoff
 
 
-class ContactRecord(models.Model):
+class ContactRecord(Audited):
     """A contact between the two members of a pairing."""
 
     class Way(models.TextChoices):
@@ -346,14 +492,9 @@ class ContactRecord(models.Model):
     date = models.DateField(_("date"))
     way = models.CharField(_("way"), max_length=10, choices=Way.choices)
     content = models.TextField(_("content"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_at = None  # type: ignore[assignment]
+    updated_at = None  # type: ignore[assignment]
+    audit_labels = {"created_by": _("recorded by")}
 
     history = HistoricalRecords()
     objects = ContactRecordQuerySet.as_manager()

@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, Max, OuterRef, ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ContactRecord, Member, Pairing, Sector, SectorLink
+from .models import ContactRecord, Member, Pairing
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -133,19 +133,6 @@ def contact_record_create(
     record.full_clean()
     record.save()
     return record
-
-
-# --- sector links ----------------------------------------------------------------------
-
-
-@transaction.atomic
-def sector_link_create(
-    *, party_member: Member, sector: Sector, term: int | None = None
-) -> SectorLink:
-    link = SectorLink(party_member=party_member, sector=sector, term=term or party_member.term)
-    link.full_clean()
-    link.save()
-    return link
 
 
 # --- coverage --------------------------------------------------------------------------

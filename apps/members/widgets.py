@@ -1,21 +1,31 @@
-"""Member pickers for any form: a <select> that `static/js/member-picker.js` turns into a
-Tom Select searching `members:search` (by name or pinyin initials).
+"""The member picker, for every form of every app: a <select> that
+`static/js/member-picker.js` turns into a Tom Select searching `members:search` (by name
+or pinyin initials). After each pick in a multiple picker the typed letters are cleared
+and the box stays open for the next name.
 
     participants = forms.ModelMultipleChoiceField(
-        queryset=Member.objects.active(), widget=MemberPickerMultiple()
+        queryset=selectable_members(), widget=MemberPickerMultiple()
     )
+    ...
+    suggest_members(form, "participants", stationed_members)  # optional
 
-Render `{{ form.media }}` in the page. Only the selected members are rendered as
-options (one query), so the page does not grow with the roster.
+Render `{{ form.media }}` in the page. Only the selected members (and the suggested ones)
+are rendered as options, in one query, so the page does not grow with the roster;
+without JavaScript the picker is a plain select of those options.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+
+from .models import Member
 
 if TYPE_CHECKING:
     # The widget the mixin goes with, for the type checker; at run time a plain mixin, so
@@ -25,14 +35,21 @@ else:
     _SelectBase = object
 
 
-def member_label(member) -> str:
+def member_label(member: Member) -> str:
     """How a member appears in pickers and in the search endpoint's results."""
     sector = getattr(member, "sector", None)
     return f"{member.name}（{member.member_no}，{sector}）" if sector else member.name
 
 
+def selectable_members():
+    """Members that may be picked anywhere: active, of the current term (what the search
+    endpoint offers). A form adds those already recorded, who may have left since."""
+    return Member.objects.filter(status=Member.Status.ACTIVE, term=settings.CURRENT_TERM)
+
+
 class MemberPickerMixin(_SelectBase):
-    """Renders the selected options only; Tom Select loads the others on demand."""
+    """Renders the suggested and selected options only; Tom Select loads the others on
+    demand. `affiliation="cpc"|"non_cpc"` narrows the search."""
 
     def __init__(self, attrs=None, *, affiliation: str = "", placeholder=None):
         attrs = {
@@ -45,6 +62,7 @@ class MemberPickerMixin(_SelectBase):
         if affiliation:
             attrs["data-affiliation"] = affiliation
         super().__init__(attrs)
+        self.suggested: list[Member] = []
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -55,17 +73,22 @@ class MemberPickerMixin(_SelectBase):
         queryset = getattr(self.choices, "queryset", None)
         if queryset is None:
             return super().optgroups(name, value, attrs)
-        wanted = [str(v) for v in value if str(v).isdigit()]
+        wanted = {int(v) for v in (str(v) for v in value) if v.isdigit()}
+        members = {m.pk: m for m in self.suggested}
+        missing = wanted - set(members)
+        if missing:
+            members.update(
+                (m.pk, m) for m in queryset.filter(pk__in=missing).select_related("sector")
+            )
         groups = []
         if not self.allow_multiple_selected:
             groups.append((None, [self.create_option(name, "", "", not wanted, 0, attrs=attrs)], 0))
-        if wanted:
-            members = queryset.filter(pk__in=wanted).select_related("sector")
-            for index, member in enumerate(members, start=len(groups)):
-                option = self.create_option(
-                    name, member.pk, member_label(member), True, index, attrs=attrs
-                )
-                groups.append((None, [option], index))
+        ordered = sorted(members.values(), key=lambda m: (m.name_pinyin, m.name, m.pk))
+        for index, member in enumerate(ordered, start=len(groups)):
+            option = self.create_option(
+                name, member.pk, member_label(member), member.pk in wanted, index, attrs=attrs
+            )
+            groups.append((None, [option], index))
         return groups
 
     class Media:
@@ -79,3 +102,16 @@ class MemberPicker(MemberPickerMixin, forms.Select):
 
 class MemberPickerMultiple(MemberPickerMixin, forms.SelectMultiple):
     pass
+
+
+def suggest_members(form: forms.BaseForm, name: str, members: Iterable[Member]) -> None:
+    """Offer `members` as options of the picker of field `name` before anything is typed
+    (and without JavaScript), e.g. the members stationed at the session's venue. The
+    field still accepts its whole queryset (what the search offers). At most one query,
+    for the sectors of the labels; the selected members that are not among these are
+    read when the picker renders."""
+    widget = form.fields[name].widget
+    if not isinstance(widget, MemberPickerMixin):
+        raise TypeError(f"{name} is not a member picker")
+    widget.suggested = list(members)
+    prefetch_related_objects(widget.suggested, "sector")

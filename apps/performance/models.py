@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.core.models import Audited
 from apps.core.uploads import LEGACY_DOCUMENT_FORMATS, DocumentFileValidator, RandomFileName
 from apps.members.models import Member
 
@@ -361,7 +362,7 @@ class GradeThreshold(models.Model):
         return f"{self.year} {self.label} ≥ {self.min_total}"
 
 
-class PointEntry(models.Model):
+class PointEntry(Audited):
     """A line of the ledger. Derived lines point at their source record and are written
     only by `services.ledger_derive`; staff adjustments have no source, a reason, and
     who made them when."""
@@ -396,15 +397,8 @@ class PointEntry(models.Model):
     source_id = models.PositiveBigIntegerField(_("source id"), null=True, blank=True)
     source = GenericForeignKey("source_type", "source_id")
     reason = models.TextField(_("reason"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = None  # type: ignore[assignment]
+    audit_labels = {"created_by": _("recorded by"), "created_at": _("recorded at")}
 
     history = HistoricalRecords()
     objects = PointEntryQuerySet.as_manager()
@@ -440,7 +434,7 @@ class PointEntry(models.Model):
         return self.source_type_id is None
 
 
-class Evaluation(models.Model):
+class Evaluation(Audited):
     """A member's evaluation of a year, recomputed by `services.ledger_derive` from the
     ledger: total, points by category, grade by the year's thresholds, rank."""
 
@@ -479,7 +473,8 @@ class Evaluation(models.Model):
         related_name="evaluations",
     )
     rank = models.PositiveIntegerField(_("rank"), default=0)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = None
+    created_at = None  # type: ignore[assignment]
 
     # Ranks move for everyone when one total changes: history keeps the totals and grade.
     history = HistoricalRecords(excluded_fields=["rank", "updated_at"])

@@ -1,75 +1,27 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import roles
 from apps.core.forms import StyledForm, StyledModelForm, field_of
 from apps.members.models import Member
+from apps.members.widgets import (
+    MemberPicker,
+    MemberPickerMultiple,
+    selectable_members,
+    suggest_members,
+)
 
 from .models import Venue
 
-
-def member_search_url() -> str:
-    """The members app's JSON search (`members:search`), or its agreed path until it lands."""
-    try:
-        return reverse("members:search")
-    except NoReverseMatch:
-        return "/members/search/"
-
-
-def member_label(member: Member) -> str:
-    return f"{member.name}（{member.work_unit}）" if member.work_unit else member.name
-
-
-class MemberChoiceField(forms.ModelChoiceField):
-    """Members labelled with their work unit (`member_label`)."""
-
-    def label_from_instance(self, obj: Member) -> str:
-        return member_label(obj)
-
-
-def selectable_members():
-    """Members that may be picked anywhere: active, of the current term."""
-    return Member.objects.filter(status=Member.Status.ACTIVE, term=settings.CURRENT_TERM)
-
-
-class MemberPickerSelect(forms.SelectMultiple):
-    """`<select multiple data-member-picker data-url=…>`: the members app's
-    `static/js/member-picker.js` turns it into a Tom Select searching by name or pinyin
-    initials. Without JavaScript it is a plain multi-select of the options given with
-    `limit_member_choices` (suggested members plus those already selected)."""
-
-    def get_context(self, name, value, attrs):
-        attrs = {**(attrs or {}), "data-member-picker": "", "data-url": member_search_url()}
-        return super().get_context(name, value, attrs)
-
-
-def limit_member_choices(form: forms.BaseForm, name: str, suggested: Iterable[Member]) -> None:
-    """Render only `suggested` plus the selected members as options of field `name`; the
-    field still validates against its whole queryset (what the remote search offers).
-    One query for the selected members that are not among the suggested."""
-    field = field_of(form, name, forms.ModelChoiceField)
-    options = {m.pk: m for m in suggested}
-    if form.is_bound:
-        raw = form.data.getlist(form.add_prefix(name)) if hasattr(form.data, "getlist") else []
-    else:
-        raw = form.initial.get(name) or []
-    ids = (str(getattr(v, "pk", v)) for v in raw)
-    selected = {int(v) for v in ids if v.isdigit()}
-    missing = selected - set(options)
-    if missing and field.queryset is not None:
-        options.update({m.pk: m for m in field.queryset.filter(pk__in=missing)})
-    field.widget.choices = [
-        (pk, member_label(m)) for pk, m in sorted(options.items(), key=lambda kv: kv[1].name)
-    ]
+# The members app's picker, under the names consultation's forms still import; the
+# same objects (`apps.members.widgets`), not a second picker.
+MemberPickerSelect = MemberPickerMultiple
+limit_member_choices = suggest_members
 
 
 class VenueForm(StyledModelForm):
@@ -90,7 +42,8 @@ class VenueForm(StyledModelForm):
             "note",
         ]
         widgets = {
-            "conveners": MemberPickerSelect,
+            "director": MemberPicker,
+            "conveners": MemberPickerMultiple,
             "managers": forms.CheckboxSelectMultiple,
             "note": forms.Textarea(attrs={"rows": 3}),
         }
@@ -107,7 +60,6 @@ class VenueForm(StyledModelForm):
         self.fields["director"].queryset = Member.objects.filter(
             Q(pk__in=members) | Q(pk=self.instance.director_id)
         )
-        self.fields["director"].label_from_instance = member_label
         self.fields["conveners"].queryset = Member.objects.filter(
             Q(pk__in=members) | Q(pk__in=conveners)
         )
@@ -123,13 +75,15 @@ class VenueForm(StyledModelForm):
         if self.instance.pk:
             current = self.instance.assignments.current(timezone.localdate())
             suggested = [a.member for a in current.select_related("member")]
-        limit_member_choices(self, "conveners", suggested)
+        suggest_members(self, "conveners", suggested)
 
 
 class AssignmentForm(StyledForm):
     """Station a member at this office (a member at another office moves here)."""
 
-    member = MemberChoiceField(label=_("member"), queryset=Member.objects.none())
+    member = forms.ModelChoiceField(
+        label=_("member"), queryset=Member.objects.none(), widget=MemberPicker
+    )
     started_on = forms.DateField(
         label=_("started on"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -139,9 +93,7 @@ class AssignmentForm(StyledForm):
         kwargs.setdefault("initial", {"started_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
         self.venue = venue
-        field_of(self, "member", forms.ModelChoiceField).queryset = selectable_members().order_by(
-            "name_pinyin", "name"
-        )
+        field_of(self, "member", forms.ModelChoiceField).queryset = selectable_members()
 
 
 class AssignmentEndForm(StyledForm):

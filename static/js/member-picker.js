@@ -1,7 +1,11 @@
 // Member pickers: <select [multiple] data-member-picker data-url="/members/search/">
 // becomes a Tom Select that asks the server (name or pinyin initials, e.g. "zs" for 张三).
 // Optional: data-affiliation="cpc|non_cpc", data-placeholder, data-no-results.
-// No inline script (the CSP forbids it); include tom-select.complete.min.js first.
+// A multiple picker clears the typed letters after each pick and stays open, so the next
+// initials start a new search ("klp", pick, "cgx", pick, …).
+// No inline script (the CSP forbids it); include tom-select.complete.min.js first
+// (the widgets of apps/members/widgets.py do, through the form's media).
+// window.initMemberPicker(select) sets up a picker added later (a cloned formset row).
 (function () {
   "use strict";
 
@@ -68,10 +72,19 @@
     };
     if (select.multiple) {
       options.plugins = ["remove_button"];
+      options.closeAfterSelect = false;
+      options.onItemAdd = function () {
+        // Tom Select keeps the query after a pick: the next letters would extend it.
+        this.setTextboxValue("");
+        this.refreshOptions(false);
+        this.focus();
+      };
     }
     // eslint-disable-next-line no-new
     new window.TomSelect(select, options);
   }
+
+  window.initMemberPicker = setUp;
 
   function setUpAll(root) {
     (root || document).querySelectorAll("select[data-member-picker]").forEach(setUp);

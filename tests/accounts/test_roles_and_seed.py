@@ -66,3 +66,19 @@ def test_demo_users_are_refused_outside_demo_mode(settings):
     with pytest.raises(CommandError):
         seed("--demo-users")
     assert not User.objects.filter(username="admin").exists()
+
+
+def test_a_fresh_migrate_grants_every_declared_role_permission():
+    """`role_permissions` on the AppConfigs is the one source of the grants: the test
+    database was made by a fresh `migrate`, whose migrations grant nothing."""
+    declared = roles.declared_role_permissions()
+    assert declared[roles.COUNTY_STAFF] >= {"accounts.change_unit", "members.pick_member"}
+    for role, perms in declared.items():
+        group = Group.objects.get(name=role)
+        granted = {
+            f"{app}.{codename}"
+            for app, codename in group.permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        }
+        assert perms <= granted, role

@@ -46,3 +46,22 @@ def test_editing_a_venue_keeps_its_archived_director_and_conveners(
     assert venue.address == "新地址"
     assert venue.director == director
     assert list(venue.conveners.all()) == [convener]
+
+
+def test_the_venue_and_station_forms_use_the_members_picker(client_for, venue):
+    """One picker for every app: the members app's widget, its search URL and its
+    script, with the stationed members offered before anything is typed."""
+    from tests.venues.factories import AssignmentFactory
+
+    stationed = MemberFactory(name="驻室委员")
+    AssignmentFactory(venue=venue, member=stationed)
+    MemberFactory(name="他处委员")
+    client = client_for("staff_user")
+    html = client.get(reverse("venues:update", args=[venue.pk])).content.decode()
+    assert html.count("data-member-picker") == 2  # director and conveners
+    assert 'data-url="/members/search/"' in html and "js/member-picker.js" in html
+    assert f'<option value="{stationed.pk}">驻室委员' in html  # suggested to convene
+    assert "他处委员" not in html
+    html = client.get(reverse("venues:assignment_create", args=[venue.pk])).content.decode()
+    assert "data-member-picker" in html and "js/member-picker.js" in html
+    assert "他处委员" not in html  # the roster is searched, not listed

@@ -1,22 +1,21 @@
-"""Create the four role groups and grant the accounts permissions."""
+"""Create the four role groups.
+
+What each role may do is declared once, as `role_permissions` on each app's AppConfig,
+and granted by `apps.accounts.roles.sync_role_permissions` after every `migrate` (and
+after a test flush). This migration granted the accounts permissions too, a copy of
+`AccountsConfig.role_permissions`; the copy is gone. Databases that ran it keep those
+grants (the sync only adds), and a fresh `migrate` gets the same ones from the sync.
+"""
 
 from django.db import migrations
 
-from apps.accounts.roles import ALL_ROLES, grant_permissions
-
-GRANTS = {
-    "county_staff": ["accounts.view_unit", "accounts.change_unit", "accounts.view_user"],
-    "leader": ["accounts.view_unit", "accounts.view_user"],
-    "office_head": [],
-    "member": [],
-}
+from apps.accounts.roles import ALL_ROLES
 
 
 def create_roles(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     for role in ALL_ROLES:
         Group.objects.get_or_create(name=role)
-    grant_permissions(apps, GRANTS)
 
 
 class Migration(migrations.Migration):
