@@ -18,11 +18,6 @@ from apps.members.widgets import (
 
 from .models import Venue
 
-# The members app's picker, under the names consultation's forms still import; the
-# same objects (`apps.members.widgets`), not a second picker.
-MemberPickerSelect = MemberPickerMultiple
-limit_member_choices = suggest_members
-
 
 class VenueForm(StyledModelForm):
     """Staff edit a venue: who directs, convenes and manages it."""

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import field_of
 from apps.members.models import Member
-from apps.venues.forms import selectable_members
+from apps.members.widgets import selectable_members
 
 
 class DateInput(forms.DateInput):

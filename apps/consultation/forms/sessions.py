@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.forms import StyledForm, StyledModelForm, field_of
 from apps.core.uploads import MultipleImageField
 from apps.members.models import Member
-from apps.venues.forms import MemberPickerSelect, limit_member_choices
+from apps.members.widgets import MemberPickerMultiple, suggest_members
 
 from ..models import Referral, Session, SessionPhoto, Suggestion, Topic
 from ..services import MAX_PHOTOS, SuggestionInput, TopicInput
@@ -65,7 +65,7 @@ class SessionForm(StyledModelForm):
             "started_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
-            "members": MemberPickerSelect,
+            "members": MemberPickerMultiple,
             "other_attendee_count": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
             "other_attendees": forms.Textarea(attrs={"rows": 2}),
             "minutes": forms.Textarea(attrs={"rows": 6}),
@@ -86,7 +86,7 @@ class SessionForm(StyledModelForm):
         existing = list(session.members.values_list("pk", flat=True)) if session.pk else []
         field_of(self, "members", forms.ModelChoiceField).queryset = pickable_members(existing)
         self.fields["members"].help_text = _("Search by name or pinyin initials.")
-        limit_member_choices(self, "members", member_suggestions)
+        suggest_members(self, "members", member_suggestions)
         field_of(self, "started_at", forms.DateTimeField).input_formats = [
             "%Y-%m-%dT%H:%M",
             "%Y-%m-%d %H:%M",
@@ -142,7 +142,7 @@ class SuggestionForm(StyledModelForm):
         fields = ["text", "category", "members"]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 2}),
-            "members": MemberPickerSelect,
+            "members": MemberPickerMultiple,
         }
 
     def __init__(self, *args, member_suggestions: Sequence[Member] = (), **kwargs):
@@ -151,7 +151,7 @@ class SuggestionForm(StyledModelForm):
             list(self.instance.members.values_list("pk", flat=True)) if self.instance.pk else []
         )
         field_of(self, "members", forms.ModelChoiceField).queryset = pickable_members(existing)
-        limit_member_choices(self, "members", member_suggestions)
+        suggest_members(self, "members", member_suggestions)
 
 
 class BaseSuggestionFormSet(forms.BaseInlineFormSet):

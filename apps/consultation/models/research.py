@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.accounts.models import Unit
+from apps.core.models import Audited
 from apps.core.uploads import RandomFileName
 from apps.members.models import Member
 
@@ -26,7 +27,7 @@ from ..managers import (
 from .sessions import Session, Topic
 
 
-class ResearchProject(models.Model):
+class ResearchProject(Audited):
     """专题协商调研: a research project on a topic, led by a unit (a special committee),
     carried out by a team of members with field visits (sessions), ending in a report."""
 
@@ -68,16 +69,6 @@ class ResearchProject(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
     )
     description = models.TextField(_("plan and scope"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[team, visits])
     objects = ResearchProjectQuerySet.as_manager()
@@ -130,7 +121,7 @@ class ResearchProject(models.Model):
             raise ValidationError(errors)
 
 
-class Report(models.Model):
+class Report(Audited):
     """调研报告 of a project: a text, an attachment (PDF or DOCX, checked on upload), or
     both. Every save through `services.report_save` keeps the previous state as a
     `ReportVersion`; `version` is the number of the current one."""
@@ -150,16 +141,6 @@ class Report(models.Model):
     attachment_name = models.CharField(_("file name"), max_length=200, blank=True)
     attachment_size = models.PositiveIntegerField(_("file size"), default=0)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()
     objects = ReportQuerySet.as_manager()
@@ -204,7 +185,7 @@ def download_name(stored_name: str, uploaded_name: str) -> str:
     return f"{stem}{extension}" if extension else uploaded_name
 
 
-class ReportVersion(models.Model):
+class ReportVersion(Audited):
     """One saved state of a report, kept when the report changes (never edited)."""
 
     report = models.ForeignKey(
@@ -219,15 +200,9 @@ class ReportVersion(models.Model):
     attachment_name = models.CharField(_("file name"), max_length=200, blank=True)
     attachment_size = models.PositiveIntegerField(_("file size"), default=0)
     note = models.CharField(_("what changed"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("saved by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    updated_at = None  # type: ignore[assignment]
+    audit_labels = {"created_by": _("saved by"), "created_at": _("saved at")}
 
     history = HistoricalRecords()
     objects = ReportVersionQuerySet.as_manager()
@@ -252,7 +227,7 @@ class ReportVersion(models.Model):
         return download_name(self.attachment.name or "", self.attachment_name)
 
 
-class Instruction(models.Model):
+class Instruction(Audited):
     """领导批示 on a report: written by a leader, or entered by staff on a leader's behalf
     (`on_behalf`)."""
 
@@ -275,7 +250,9 @@ class Instruction(models.Model):
         related_name="+",
     )
     on_behalf = models.BooleanField(_("entered on the leader's behalf"), default=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    created_by = None
+    updated_at = None  # type: ignore[assignment]
 
     history = HistoricalRecords()
     objects = InstructionQuerySet.as_manager()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.core.models import Audited
 from apps.core.uploads import RandomFileName
 from apps.members.models import Member
 from apps.venues.models import Venue
@@ -21,7 +22,7 @@ from apps.venues.models import Venue
 from ..managers import SessionPhotoQuerySet, SessionQuerySet, TopicQuerySet
 
 
-class Topic(models.Model):
+class Topic(Audited):
     """议题: what sessions and research projects consult on, county central work or a
     livelihood concern. collecting (征集) → confirmed (确定) → under consultation (协商中) →
     completed (已完成); sessions may be logged on any topic not completed."""
@@ -64,14 +65,9 @@ class Topic(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.COLLECTING
     )
     description = models.TextField(_("description"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+
+    created_at = None  # type: ignore[assignment]
+    updated_at = None  # type: ignore[assignment]
 
     history = HistoricalRecords()
     objects = TopicQuerySet.as_manager()
@@ -101,7 +97,7 @@ class Topic(models.Model):
         return reverse("consultation:topic_detail", args=[self.pk])
 
 
-class Session(models.Model):
+class Session(Audited):
     """协商活动: a consultation session held at a venue, logged by the venue's office head.
 
     draft → submitted → published, or submitted → returned (with a reason) → submitted.
@@ -159,14 +155,6 @@ class Session(models.Model):
         _("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
     )
     return_reason = models.TextField(_("reason for returning"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("logged by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
@@ -177,8 +165,8 @@ class Session(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    audit_labels = {"created_by": _("logged by")}
 
     history = HistoricalRecords(m2m_fields=[members])
     objects = SessionQuerySet.as_manager()

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.core.models import Audited
 from apps.members.models import Member
 
 from ..managers import DepartmentQuerySet, ReferralQuerySet, SuggestionQuerySet
@@ -39,7 +40,7 @@ def derive_progress(referral_states: Iterable[str]) -> str:
     return Suggestion.Progress.REFERRED
 
 
-class Suggestion(models.Model):
+class Suggestion(Audited):
     """意见建议, from exactly one source: a research report or a session. Its progress
     (raised → referred → in progress → closed) is never stored: it follows from its
     referrals (`derive_progress`, `SuggestionQuerySet.with_progress`). `raised_on` is the
@@ -96,7 +97,9 @@ class Suggestion(models.Model):
         _("outcome"), max_length=12, choices=Outcome.choices, blank=True, default=""
     )
     outcome_on = models.DateField(_("outcome decided on"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    created_by = None
+    updated_at = None  # type: ignore[assignment]
 
     history = HistoricalRecords(m2m_fields=[members])
     objects = SuggestionQuerySet.as_manager()
@@ -192,7 +195,7 @@ class Department(models.Model):
         return reverse("consultation:department_detail", args=[self.pk])
 
 
-class Referral(models.Model):
+class Referral(Audited):
     """批转/交办: a suggestion sent to a lead department (with co-handling ones), usually on
     a leader's instruction, with a due date. The department's reply (text, date, class
     A/B/C) is recorded by staff, who then close it with the proposers' satisfaction.
@@ -278,8 +281,8 @@ class Referral(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    created_by = None
 
     history = HistoricalRecords(m2m_fields=[co_departments])
     objects = ReferralQuerySet.as_manager()
