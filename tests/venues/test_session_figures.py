@@ -188,3 +188,17 @@ def test_an_office_without_sessions_or_members_may_change(venue, other_venue):
     venue.kind = "home"
     venue.township = None
     venue.full_clean()
+
+
+def test_office_head_home_shows_their_venues_sessions_of_the_year(
+    client_for, venue, other_venue, office_head_user
+):
+    year = timezone.localdate().year
+    PublishedSessionFactory(venue=venue, started_at=at(year, 1, 2))
+    SubmittedSessionFactory(venue=venue, started_at=at(year, 1, 3))
+    SessionFactory(venue=venue, started_at=at(year, 1, 4))  # a draft: not held
+    PublishedSessionFactory(venue=other_venue, started_at=at(year, 1, 2))
+    AssignmentFactory(venue=venue)
+    html = client_for("office_head_user").get("/").content.decode()
+    assert f"{year} 年协商活动 2 次 · 驻乡镇委员 1 名" in words(html)
+    assert other_venue.name not in html
