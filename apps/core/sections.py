@@ -7,7 +7,7 @@ sessions, a member's page not proposals. Instead the page offers its sections by
 
     # apps/consultation/apps.py
     from apps.core.sections import sections
-    sections.page("members:detail").add("consultation/member_sessions.html", order=200)
+    sections.page("members:detail").add("consultation/sections/member_detail.html", order=200)
     sections.page("venues:list").add(
         "consultation/sections/venue_list.html", order=200, rows=venue_activity
     )

@@ -90,7 +90,11 @@ class MemberExportView(PermissionRequiredMixin, View):
 
 class MemberDetailView(DetailView):
     """Everything about one member, in a fixed number of queries. Staff and leaders see
-    every member; a member sees their own profile; anyone else gets 404."""
+    every member; a member sees their own profile; anyone else gets 404.
+
+    Sections of "members:detail" (`apps.core.sections`; consultation: the member's
+    sessions, research and suggestions) get `rows` = [the member] and are rendered at the
+    place "body", after the member's own cards."""
 
     template_name = "members/member_detail.html"
     context_object_name = "member"
