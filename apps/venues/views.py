@@ -38,8 +38,9 @@ def year_choices() -> list[int]:
 class VenueListView(PermissionRequiredMixin, ListView):
     """Every venue with its director and stationed members; later apps add columns
     through the page's sections (consultation: the sessions of the year, the last session,
-    the offices idle for VENUE_IDLE_DAYS). One query of its own, whatever the number of
-    venues, plus each section's fixed number.
+    the offices idle for VENUE_IDLE_DAYS). One query of its own whatever the number of
+    venues (and the user's managed venues, for leaders and office heads), plus each
+    section's fixed number.
 
     Sections of "venues:list" (`apps.core.sections`) get `rows` = the venues and `year`,
     and are rendered at the places "notice" (above the groups), "head" (header cells),
