@@ -1,7 +1,40 @@
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.views.generic import ListView
+from django.utils import timezone
+from django.views.generic import ListView, TemplateView
+
+from apps.core.registry import registry
 
 from .models import Unit
+from .roles import ROLE_LABELS, role_names, sees_everything
+
+
+class HomeView(TemplateView):
+    """The home page of each role (the project URL "home", `/`): figures for staff and
+    leaders, the sections that apps register for office heads and members."""
+
+    template_name = "accounts/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["role_labels"] = [
+            ROLE_LABELS[r] for r in sorted(role_names(user)) if r in ROLE_LABELS
+        ]
+        year = self.overview_year()
+        context["year"] = year
+        this_year = timezone.localdate().year
+        context["year_choices"] = list(range(this_year, this_year - 6, -1))
+        context["figures"] = registry.figures_for(user, year=year) if sees_everything(user) else []
+        context["home_sections"] = registry.home_sections_for(user)
+        return context
+
+    def overview_year(self) -> int | None:
+        """`?year=` of the overview (2000–2100); None lets each app show its latest year
+        with work. A malformed value is ignored, never an error."""
+        raw = self.request.GET.get("year", "")
+        if raw.isdigit() and 2000 <= int(raw) <= 2100:
+            return int(raw)
+        return None
 
 
 class UnitListView(PermissionRequiredMixin, ListView):

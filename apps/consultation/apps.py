@@ -78,9 +78,8 @@ class ConsultationConfig(AppConfig):
     def ready(self) -> None:
         from apps.accounts.roles import is_member, is_office_head
         from apps.core.registry import NavItem, registry
-        from apps.members.sections import member_sections
 
-        from . import dashboard
+        from . import dashboard, sections
 
         registry.add_nav(
             NavItem(
@@ -120,4 +119,4 @@ class ConsultationConfig(AppConfig):
         registry.add_figures(dashboard.research_figures, order=320)
         registry.add_home_section("consultation/home_office_head.html", is_office_head, order=100)
         registry.add_home_section("consultation/home_member.html", is_member, order=110)
-        member_sections.add("consultation/member_sessions.html", order=200)
+        sections.register()

@@ -12,8 +12,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .sections import sections
+
 if TYPE_CHECKING:
-    from apps.accounts.models import User
+    from django.contrib.auth.models import AbstractUser, AnonymousUser
+
+    # The project's user model (accounts, above core) is an AbstractUser.
+    User = AbstractUser | AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -24,7 +29,7 @@ class NavItem:
     label: Any
     url_name: str
     permission: str | None = None
-    visible: Callable[[User], bool] | None = None
+    visible: Callable[[Any], bool] | None = None
     order: int = 100
     icon: str = ""
 
@@ -52,7 +57,6 @@ class Registry:
     figure_providers: list[tuple[int, Callable[..., Iterable[Figure]], bool]] = field(
         default_factory=list
     )
-    home_sections: list[tuple[int, str, Callable[[User], bool]]] = field(default_factory=list)
 
     def add_nav(self, item: NavItem) -> None:
         if item not in self.nav:
@@ -66,13 +70,12 @@ class Registry:
             self.figure_providers.sort(key=lambda p: p[0])
 
     def add_home_section(
-        self, template: str, visible: Callable[[User], bool], order: int = 100
+        self, template: str, visible: Callable[[Any], bool], order: int = 100
     ) -> None:
         """A template included on the home page of users for whom `visible(user)` holds;
-        it renders with the request context."""
-        if all(t != template for _, t, _v in self.home_sections):
-            self.home_sections.append((order, template, visible))
-            self.home_sections.sort(key=lambda s: s[0])
+        it renders with the request context. The home page's sections are those of
+        `apps.core.sections` (page "home"), like the sections of any other page."""
+        sections.page("home").add(template, order=order, visible=visible)
 
     def nav_for(self, user: User) -> list[NavItem]:
         return [item for item in self.nav if item.is_visible_to(user)]
@@ -89,7 +92,7 @@ class Registry:
         return figures
 
     def home_sections_for(self, user: User) -> list[str]:
-        return [template for _, template, visible in self.home_sections if visible(user)]
+        return sections.page("home").templates_for(user)
 
 
 registry = Registry()

@@ -1,6 +1,9 @@
 """Helpers for `seed_xiangcheng`: each app has a `seed.py` with `seed(ctx)` and,
-optionally, `link_demo_users(ctx, users)`. Everything is get-or-create, so a second
-run adds nothing and never overwrites what staff have edited since."""
+optionally, the demo-user steps run with `--demo-users`: `ensure_demo_users(ctx,
+reset_passwords=...)` returning (users by username, credentials to print once) — accounts,
+which owns the roles — then `link_demo_users(ctx, users)` in every app that has it.
+Everything is get-or-create, so a second run adds nothing and never overwrites what staff
+have edited since."""
 
 from __future__ import annotations
 

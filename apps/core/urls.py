@@ -5,7 +5,6 @@ from . import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
     path("bench/floor/", views.FloorView.as_view(), name="floor"),
     path("healthz", views.healthz, name="healthz"),
 ]

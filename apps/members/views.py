@@ -18,6 +18,7 @@ from django.views.generic import CreateView, DetailView, FormView, TemplateView,
 from django_filters.views import FilterView
 
 from apps.core.files import serve_protected
+from apps.core.sections import sections
 from apps.core.spreadsheets import xlsx_response
 
 from . import roster_io, services
@@ -33,7 +34,6 @@ from .forms import (
     SectorLinkForm,
 )
 from .models import Member, Pairing, Sector, SectorLink
-from .sections import member_sections
 from .widgets import member_label
 
 IMPORT_SESSION_KEY = "members_import"
@@ -90,7 +90,11 @@ class MemberExportView(PermissionRequiredMixin, View):
 
 class MemberDetailView(DetailView):
     """Everything about one member, in a fixed number of queries. Staff and leaders see
-    every member; a member sees their own profile; anyone else gets 404."""
+    every member; a member sees their own profile; anyone else gets 404.
+
+    Sections of "members:detail" (`apps.core.sections`; consultation: the member's
+    sessions, research and suggestions) get `rows` = [the member] and are rendered at the
+    place "body", after the member's own cards."""
 
     template_name = "members/member_detail.html"
     context_object_name = "member"
@@ -126,7 +130,7 @@ class MemberDetailView(DetailView):
         context["can_delete"] = user.has_perm("members.delete_member")
         context["can_pair"] = user.has_perm("members.add_pairing") and member.is_active
         context["archive_form"] = kwargs.get("archive_form") or ArchiveForm()
-        context["member_sections"] = member_sections.templates()
+        context.update(sections.page("members:detail").fill([member], request=self.request))
         if user.has_perm("members.view_member"):
             context["history"] = list(
                 member.history.select_related("history_user").order_by("-history_date")[:10]

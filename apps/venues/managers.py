@@ -1,18 +1,16 @@
 """Querysets of the venues app: named scopes, `with_related()` per page and `for_user(user)`.
 
 Who manages a venue is `Venue.managers`; `managed_venue_ids(user)` reads it once per
-request. The session figures of the venue list come from the consultation app's
-`Session` through the `sessions` relation (looked up by name: venues imports nothing
-of consultation, the arrow points one way)."""
+request. What later apps record at a venue (sessions) is theirs to show: they add it to
+the venue pages as sections (`apps.core.sections`); venues imports none of them."""
 
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
-from django.apps import apps
 from django.db import models
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -72,24 +70,20 @@ class VenueQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("township", "director")
 
-    def with_activity(self, *, year: int, today: datetime.date | None = None):
-        """Annotate `stationed_count` (members stationed today), `sessions_in_year` (sessions
-        held in `year`: submitted or published) and `last_session_at` (the latest held
-        session): three subqueries in the same query, whatever the number of venues."""
-        from .models import Assignment
+    def with_mine(self, user: User):
+        """Annotate `is_mine`: whether `user` manages the venue (a subquery in the same
+        query, so a list needs no query of its own for its "Mine" badges)."""
+        through = cast(Any, self.model).managers.through
+        managed = through.objects.filter(venue=OuterRef("pk"), user=user.pk)
+        return self.annotate(is_mine=Exists(managed))
 
-        today = today or timezone.localdate()
-        session_model = apps.get_model("consultation", "Session")
-        held = session_model.objects.held().filter(venue=OuterRef("pk"))
-        return self.annotate(
-            stationed_count=Coalesce(
-                _count(Assignment.objects.current(today).filter(venue=OuterRef("pk"))), 0
-            ),
-            sessions_in_year=Coalesce(_count(held.filter(started_at__year=year)), 0),
-            last_session_at=Subquery(
-                held.order_by().values("venue").annotate(last=Max("started_at")).values("last")
-            ),
-        )
+    def with_stationed(self, today: datetime.date | None = None):
+        """Annotate `stationed_count`, the members stationed at each venue on `today`
+        (default: today): a subquery in the same query, whatever the number of venues."""
+        # Assignment through its relation: the models module imports this one, not back.
+        assignment: Any = self.model._meta.get_field("assignments").related_model
+        current = assignment.objects.current(today).filter(venue=OuterRef("pk"))
+        return self.annotate(stationed_count=Coalesce(_count(current), 0))
 
 
 class AssignmentQuerySet(models.QuerySet):

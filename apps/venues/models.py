@@ -115,9 +115,11 @@ class Venue(models.Model):
         self._clean_settled_office()
 
     def _clean_settled_office(self) -> None:
-        """An office with stationed members or sessions keeps its kind and township: turning
-        it into a member home, or moving it, would leave members stationed at a home and a
-        township's record under another township. Two queries, only when one changes."""
+        """An office with stationed members or records of later apps (sessions) keeps its
+        kind and township: turning it into a member home, or moving it, would leave members
+        stationed at a home and a township's record under another township. Only when one
+        changes: a query for the old values, one for the assignments and one per relation
+        of later apps."""
         if self.pk is None:
             return
         before = Venue.objects.filter(pk=self.pk).values("kind", "township_id").first()
@@ -131,12 +133,23 @@ class Venue(models.Model):
             )
             if old != new
         ]
-        if changed and (self.assignments.open().exists() or self.sessions.exists()):
+        if changed and (self.assignments.open().exists() or self._recorded_elsewhere()):
             message = _(
                 "This liaison office already has stationed members or sessions, so its kind "
                 "and township stay as they are. Create a new venue instead."
             )
             raise ValidationError(dict.fromkeys(changed, message))
+
+    def _recorded_elsewhere(self) -> bool:
+        """Whether rows of a later app (a consultation session, …) point to this venue.
+        Venues imports none of those apps: it asks each relation Django knows of."""
+        return any(
+            getattr(self, accessor).exists()
+            for relation in self._meta.related_objects
+            if relation.related_model._meta.app_label != self._meta.app_label
+            and (relation.one_to_many or relation.many_to_many)
+            and (accessor := relation.get_accessor_name())
+        )
 
     @property
     def is_office(self) -> bool:

@@ -1,21 +1,20 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, UpdateView
 
-from apps.accounts.roles import is_staff_user, sees_everything
+from apps.accounts.roles import sees_everything
+from apps.core.sections import sections
 from apps.core.views import AtomicFormMixin
 from apps.members.models import Member
 
 from . import services
-from .dashboard import idle_offices
 from .forms import AssignmentEndForm, AssignmentForm, VenueForm
 from .managers import managed_venue_ids
 from .models import Assignment, Venue
@@ -37,9 +36,16 @@ def year_choices() -> list[int]:
 
 
 class VenueListView(PermissionRequiredMixin, ListView):
-    """Every venue with its director, stationed members, sessions of the year and the
-    date of its last session; offices idle for VENUE_IDLE_DAYS stand out. Three queries
-    whatever the numbers of venues and sessions."""
+    """Every venue with its director and stationed members; later apps add columns
+    through the page's sections (consultation: the sessions of the year, the last session,
+    the offices idle for VENUE_IDLE_DAYS). One query of its own whatever the number of
+    venues (and the user's managed venues, for leaders and office heads), plus each
+    section's fixed number.
+
+    Sections of "venues:list" (`apps.core.sections`) get `rows` = the venues and `year`,
+    and are rendered at the places "notice" (above the groups), "head" (header cells),
+    "row_class" and "cells" (each row's class and cells, with `venue`), "item_class" and
+    "item" (each entry of the phone list, with `venue`)."""
 
     permission_required = "venues.view_venue"
     template_name = "venues/venue_list.html"
@@ -47,39 +53,40 @@ class VenueListView(PermissionRequiredMixin, ListView):
 
     def get_queryset(self):
         self.year = selected_year(self.request)
-        return (
-            Venue.objects.for_user(self.request.user).with_related().with_activity(year=self.year)
-        )
+        user = self.request.user
+        return Venue.objects.for_user(user).with_related().with_stationed().with_mine(user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        venues = context["venues"]
-        idle = {v.pk for v in idle_offices(venues)}
-        managed = managed_venue_ids(self.request.user)
-        for venue in venues:
-            venue.is_idle = venue.pk in idle
-            venue.is_mine = venue.pk in managed
+        venues = list(context["venues"])
         context.update(
+            venues=venues,
             year=self.year,
             years=year_choices(),
-            idle_count=len(idle),
-            idle_days=settings.VENUE_IDLE_DAYS,
             groups=[
                 (_("Township liaison offices"), [v for v in venues if v.is_office]),
                 (_("Member homes"), [v for v in venues if not v.is_office]),
             ],
         )
+        context.update(
+            sections.page("venues:list").fill(venues, request=self.request, year=self.year)
+        )
         return context
 
 
 class VenueDetailView(PermissionRequiredMixin, DetailView):
-    """A venue: director, conveners, stationed members (to staff, leaders and its own
-    office heads), the year's figures, its latest sessions and their photos."""
+    """A venue: director, conveners and stationed members (to staff, leaders and its own
+    office heads); later apps add their sections (consultation: the year's figures, the
+    latest sessions and their photos, the button to log one).
+
+    Sections of "venues:detail" (`apps.core.sections`) get `rows` = [the venue] and
+    `year` (`?year=`, with `years` to pick from), and are rendered at the places "actions"
+    (the header's buttons), "summary" (under the venue's facts) and "body" (after the
+    stationed members)."""
 
     permission_required = "venues.view_venue"
     template_name = "venues/venue_detail.html"
     context_object_name = "venue"
-    recent_sessions = 20
 
     def get_queryset(self):
         return (
@@ -95,20 +102,7 @@ class VenueDetailView(PermissionRequiredMixin, DetailView):
         user = self.request.user
         venue = self.object
         year = selected_year(self.request)
-        manages = venue.pk in managed_venue_ids(user)
-        can_see_members = sees_everything(user) or manages
-        sessions = venue.sessions.for_user(user)
-        recent = list(sessions.with_related().prefetch_related("photos")[: self.recent_sessions])
-        figures = (
-            sessions.held()
-            .filter(started_at__year=year)
-            .aggregate(
-                sessions=Count("pk", distinct=True),
-                members=Count("members", distinct=True),
-                suggestions=Count("suggestions", distinct=True),
-                photos=Count("photos", distinct=True),
-            )
-        )
+        can_see_members = sees_everything(user) or venue.pk in managed_venue_ids(user)
         assignments = []
         if can_see_members:
             assignments = list(
@@ -119,14 +113,12 @@ class VenueDetailView(PermissionRequiredMixin, DetailView):
         context.update(
             year=year,
             years=year_choices(),
-            figures=figures,
-            sessions=recent,
-            photos=[p for s in recent for p in s.photos.all()][:12],
             can_see_members=can_see_members,
             assignments=assignments,
-            can_log_session=manages
-            or (is_staff_user(user) and user.has_perm("consultation.add_session")),
             can_edit=user.has_perm("venues.change_venue"),
+        )
+        context.update(
+            sections.page("venues:detail").fill([venue], request=self.request, year=year)
         )
         return context
 

@@ -23,7 +23,7 @@ def test_login_page_is_chinese_and_public(client):
 
 
 def test_every_page_but_login_needs_a_signed_in_user(client):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
 
@@ -32,7 +32,7 @@ def test_good_credentials_sign_in_and_reach_home(client):
     UserFactory(username="zhang")
     response = login(client, "zhang", PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("home")
 
 
 def test_wrong_credentials_get_a_chinese_message_and_keep_the_username(client):
@@ -103,7 +103,7 @@ def test_logout_is_post_only(client):
     assert client.get(reverse("accounts:logout")).status_code == 405
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
 
 
 def test_password_change_validates_and_keeps_the_form(client):
@@ -143,7 +143,7 @@ def test_session_expires_after_inactivity_and_is_renewed_by_activity(client, set
 
     settings.SESSION_COOKIE_AGE = 30 * 60
     user = UserFactory()
-    home = reverse("core:home")
+    home = reverse("home")
     with time_machine.travel(
         datetime.datetime(2026, 3, 1, 9, 0, tzinfo=datetime.UTC), tick=False
     ) as clock:
@@ -177,7 +177,7 @@ def test_a_short_idle_timeout_is_kept_within_a_tenth(client, settings):
 
     # given a one-minute idle timeout
     settings.SESSION_COOKIE_AGE = 60
-    home = reverse("core:home")
+    home = reverse("home")
     with time_machine.travel(
         datetime.datetime(2026, 3, 1, 9, 0, tzinfo=datetime.UTC), tick=False
     ) as clock:

@@ -11,7 +11,7 @@ from tests.browser.conftest import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = [
-    "core:home",
+    "home",
     "accounts:unit_list",
     "members:list",
     "members:coverage",

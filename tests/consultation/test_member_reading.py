@@ -327,7 +327,7 @@ def test_the_member_page_lists_their_own_readable_work(client_for, two, role):
 
 def test_the_navigation_of_a_member_opens(client_for, two):
     client = client_for("member_user")
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("home")).content.decode()
     assert f'href="{reverse("consultation:list")}"' in html
     assert f'href="{reverse("consultation:project_list")}"' in html
     assert f'href="{reverse("consultation:suggestion_list")}"' not in html

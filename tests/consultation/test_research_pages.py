@@ -33,7 +33,7 @@ from tests.members.factories import MemberFactory
 pytestmark = pytest.mark.django_db
 
 LEDGER = reverse("consultation:suggestion_list")
-HOME = reverse("core:home")
+HOME = reverse("home")
 # Noon in Xiangcheng, 2022-03-01: referrals due before that and unanswered are overdue.
 NOW = datetime.datetime(2022, 3, 1, 4, tzinfo=datetime.UTC)
 

@@ -5,7 +5,7 @@ from tests.fixtures import HOME_QUERY_BUDGET
 
 pytestmark = pytest.mark.django_db
 
-HOME = reverse("core:home")
+HOME = reverse("home")
 
 
 def test_anonymous_is_sent_to_login(client_for):

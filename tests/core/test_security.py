@@ -17,7 +17,7 @@ def test_security_headers_on_every_page(client):
 
 
 def test_pages_have_no_inline_script(client_for):
-    html = client_for("staff_user").get(reverse("core:home")).content.decode()
+    html = client_for("staff_user").get(reverse("home")).content.decode()
     import re
 
     for tag in re.findall(r"<script[^>]*>", html):

@@ -19,7 +19,7 @@ from tests.members.factories import (
 pytestmark = pytest.mark.django_db
 from tests.fixtures import HOME_QUERY_BUDGET  # noqa: E402
 
-HOME = reverse("core:home")
+HOME = reverse("home")
 
 
 def figures(response) -> dict[str, str]:

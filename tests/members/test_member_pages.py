@@ -310,8 +310,8 @@ def test_other_apps_widen_the_scope_and_add_detail_sections(
 ):
     from django.db.models import Q
 
+    from apps.core.sections import Section, sections
     from apps.members import managers
-    from apps.members.sections import member_sections
 
     stationed, other = MemberFactory(name="驻站委员"), MemberFactory(name="别处委员")
     monkeypatch.setattr(
@@ -319,7 +319,9 @@ def test_other_apps_widen_the_scope_and_add_detail_sections(
         "extra_member_scopes",
         [lambda user: Q(pk=stationed.pk) if user == office_head_user else None],
     )
-    monkeypatch.setattr(member_sections, "entries", [(100, "members/home_member.html")])
+    monkeypatch.setattr(
+        sections.page("members:detail"), "entries", [Section("members/home_member.html")]
+    )
     client = client_for("office_head_user")
     response = client.get(stationed.get_absolute_url())
     assert response.status_code == 200

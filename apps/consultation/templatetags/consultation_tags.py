@@ -10,6 +10,7 @@ from apps.venues.models import Venue
 
 from ..managers import own_suggestion_ids
 from ..models import Referral, ResearchProject, Session, Suggestion
+from ..sections import venue_activity
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -32,10 +33,11 @@ def state_badge(state: str) -> str:
 @register.inclusion_tag("consultation/_office_head_panel.html", takes_context=True)
 def office_head_panel(context):
     """The office head's home: their venues with the year's count, and their sessions
-    that still need work first (returned, drafts), then the latest. Three queries."""
+    that still need work first (returned, drafts), then the latest. Four queries."""
     user = context["user"]
     year = timezone.localdate().year
-    venues = list(Venue.objects.managed_by(user).with_related().with_activity(year=year))
+    venues = list(Venue.objects.managed_by(user).with_related().with_stationed())
+    venue_activity(venues, year=year)
     needs_work = Case(
         When(state=Session.State.RETURNED, then=Value(0)),
         When(state=Session.State.DRAFT, then=Value(1)),

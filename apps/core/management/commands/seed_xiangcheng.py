@@ -44,9 +44,14 @@ class Command(BaseCommand):
                 module.seed(ctx)
             credentials = []
             if demo_users:
-                from apps.accounts.seed import ensure_demo_users
-
-                users, credentials = ensure_demo_users(ctx, reset_passwords=reset_passwords)
+                # The app that owns the roles makes the users (`ensure_demo_users`); the
+                # others link them to their records (`link_demo_users`).
+                users = {}
+                for module in modules:
+                    if hasattr(module, "ensure_demo_users"):
+                        made, shown = module.ensure_demo_users(ctx, reset_passwords=reset_passwords)
+                        users.update(made)
+                        credentials.extend(shown)
                 for module in modules:
                     if hasattr(module, "link_demo_users"):
                         module.link_demo_users(ctx, users)
