@@ -2,6 +2,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
+from apps.core.mixins import year_param
 from apps.core.registry import registry
 
 from .models import Unit
@@ -20,21 +21,14 @@ class HomeView(TemplateView):
         context["role_labels"] = [
             ROLE_LABELS[r] for r in sorted(role_names(user)) if r in ROLE_LABELS
         ]
-        year = self.overview_year()
+        # `?year=` of the overview; None lets each app show its latest year with work.
+        year = year_param(self.request)
         context["year"] = year
         this_year = timezone.localdate().year
         context["year_choices"] = list(range(this_year, this_year - 6, -1))
         context["figures"] = registry.figures_for(user, year=year) if sees_everything(user) else []
         context["home_sections"] = registry.home_sections_for(user)
         return context
-
-    def overview_year(self) -> int | None:
-        """`?year=` of the overview (2000–2100); None lets each app show its latest year
-        with work. A malformed value is ignored, never an error."""
-        raw = self.request.GET.get("year", "")
-        if raw.isdigit() and 2000 <= int(raw) <= 2100:
-            return int(raw)
-        return None
 
 
 class UnitListView(PermissionRequiredMixin, ListView):

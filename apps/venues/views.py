@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, UpdateView
 
 from apps.accounts.roles import sees_everything
+from apps.core.mixins import selected_year, year_choices
 from apps.core.sections import sections
 from apps.core.views import AtomicFormMixin
 from apps.members.models import Member
@@ -18,21 +19,6 @@ from . import services
 from .forms import AssignmentEndForm, AssignmentForm, VenueForm
 from .managers import managed_venue_ids
 from .models import Assignment, Venue
-
-FIRST_YEAR = 2021
-
-
-def selected_year(request) -> int:
-    """`?year=` when it is a sensible year, else the current year."""
-    current = timezone.localdate().year
-    raw = request.GET.get("year", "")
-    if raw.isdigit() and FIRST_YEAR <= int(raw) <= current + 1:
-        return int(raw)
-    return current
-
-
-def year_choices() -> list[int]:
-    return list(range(timezone.localdate().year, FIRST_YEAR - 1, -1))
 
 
 class VenueListView(PermissionRequiredMixin, ListView):
@@ -52,7 +38,7 @@ class VenueListView(PermissionRequiredMixin, ListView):
     context_object_name = "venues"
 
     def get_queryset(self):
-        self.year = selected_year(self.request)
+        self.year = selected_year(self.request, recorded_only=True)
         user = self.request.user
         return Venue.objects.for_user(user).with_related().with_stationed().with_mine(user)
 
@@ -62,7 +48,7 @@ class VenueListView(PermissionRequiredMixin, ListView):
         context.update(
             venues=venues,
             year=self.year,
-            years=year_choices(),
+            years=year_choices(next_year=False),
             groups=[
                 (_("Township liaison offices"), [v for v in venues if v.is_office]),
                 (_("Member homes"), [v for v in venues if not v.is_office]),
@@ -101,7 +87,7 @@ class VenueDetailView(PermissionRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         venue = self.object
-        year = selected_year(self.request)
+        year = selected_year(self.request, recorded_only=True)
         can_see_members = sees_everything(user) or venue.pk in managed_venue_ids(user)
         assignments = []
         if can_see_members:
@@ -112,7 +98,7 @@ class VenueDetailView(PermissionRequiredMixin, DetailView):
             )
         context.update(
             year=year,
-            years=year_choices(),
+            years=year_choices(next_year=False),
             can_see_members=can_see_members,
             assignments=assignments,
             can_edit=user.has_perm("venues.change_venue"),
