@@ -1,7 +1,7 @@
 import io
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
 
 from apps.accounts import roles
@@ -18,6 +18,23 @@ def test_migration_creates_the_four_role_groups_with_explicit_permissions():
     assert (
         not Group.objects.get(name=roles.MEMBER).permissions.filter(codename="view_unit").exists()
     )
+
+
+def granted(role: str) -> set[str]:
+    permissions = Group.objects.get(name=role).permissions.select_related("content_type")
+    return {f"{p.content_type.app_label}.{p.codename}" for p in permissions}
+
+
+def test_every_declared_role_permission_is_granted_and_a_lost_one_comes_back():
+    declared = roles.declared_role_permissions()
+    assert declared[roles.COUNTY_STAFF] and declared[roles.MEMBER]
+    for role, perms in declared.items():
+        assert perms <= granted(role), role
+    staff = Group.objects.get(name=roles.COUNTY_STAFF)
+    staff.permissions.remove(Permission.objects.get(codename="change_unit"))
+    assert "accounts.change_unit" not in granted(roles.COUNTY_STAFF)
+    roles.sync_role_permissions()
+    assert declared[roles.COUNTY_STAFF] <= granted(roles.COUNTY_STAFF)
 
 
 def seed(*args):
