@@ -12,7 +12,7 @@ first and together, so a worker normally seeds each one once. A test that finds 
 gone (a worker got only part of the group, `-k`, a single test run) seeds inside its own
 transaction: slower, same database.
 
-Define one with `SharedSeed` (below); `tests/fixtures.py` has `county`.
+Define one with `SharedSeed` (below); `tests/fixtures.py` has `seeded_county`.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ class _Open:
     def open(self, name: str, build: Callable[[], Any], media_root: Path, blocker) -> None:
         self.close()
         with blocker.unblock():
+            assert not transaction.get_connection().in_atomic_block, "must be the outermost"
             atomic = transaction.atomic()
             atomic.__enter__()
             try:
@@ -70,6 +71,8 @@ class _Open:
         with blocker.unblock():
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+            # The seed's was the outermost transaction: nothing of it can outlive it.
+            assert not transaction.get_connection().in_atomic_block
 
 
 _open = _Open()
