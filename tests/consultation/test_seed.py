@@ -21,8 +21,6 @@ from apps.consultation.models import (
 from apps.consultation.seed_research import sample_pdf
 from apps.core.uploads import document_format
 from apps.venues.models import Assignment
-from tests.members.factories import MemberFactory
-from tests.shared_seed import SharedSeed
 
 pytestmark = pytest.mark.django_db
 
@@ -35,28 +33,7 @@ def seed(*args) -> str:
     return out.getvalue()
 
 
-def seed_with_more_members() -> None:
-    for _ in range(64):
-        MemberFactory()
-    seed("--demo-users")
-
-
-# Seeded once per worker for both tests (tests/shared_seed.py).
-consultation_seed = SharedSeed("seeded", seed_with_more_members)
-
-
-@pytest.fixture(scope="session")
-def _seeded_session(django_db_setup, django_db_blocker, tmp_path_factory):
-    yield from consultation_seed.session(django_db_blocker, tmp_path_factory)
-
-
-@pytest.fixture
-def seeded(_seeded_session, request, settings, db):
-    """The county seeded with demo users on 64 more members than its own 256."""
-    return consultation_seed.get(request, settings)
-
-
-def test_the_2021_work_is_seeded(seeded):
+def test_the_2021_work_is_seeded(seeded_county):
     """One seed, several checks (seeding takes seconds)."""
     check_livelihood_consultations()
     check_sessions_at_every_venue()
@@ -162,7 +139,7 @@ def test_the_sample_pdf_is_a_pdf():
     assert sample_pdf("x").startswith(b"%PDF-1.4") and sample_pdf("x").endswith(b"%%EOF\n")
 
 
-def test_seeding_again_adds_nothing(seeded):
+def test_seeding_again_adds_nothing(seeded_county):
     models = (
         Topic,
         Session,
