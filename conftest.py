@@ -8,7 +8,7 @@ import pytest
 # contexts unless told this is a test run.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["tests.fixtures", "tests.venues.fixtures"]
+pytest_plugins = ["tests.shared_seed", "tests.fixtures", "tests.venues.fixtures"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,14 @@
 """Fixtures shared by every test module: one user per role (the groups come from
-the data migration), plus an anonymous client."""
+the data migration), plus an anonymous client, and the seeded county."""
+
+import io
 
 import pytest
+from django.core.management import call_command
 
 from apps.accounts import roles
 from tests.accounts.factories import UserFactory
+from tests.shared_seed import SharedSeed
 
 
 @pytest.fixture
@@ -58,3 +62,25 @@ def client_for(client, request):
         return c
 
     return make
+
+
+def seed_the_county() -> str:
+    """`seed_xiangcheng --demo-users` on an empty database; returns what it printed."""
+    out = io.StringIO()
+    call_command("seed_xiangcheng", "--demo-users", stdout=out)
+    return out.getvalue()
+
+
+county_seed = SharedSeed("seeded_county", seed_the_county)
+
+
+@pytest.fixture(scope="session")
+def _seeded_county_session(django_db_setup, django_db_blocker, tmp_path_factory):
+    yield from county_seed.session(django_db_blocker, tmp_path_factory)
+
+
+@pytest.fixture
+def seeded_county(_seeded_county_session, request, settings, db):
+    """The county as `make run` seeds it (with the demo users), seeded once per worker
+    (tests/shared_seed.py); the value is what that seed printed (the demo passwords)."""
+    return county_seed.get(request, settings)

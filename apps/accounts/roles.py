@@ -81,17 +81,17 @@ def sync_role_permissions(using: str = "default", **kwargs) -> None:
     """post_migrate receiver: make sure the four groups exist with their declared permissions."""
     from django.contrib.auth.models import Group, Permission
 
-    for role, perms in declared_role_permissions().items():
+    declared = declared_role_permissions()
+    codenames = {dotted.split(".", 1)[1] for perms in declared.values() for dotted in perms}
+    # One query for all of them (this runs once per app after every migrate and test
+    # flush); the first by Permission's ordering wins, as `.first()` would.
+    existing: dict[str, Permission] = {}
+    rows = Permission.objects.using(using).filter(codename__in=codenames)
+    for permission in rows.select_related("content_type"):  # in Permission's own ordering
+        dotted = f"{permission.content_type.app_label}.{permission.codename}"
+        existing.setdefault(dotted, permission)
+    for role, perms in declared.items():
         group, _created = Group.objects.using(using).get_or_create(name=role)
-        wanted = []
-        for dotted in sorted(perms):
-            app_label, codename = dotted.split(".", 1)
-            permission = (
-                Permission.objects.using(using)
-                .filter(content_type__app_label=app_label, codename=codename)
-                .first()
-            )
-            if permission is None:  # the app's migrations have not run yet
-                continue
-            wanted.append(permission)
+        # A permission missing here belongs to an app whose migrations have not run yet.
+        wanted = [existing[dotted] for dotted in sorted(perms) if dotted in existing]
         group.permissions.add(*wanted)

@@ -21,7 +21,6 @@ from apps.consultation.models import (
 from apps.consultation.seed_research import sample_pdf
 from apps.core.uploads import document_format
 from apps.venues.models import Assignment
-from tests.members.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +33,7 @@ def seed(*args) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def seeded():
-    for _ in range(64):
-        MemberFactory()
-    seed("--demo-users")
-
-
-def test_the_2021_work_is_seeded(seeded):
+def test_the_2021_work_is_seeded(seeded_county):
     """One seed, several checks (seeding takes seconds)."""
     check_livelihood_consultations()
     check_sessions_at_every_venue()
@@ -147,7 +139,7 @@ def test_the_sample_pdf_is_a_pdf():
     assert sample_pdf("x").startswith(b"%PDF-1.4") and sample_pdf("x").endswith(b"%%EOF\n")
 
 
-def test_seeding_again_adds_nothing(seeded):
+def test_seeding_again_adds_nothing(seeded_county):
     models = (
         Topic,
         Session,

@@ -26,8 +26,7 @@ def test_the_plan_is_the_same_every_time():
     assert plan_pairings(11) == plan_pairings(11)
 
 
-def test_seed_loads_the_roster_and_the_pairing_and_a_second_run_adds_nothing():
-    seed("--demo-users")
+def test_seed_loads_the_roster_and_the_pairing_and_a_second_run_adds_nothing(seeded_county):
     members = Member.objects.filter(term=11)
     assert Sector.objects.count() == 24
     assert members.count() == 256
@@ -69,8 +68,7 @@ def test_seed_loads_the_roster_and_the_pairing_and_a_second_run_adds_nothing():
     assert User.objects.filter(member__isnull=False).count() == 1
 
 
-def test_seed_leaves_staff_edits_and_repairings_alone():
-    seed()
+def test_seed_leaves_staff_edits_and_repairings_alone(seeded_county):
     pairing = Pairing.objects.order_by("pk").first()
     pairing.ended_on = pairing.started_on
     pairing.save()

@@ -35,8 +35,7 @@ def director_of(township: str) -> Member:
     return CpcMemberFactory(work_unit=f"{township}党委", title=DIRECTOR_TITLE)
 
 
-def test_the_sixteen_townships_each_with_one_office_and_five_homes():
-    seed()
+def test_the_sixteen_townships_each_with_one_office_and_five_homes(seeded_county):
     assert sorted(Township.objects.values_list("name", flat=True)) == sorted(TOWNSHIPS)
     assert list(Township.objects.values_list("name", flat=True)) == TOWNSHIPS  # article order
     offices = Venue.objects.offices()
@@ -79,8 +78,7 @@ def test_active_members_are_spread_over_the_offices():
     assert not Assignment.objects.filter(venue__kind=Venue.Kind.MEMBER_HOME).exists()
 
 
-def test_demo_office_heads_manage_two_different_offices():
-    seed("--demo-users")
+def test_demo_office_heads_manage_two_different_offices(seeded_county):
     office1 = Venue.objects.get(managers__username="office1")
     office2 = Venue.objects.get(managers__username="office2")
     assert office1 != office2
@@ -100,8 +98,7 @@ def test_seeding_twice_adds_nothing():
     assert Venue.managers.through.objects.count() == managers
 
 
-def test_staff_edits_survive_a_new_seed():
-    seed()
+def test_staff_edits_survive_a_new_seed(seeded_county):
     office = Venue.objects.get(township__name="城关镇")
     office.address = "工作人员修改的地址"
     office.save()
