@@ -1,4 +1,4 @@
-"""Roster files: import (.xlsx, or .csv in UTF-8 with or without BOM, or GBK) with a
+"""Roster files: import (.xlsx, or .csv in UTF-8 or GBK, with or without BOM) with a
 preview, the template, and the export of a filtered list.
 
 The import reads the file into plain rows (strings only, so they fit in the session
@@ -89,18 +89,27 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
 def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM) first, then GBK (read as GB18030, its superset)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise ImportFileError(_("The CSV file is neither UTF-8 nor GBK text.")) from None
+    """UTF-8 first, then GBK (read as GB18030, its superset), with or without the UTF-8
+    mark (BOM) in front: some Excel and WPS versions write the mark before GBK text.
+    Anything else is an ImportFileError that names the encodings read."""
+    body = data.removeprefix(UTF8_BOM)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return body.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    if data.startswith(UTF8_BOM):
+        raise ImportFileError(
+            _(
+                "The CSV file starts with the UTF-8 mark (BOM), but its text is neither "
+                "UTF-8 nor GBK. Save it again as “CSV UTF-8” or as .xlsx."
+            )
+        )
+    raise ImportFileError(_("The CSV file is neither UTF-8 nor GBK text."))
 
 
 def _table_rows(filename: str, data: bytes) -> list[list[str]]:
