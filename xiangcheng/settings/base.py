@@ -178,7 +178,7 @@ PAGINATE_BY = env.int("PAGINATE_BY", default=25)
 PAIRING_CONTACT_STALE_DAYS = env.int("PAIRING_CONTACT_STALE_DAYS", default=90)
 # Roster import: the largest file and the most rows accepted.
 MEMBER_IMPORT_MAX_BYTES = env.int("MEMBER_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
-MEMBER_IMPORT_MAX_ROWS = env.int("MEMBER_IMPORT_MAX_ROWS", default=2000)
+MEMBER_IMPORT_MAX_ROWS = env.int("MEMBER_IMPORT_MAX_ROWS", default=20_000)
 USE_X_ACCEL_REDIRECT = env.bool("USE_X_ACCEL_REDIRECT", default=False)
 # nginx's `internal` location that aliases MEDIA_ROOT (see README): protected files are
 # handed to nginx there after the permission check.
