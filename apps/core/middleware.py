@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 REFRESHED_KEY = "_idle_refreshed_at"
 
@@ -29,4 +30,23 @@ class SessionIdleTimeoutMiddleware:
         if session.modified or now - last >= margin:
             # Saved (with a new expiry) by SessionMiddleware on the way out.
             session[REFRESHED_KEY] = now
+        return response
+
+
+class PrivateNoStoreMiddleware:
+    """Every response to a signed-in user (pages, `.xlsx` exports, protected files) is
+    `Cache-Control: private, no-store`: township offices share computers, and a browser
+    cache or a proxy must not keep one person's pages for the next. Static files never
+    get here (whitenoise answers them earlier, cacheable for a year), nor does the
+    sign-in page of an anonymous visitor."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # Merged with what a view set; `private` drops a `public`.
+            patch_cache_control(response, private=True, no_store=True)
         return response

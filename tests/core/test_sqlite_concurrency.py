@@ -59,7 +59,7 @@ def test_the_sqlite_default_waits_for_the_lock(sqlite_file_alias):
                     session_data="",
                     expire_date=timezone.now(),
                 )
-        except BaseException as error:  # noqa: BLE001 — reported by the assertion below
+        except BaseException as error:  # reported by the assertion below
             errors.append(error)
         finally:
             connections[ALIAS].close()
