@@ -2,7 +2,6 @@ import time
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control
 
 REFRESHED_KEY = "_idle_refreshed_at"
 
@@ -47,6 +46,22 @@ class PrivateNoStoreMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            # Merged with what a view set; `private` drops a `public`.
-            patch_cache_control(response, private=True, no_store=True)
+            response["Cache-Control"] = private_no_store(response.get("Cache-Control", ""))
         return response
+
+
+# Directives that would let a cache keep the response; no-store overrides them anyway, but
+# a header that says both confuses whoever reads it.
+_KEEPING = {"public", "max-age", "s-maxage", "immutable", "stale-while-revalidate"}
+
+
+def private_no_store(cache_control: str) -> str:
+    """`private, no-store` and whatever else a view set (no-cache, must-revalidate) that
+    does not let a cache keep the response."""
+    others = [
+        directive
+        for directive in (d.strip() for d in cache_control.split(","))
+        if directive
+        and directive.split("=")[0].strip().lower() not in {*_KEEPING, "private", "no-store"}
+    ]
+    return ", ".join(["private", "no-store", *others])

@@ -142,6 +142,24 @@ def test_signed_in_pages_exports_and_files_are_not_kept_by_the_browser(client_fo
     assert "public" not in staff.get(reverse("members:export"))["Cache-Control"]
 
 
+@pytest.mark.parametrize(
+    ("set_by_the_view", "sent"),
+    [
+        ("", "private, no-store"),
+        ("private, max-age=3600", "private, no-store"),
+        ("public, max-age=600, immutable", "private, no-store"),
+        (
+            "max-age=0, no-cache, no-store, must-revalidate, private",
+            "private, no-store, no-cache, must-revalidate",
+        ),
+    ],
+)
+def test_what_a_view_set_is_made_private_and_not_stored(set_by_the_view, sent):
+    from apps.core.middleware import private_no_store
+
+    assert private_no_store(set_by_the_view) == sent
+
+
 def test_static_files_stay_cacheable(client_for):
     response = client_for("staff_user").get("/static/js/member-picker.js")
     assert response.status_code == 200
