@@ -29,3 +29,6 @@ urlpatterns = [
     path("performance/", include("apps.performance.urls")),
     path("", include("apps.core.urls")),
 ]
+
+# A request over Django's size limits answers a page that names the limit (apps.core.errors).
+handler400 = "apps.core.errors.bad_request"

@@ -3,6 +3,8 @@
 from typing import TypeVar
 
 from django import forms
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.forms.renderers import DjangoTemplates
 
 _F = TypeVar("_F", bound=forms.Field)
@@ -34,13 +36,25 @@ def field_of(form: forms.BaseForm, name: str, kind: type[_F]) -> _F:
     return field
 
 
+def limit_text_length(field: forms.Field) -> None:
+    """A text field without a length (a model TextField: minutes, content, a report's
+    text) gets FORM_TEXT_MAX_CHARS, so that pasting a whole book answers a message next
+    to the field with the text kept, not a request refused as a whole. No `maxlength`
+    attribute: a browser would cut a paste short without a word."""
+    if isinstance(field, forms.CharField) and field.max_length is None:
+        field.max_length = settings.FORM_TEXT_MAX_CHARS
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
 class StyledFormMixin:
     """Adds Bootstrap classes to every widget and `is-invalid` to the fields in error,
-    so a rejected form shows each message next to its field with the input kept."""
+    so a rejected form shows each message next to its field with the input kept. Long
+    text fields get a length limit (`limit_text_length`)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            limit_text_length(field)
             css = _widget_class(field.widget)
             if css:
                 existing = field.widget.attrs.get("class", "")

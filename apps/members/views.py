@@ -1,10 +1,9 @@
-import uuid
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse
@@ -21,7 +20,7 @@ from apps.core.files import serve_protected
 from apps.core.sections import sections
 from apps.core.spreadsheets import xlsx_response
 
-from . import roster_io, services
+from . import import_store, roster_io, services
 from .forms import (
     ArchiveForm,
     ContactRecordForm,
@@ -276,7 +275,9 @@ class MemberSearchView(PermissionRequiredMixin, View):
 
 
 class ImportView(PermissionRequiredMixin, FormView):
-    """Step 1: upload. The parsed rows wait in the session (never in the database)."""
+    """Step 1: upload. The file is read and every row validated once, here; the rows
+    and their results wait in `import_store` (never in the database), the session
+    holds only their token."""
 
     permission_required = "members.import_member"
     form_class = ImportUploadForm
@@ -289,50 +290,67 @@ class ImportView(PermissionRequiredMixin, FormView):
         except roster_io.ImportFileError as error:
             form.add_error("file", str(error))
             return self.form_invalid(form)
-        self.request.session[IMPORT_SESSION_KEY] = {
-            "token": uuid.uuid4().hex,
-            "filename": upload.name[:100],
-            "rows": roster_io.rows_to_session(roster.rows),
-            "example_lines": roster.example_lines,
-        }
+        previous = self.request.session.get(IMPORT_SESSION_KEY) or {}
+        import_store.delete(previous.get("token"))
+        pending = import_store.save(
+            user_id=self.request.user.pk,
+            filename=upload.name,
+            rows=roster.rows,
+            results=roster_io.validate_roster(roster.rows),
+            example_lines=roster.example_lines,
+        )
+        self.request.session[IMPORT_SESSION_KEY] = {"token": pending.token}
         return redirect("members:import_preview")
 
 
 class ImportPreviewView(PermissionRequiredMixin, TemplateView):
-    """Step 2: each row new / update / unchanged / error with the reasons; confirming
-    validates again and saves all rows in one transaction, or none."""
+    """Step 2: the rows as the upload found them, a page of PREVIEW_PAGE_SIZE at a time:
+    errors first (with the reasons), then the rows that add or change a member, then the
+    unchanged ones. Confirming validates every row again and saves them all in one
+    transaction, or none."""
 
     permission_required = "members.import_member"
     template_name = "members/import_preview.html"
+    PREVIEW_PAGE_SIZE = 100
 
-    def pending(self):
-        return self.request.session.get(IMPORT_SESSION_KEY)
+    def token(self) -> str | None:
+        return (self.request.session.get(IMPORT_SESSION_KEY) or {}).get("token")
 
     def get(self, request, *args, **kwargs):
-        pending = self.pending()
-        if not pending:
+        pending = import_store.load(self.token(), user_id=request.user.pk)
+        if pending is None:
             return redirect("members:import")
-        rows = roster_io.rows_from_session(pending["rows"])
-        return self.render_to_response(
-            self.preview_context(pending, roster_io.validate_roster(rows))
-        )
+        return self.render_to_response(self.preview_context(pending))
 
     def post(self, request, *args, **kwargs):
-        pending = self.pending()
-        if not pending or request.POST.get("token") != pending["token"]:
+        token = self.token()
+        pending = None
+        if token and request.POST.get("token") == token:
+            pending = import_store.claim(token, user_id=request.user.pk)
+        if pending is None:
             messages.error(request, gettext("This preview has expired: upload the file again."))
             return redirect("members:import")
-        rows = roster_io.rows_from_session(pending["rows"])
         try:
-            summary = roster_io.roster_import(rows)
+            summary = roster_io.roster_import(pending.rows, user=request.user)
         except roster_io.ImportHasErrors as error:
+            import_store.delete_claimed(pending)
+            again = import_store.save(
+                user_id=request.user.pk,
+                filename=pending.filename,
+                rows=pending.rows,
+                results=error.results,
+                example_lines=pending.example_lines,
+            )
+            request.session[IMPORT_SESSION_KEY] = {"token": again.token}
             messages.error(request, gettext("Nothing was saved: some rows have errors."))
-            return self.render_to_response(self.preview_context(pending, error.results))
+            return redirect("members:import_preview")
         except IntegrityError:  # another import or edit of the same members meanwhile
+            import_store.release(pending)
             messages.error(
                 request, gettext("The roster changed meanwhile; nothing was saved. Try again.")
             )
             return redirect("members:import_preview")
+        import_store.delete_claimed(pending)
         del request.session[IMPORT_SESSION_KEY]
         messages.success(
             request,
@@ -345,15 +363,19 @@ class ImportPreviewView(PermissionRequiredMixin, TemplateView):
         )
         return redirect("members:list")
 
-    def preview_context(self, pending, results):
-        counts = {"new": 0, "update": 0, "unchanged": 0, "error": 0}
-        for result in results:
-            counts[result.status] += 1
+    def preview_context(self, pending):
+        counts = pending.counts
+        ordered = sorted(pending.results, key=lambda result: result.order)
+        paginator = Paginator(ordered, self.PREVIEW_PAGE_SIZE)
+        page = paginator.get_page(self.request.GET.get("page"))
         return self.get_context_data(
-            filename=pending["filename"],
-            token=pending["token"],
-            example_lines="、".join(str(n) for n in pending.get("example_lines", [])),
-            results=results,
+            filename=pending.filename,
+            token=pending.token,
+            example_lines="、".join(str(n) for n in pending.example_lines),
+            results=page.object_list,
+            page_obj=page,
+            paginator=paginator,
+            is_paginated=paginator.num_pages > 1,
             counts=counts,
             columns=roster_io.COLUMNS,
             can_confirm=counts["error"] == 0 and (counts["new"] + counts["update"]) > 0,

@@ -260,7 +260,7 @@ def test_the_checked_view_sends_the_image(client_for, venue):
     assert response["Content-Type"] == "image/jpeg"
     assert Image.open(io.BytesIO(b"".join(response.streaming_content))).size == (64, 48)
     thumb = client_for("office_head_user").get(photo.get_thumbnail_url())
-    assert thumb["Cache-Control"] == "private, max-age=3600"
+    assert thumb["Cache-Control"] == "private, no-store"  # shared computers: never cached
 
 
 def test_the_checked_view_hands_over_to_nginx_in_production(client_for, venue, settings):

@@ -44,7 +44,9 @@ def confirm(client):
 
 
 def statuses(response):
-    return [(r.line, r.status) for r in response.context["results"]]
+    """(line, status) of the preview's rows, in the file's order (the page lists errors
+    first)."""
+    return sorted((r.line, r.status) for r in response.context["results"])
 
 
 def test_a_good_file_is_previewed_then_saved(staff):

@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.core.middleware.PrivateNoStoreMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -81,6 +82,19 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default (`make run`): concurrent writers wait for each other instead
+    # of failing with "database is locked". A transaction takes the write lock when it
+    # begins (IMMEDIATE), so two transactions never both read and then fight to write
+    # (the deadlock SQLite answers at once, whatever the timeout); the second one waits
+    # up to SQLITE_BUSY_TIMEOUT seconds. WAL lets readers go on while one writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -165,7 +179,13 @@ PAGINATE_BY = env.int("PAGINATE_BY", default=25)
 PAIRING_CONTACT_STALE_DAYS = env.int("PAIRING_CONTACT_STALE_DAYS", default=90)
 # Roster import: the largest file and the most rows accepted.
 MEMBER_IMPORT_MAX_BYTES = env.int("MEMBER_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
-MEMBER_IMPORT_MAX_ROWS = env.int("MEMBER_IMPORT_MAX_ROWS", default=2000)
+MEMBER_IMPORT_MAX_ROWS = env.int("MEMBER_IMPORT_MAX_ROWS", default=20_000)
+# Request limits. The text of one form (uploaded files not counted) may be this large;
+# a larger request answers a page that says so (apps.core.errors.bad_request). One long
+# text field (minutes, a report's text) holds at most FORM_TEXT_MAX_CHARS characters: a
+# longer one gets a message next to the field with everything typed kept.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MB", default=10) * 1024 * 1024
+FORM_TEXT_MAX_CHARS = env.int("FORM_TEXT_MAX_CHARS", default=50_000)
 USE_X_ACCEL_REDIRECT = env.bool("USE_X_ACCEL_REDIRECT", default=False)
 # nginx's `internal` location that aliases MEDIA_ROOT (see README): protected files are
 # handed to nginx there after the permission check.
