@@ -19,6 +19,7 @@ from django_filters.views import FilterView
 
 from apps.core.files import serve_protected
 from apps.core.spreadsheets import xlsx_response
+from apps.core.submission import SubmitOnceMixin
 
 from . import roster_io, services
 from .forms import (
@@ -134,7 +135,7 @@ class MemberDetailView(DetailView):
         return context
 
 
-class MemberCreateView(PermissionRequiredMixin, SuccessMessageMixin, CreateView):
+class MemberCreateView(PermissionRequiredMixin, SuccessMessageMixin, SubmitOnceMixin, CreateView):
     permission_required = "members.add_member"
     form_class = MemberForm
     template_name = "members/member_form.html"
@@ -414,13 +415,16 @@ class SectorLinkListView(PermissionRequiredMixin, TemplateView):
         return context
 
 
-class SectorLinkCreateView(PermissionRequiredMixin, View):
+class SectorLinkCreateView(PermissionRequiredMixin, SubmitOnceMixin, View):
     permission_required = "members.add_sectorlink"
+
+    def repeated_url(self, obj):
+        return reverse("members:sector_links")
 
     def post(self, request):
         form = SectorLinkForm(request.POST)
         if form.is_valid():
-            link = form.save()
+            link = self.object = form.save()
             messages.success(
                 request,
                 gettext("%(member)s now links %(sector)s.")
@@ -482,7 +486,7 @@ def _url_maker(name: str):
     return lambda pk: f"{head}{pk}{tail}"
 
 
-class PairingCreateView(PermissionRequiredMixin, FormView):
+class PairingCreateView(PermissionRequiredMixin, SubmitOnceMixin, FormView):
     permission_required = "members.add_pairing"
     form_class = PairingForm
     template_name = "members/pairing_form.html"
@@ -496,7 +500,7 @@ class PairingCreateView(PermissionRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            pairing = services.pairing_create(
+            pairing = self.object = services.pairing_create(
                 cpc_member=form.cleaned_data["cpc_member"],
                 partner=form.cleaned_data["partner"],
                 started_on=form.cleaned_data["started_on"],
@@ -549,14 +553,19 @@ class PairingDetailView(TemplateView):
         return context
 
 
-class ContactRecordCreateView(View):
+class ContactRecordCreateView(SubmitOnceMixin, View):
+    def repeated_url(self, obj):
+        return reverse("members:pairing_detail", args=[obj.pairing_id])
+
     def post(self, request, pk):
         pairing = _pairing_for(request.user, pk)
         if not services.may_add_contact(request.user, pairing):
             return HttpResponse(status=403)
         form = ContactRecordForm(request.POST, pairing=pairing)
         if form.is_valid():
-            services.contact_record_create(pairing=pairing, user=request.user, **form.cleaned_data)
+            self.object = services.contact_record_create(
+                pairing=pairing, user=request.user, **form.cleaned_data
+            )
             messages.success(request, gettext("Contact record added."))
             return redirect(pairing)
         view = PairingDetailView()

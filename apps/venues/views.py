@@ -5,12 +5,14 @@ from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, UpdateView
 
 from apps.accounts.roles import is_staff_user, sees_everything
+from apps.core.submission import SubmitOnceMixin
 from apps.core.views import AtomicFormMixin
 from apps.members.models import Member
 
@@ -155,12 +157,15 @@ class VenueUpdateView(PermissionRequiredMixin, AtomicFormMixin, SuccessMessageMi
         return context
 
 
-class AssignmentCreateView(PermissionRequiredMixin, FormView):
+class AssignmentCreateView(PermissionRequiredMixin, SubmitOnceMixin, FormView):
     """Station a member at a liaison office (moving them from another office)."""
 
     permission_required = "venues.add_assignment"
     template_name = "venues/assignment_form.html"
     form_class = AssignmentForm
+
+    def repeated_url(self, obj):
+        return reverse("venues:update", args=[obj.venue_id])
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and self.has_permission():
@@ -177,7 +182,7 @@ class AssignmentCreateView(PermissionRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            assignment = services.assignment_start(
+            assignment = self.object = services.assignment_start(
                 venue=self.venue,
                 member=form.cleaned_data["member"],
                 started_on=form.cleaned_data["started_on"],

@@ -22,6 +22,7 @@ from django_filters.views import FilterView
 from apps.accounts.roles import is_staff_user, sees_everything
 from apps.core.access import page_opens
 from apps.core.files import serve_protected
+from apps.core.submission import SubmitOnceMixin
 from apps.venues.managers import managed_venue_ids
 from apps.venues.models import Venue
 
@@ -233,7 +234,7 @@ class SessionFormMixin:
         return HttpResponseRedirect(self.object.get_absolute_url())
 
 
-class SessionCreateView(PermissionRequiredMixin, SessionFormMixin, CreateView):
+class SessionCreateView(PermissionRequiredMixin, SessionFormMixin, SubmitOnceMixin, CreateView):
     permission_required = "consultation.add_session"
     is_update = False
 

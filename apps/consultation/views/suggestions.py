@@ -16,6 +16,7 @@ from django_filters.views import FilterView
 
 from apps.core.access import page_opens
 from apps.core.mixins import UserFormKwargsMixin
+from apps.core.submission import SubmitOnceMixin
 
 from .. import services
 from ..exports import suggestions_ledger_workbook
@@ -111,7 +112,7 @@ class SuggestionDetailView(SuggestionReadMixin, PermissionRequiredMixin, DetailV
 
 
 class SuggestionCreateView(
-    PermissionRequiredMixin, ReportChildMixin, UserFormKwargsMixin, CreateView
+    PermissionRequiredMixin, ReportChildMixin, UserFormKwargsMixin, SubmitOnceMixin, CreateView
 ):
     """Staff add a suggestion of a report."""
 
@@ -120,7 +121,7 @@ class SuggestionCreateView(
     template_name = "consultation/suggestion_form.html"
 
     def form_valid(self, form):
-        services.suggestion_save(
+        self.object = services.suggestion_save(
             suggestion=form.instance, user=self.request.user, members=form.cleaned_data["members"]
         )
         messages.success(self.request, gettext("Suggestion saved."))

@@ -17,6 +17,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from apps.core.files import serve_protected
 from apps.core.mixins import UserFormKwargsMixin, selected_year
+from apps.core.submission import SubmitOnceMixin
 from apps.core.views import AtomicFormMixin
 from apps.members.models import Member
 
@@ -103,6 +104,7 @@ class DutyReportCreateView(
     TabsMixin,
     FormTitleMixin,
     UserFormKwargsMixin,
+    SubmitOnceMixin,
     CreateView,
 ):
     permission_required = "performance.add_dutyreport"

@@ -15,6 +15,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 
 from apps.accounts.roles import sees_everything
 from apps.core.mixins import UserFormKwargsMixin, selected_year
+from apps.core.submission import SubmitOnceMixin
 from apps.core.views import AtomicFormMixin
 
 from ..forms import AttendanceSheetForm, MeetingForm
@@ -105,6 +106,7 @@ class MeetingCreateView(
     TabsMixin,
     FormTitleMixin,
     UserFormKwargsMixin,
+    SubmitOnceMixin,
     CreateView,
 ):
     permission_required = "performance.add_meeting"

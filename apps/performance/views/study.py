@@ -11,6 +11,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from apps.accounts.roles import sees_everything
 from apps.core.mixins import UserFormKwargsMixin, selected_year
+from apps.core.submission import SubmitOnceMixin
 from apps.core.views import AtomicFormMixin
 
 from .. import dashboard
@@ -83,6 +84,7 @@ class StudyCreateView(
     TabsMixin,
     FormTitleMixin,
     UserFormKwargsMixin,
+    SubmitOnceMixin,
     CreateView,
 ):
     permission_required = "performance.add_studysession"
