@@ -18,6 +18,7 @@ from django.views.generic import CreateView, DetailView, FormView, TemplateView,
 from django_filters.views import FilterView
 
 from apps.core.files import serve_protected
+from apps.core.mixins import PageMixin
 from apps.core.spreadsheets import xlsx_response
 from apps.core.submission import SubmitOnceMixin
 
@@ -53,7 +54,7 @@ def own_member(user) -> Member | None:
 # --- the roster ----------------------------------------------------------------------------
 
 
-class MemberListView(PermissionRequiredMixin, FilterView):
+class MemberListView(PermissionRequiredMixin, PageMixin, FilterView):
     """The roster with filters, sorted by pinyin: a fixed number of queries per page."""
 
     permission_required = "members.view_member"

@@ -21,7 +21,7 @@ from django_filters.views import FilterView
 
 from apps.core.access import page_opens, readable_ids
 from apps.core.files import serve_protected
-from apps.core.mixins import UserFormKwargsMixin
+from apps.core.mixins import PageMixin, UserFormKwargsMixin
 from apps.core.submission import SubmitOnceMixin
 from apps.members.models import Member
 
@@ -39,7 +39,7 @@ from ..selectors import (
 )
 
 
-class TopicListView(PermissionRequiredMixin, FilterView):
+class TopicListView(PermissionRequiredMixin, PageMixin, FilterView):
     """Topics with their numbers of sessions and projects: one query per page."""
 
     permission_required = "consultation.view_topic"
@@ -95,7 +95,7 @@ class TopicUpdateView(
         return Topic.objects.for_user(self.request.user)
 
 
-class ProjectListView(PermissionRequiredMixin, FilterView):
+class ProjectListView(PermissionRequiredMixin, PageMixin, FilterView):
     """Research projects with topic, lead unit and their numbers of reports, suggestions
     and team members: one query per page."""
 

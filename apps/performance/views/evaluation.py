@@ -18,7 +18,7 @@ from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
 from apps.accounts.roles import sees_everything
-from apps.core.mixins import UserFormKwargsMixin
+from apps.core.mixins import PageMixin, UserFormKwargsMixin
 from apps.core.spreadsheets import text_safe_row, workbook_bytes, xlsx_response
 from apps.core.submission import SubmitOnceMixin
 from apps.members.models import Member
@@ -58,7 +58,9 @@ class EvaluationQueryMixin:
         return kwargs
 
 
-class EvaluationListView(PermissionRequiredMixin, TabsMixin, EvaluationQueryMixin, FilterView):
+class EvaluationListView(
+    PermissionRequiredMixin, TabsMixin, EvaluationQueryMixin, PageMixin, FilterView
+):
     """The year table: every member's points by category, total, grade and rank;
     sortable and filtered. A fixed number of queries per page."""
 
