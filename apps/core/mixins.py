@@ -25,6 +25,37 @@ class UserFormKwargsMixin:
         return {**super().get_form_kwargs(), "user": self.request.user}
 
 
+class PageMixin:
+    """Every paginated list's paginator: `?page=` past the end shows the last page, and
+    anything unreadable (`abc`, `0`, `-1`, empty) the first, never a 404 (`page=last` is
+    the last page, as in Django). Mixed in before the generic list view; the same two
+    queries (count, rows) as Django's own."""
+
+    page_kwarg: str
+    kwargs: dict
+    request: HttpRequest
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(
+            queryset,
+            page_size,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+        )
+        raw = str(self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or "")
+        page = paginator.page(page_number(raw, paginator.num_pages))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+def page_number(raw: str, num_pages: int) -> int:
+    """The page `raw` names, between 1 and `num_pages`: a number past the end (or "last")
+    is the last page, anything else unreadable or below 1 the first."""
+    if raw == "last":
+        return num_pages
+    number = int(raw) if raw.isascii() and raw.isdigit() else 1
+    return max(min(number, num_pages), 1)
+
+
 def year_choices(*, next_year: bool = True) -> list[int]:
     """The years a year picker offers, newest first: next year (unless `next_year` is
     False), this year, and back to FIRST_YEAR."""

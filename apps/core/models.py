@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models.signals import class_prepared
 from django.dispatch import receiver
@@ -62,3 +63,41 @@ def _apply_audit_labels(sender, **kwargs) -> None:
         # `_verbose_name` is what the field deconstructs to (migrations): both, or
         # makemigrations would see a change.
         field.verbose_name = field._verbose_name = label
+
+
+class SubmissionKey(models.Model):
+    """One rendered create form's key (`apps.core.submission`), claimed in the transaction
+    that inserts the row the form creates, and pointing at that row: a second POST with the
+    same key finds it instead of inserting another. Unique per user, so a key another user
+    crafted changes nothing. Rows older than SUBMISSION_KEY_MAX_AGE_DAYS are deleted on the
+    next keyed POST."""
+
+    key = models.UUIDField(_("key"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("content type"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    object_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
+    created_object = GenericForeignKey("content_type", "object_id")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("submission key")
+        verbose_name_plural = _("submission keys")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="core_submissionkey_user_key"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.key)

@@ -17,8 +17,10 @@ from django.views.generic import CreateView, DetailView, FormView, TemplateView,
 from django_filters.views import FilterView
 
 from apps.core.files import serve_protected
+from apps.core.mixins import PageMixin
 from apps.core.sections import sections
 from apps.core.spreadsheets import xlsx_response
+from apps.core.submission import SubmitOnceMixin
 
 from . import import_store, roster_io, services
 from .forms import (
@@ -51,7 +53,7 @@ def own_member(user) -> Member | None:
 # --- the roster ----------------------------------------------------------------------------
 
 
-class MemberListView(PermissionRequiredMixin, FilterView):
+class MemberListView(PermissionRequiredMixin, PageMixin, FilterView):
     """The roster with filters, sorted by pinyin: a fixed number of queries per page."""
 
     permission_required = "members.view_member"
@@ -137,7 +139,7 @@ class MemberDetailView(DetailView):
         return context
 
 
-class MemberCreateView(PermissionRequiredMixin, SuccessMessageMixin, CreateView):
+class MemberCreateView(PermissionRequiredMixin, SuccessMessageMixin, SubmitOnceMixin, CreateView):
     permission_required = "members.add_member"
     form_class = MemberForm
     template_name = "members/member_form.html"
@@ -440,13 +442,16 @@ class SectorLinkListView(PermissionRequiredMixin, TemplateView):
         return context
 
 
-class SectorLinkCreateView(PermissionRequiredMixin, View):
+class SectorLinkCreateView(PermissionRequiredMixin, SubmitOnceMixin, View):
     permission_required = "members.add_sectorlink"
+
+    def repeated_url(self, obj):
+        return reverse("members:sector_links")
 
     def post(self, request):
         form = SectorLinkForm(request.POST)
         if form.is_valid():
-            link = form.save()
+            link = self.object = form.save()
             messages.success(
                 request,
                 gettext("%(member)s now links %(sector)s.")
@@ -508,7 +513,7 @@ def _url_maker(name: str):
     return lambda pk: f"{head}{pk}{tail}"
 
 
-class PairingCreateView(PermissionRequiredMixin, FormView):
+class PairingCreateView(PermissionRequiredMixin, SubmitOnceMixin, FormView):
     permission_required = "members.add_pairing"
     form_class = PairingForm
     template_name = "members/pairing_form.html"
@@ -522,7 +527,7 @@ class PairingCreateView(PermissionRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            pairing = services.pairing_create(
+            pairing = self.object = services.pairing_create(
                 cpc_member=form.cleaned_data["cpc_member"],
                 partner=form.cleaned_data["partner"],
                 started_on=form.cleaned_data["started_on"],
@@ -575,14 +580,19 @@ class PairingDetailView(TemplateView):
         return context
 
 
-class ContactRecordCreateView(View):
+class ContactRecordCreateView(SubmitOnceMixin, View):
+    def repeated_url(self, obj):
+        return reverse("members:pairing_detail", args=[obj.pairing_id])
+
     def post(self, request, pk):
         pairing = _pairing_for(request.user, pk)
         if not services.may_add_contact(request.user, pairing):
             return HttpResponse(status=403)
         form = ContactRecordForm(request.POST, pairing=pairing)
         if form.is_valid():
-            services.contact_record_create(pairing=pairing, user=request.user, **form.cleaned_data)
+            self.object = services.contact_record_create(
+                pairing=pairing, user=request.user, **form.cleaned_data
+            )
             messages.success(request, gettext("Contact record added."))
             return redirect(pairing)
         view = PairingDetailView()

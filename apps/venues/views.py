@@ -4,6 +4,7 @@ from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,7 @@ from django.views.generic import DetailView, FormView, ListView, UpdateView
 from apps.accounts.roles import sees_everything
 from apps.core.mixins import selected_year, year_choices
 from apps.core.sections import sections
+from apps.core.submission import SubmitOnceMixin
 from apps.core.views import AtomicFormMixin
 from apps.members.models import Member
 
@@ -133,12 +135,15 @@ class VenueUpdateView(PermissionRequiredMixin, AtomicFormMixin, SuccessMessageMi
         return context
 
 
-class AssignmentCreateView(PermissionRequiredMixin, FormView):
+class AssignmentCreateView(PermissionRequiredMixin, SubmitOnceMixin, FormView):
     """Station a member at a liaison office (moving them from another office)."""
 
     permission_required = "venues.add_assignment"
     template_name = "venues/assignment_form.html"
     form_class = AssignmentForm
+
+    def repeated_url(self, obj):
+        return reverse("venues:update", args=[obj.venue_id])
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and self.has_permission():
@@ -155,7 +160,7 @@ class AssignmentCreateView(PermissionRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            assignment = services.assignment_start(
+            assignment = self.object = services.assignment_start(
                 venue=self.venue,
                 member=form.cleaned_data["member"],
                 started_on=form.cleaned_data["started_on"],

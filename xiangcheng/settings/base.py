@@ -175,6 +175,9 @@ FORM_RENDERER = "apps.core.forms.BootstrapFormRenderer"
 # The committee term (届) the office works in now.
 CURRENT_TERM = env.int("CURRENT_TERM", default=11)
 PAGINATE_BY = env.int("PAGINATE_BY", default=25)
+# A create form's one-time key (apps.core.submission) is kept this many days: a form
+# posted again within them lands on the row it made instead of making another.
+SUBMISSION_KEY_MAX_AGE_DAYS = env.int("SUBMISSION_KEY_MAX_AGE_DAYS", default=7)
 # A pairing (双联) with no contact record for this many days is flagged.
 PAIRING_CONTACT_STALE_DAYS = env.int("PAIRING_CONTACT_STALE_DAYS", default=90)
 # Roster import: the largest file and the most rows accepted.

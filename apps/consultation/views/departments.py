@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
-from apps.core.mixins import selected_year, year_choices, year_param
+from apps.core.mixins import PageMixin, selected_year, year_choices, year_param
 
 from ..dashboard import work_year, year_statistics
 from ..models import Department
@@ -36,7 +36,7 @@ class DepartmentListView(PermissionRequiredMixin, ListView):
         return super().get_context_data(year=self.year, years=year_choices(), **kwargs)
 
 
-class DepartmentDetailView(PermissionRequiredMixin, ListView):
+class DepartmentDetailView(PermissionRequiredMixin, PageMixin, ListView):
     """A department: contact, reply rate, average days to reply, overdue; its referrals
     (as lead or co-handling department), filtered by state, a page at a time."""
 

@@ -12,13 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, FormView
 
 from apps.core.mixins import UserFormKwargsMixin
+from apps.core.submission import SubmitOnceMixin
 
 from .. import services
 from ..forms.referrals import ReferralCloseForm, ReferralForm, ReferralReplyForm
 from ..models import Referral, Suggestion
 
 
-class ReferralCreateView(PermissionRequiredMixin, UserFormKwargsMixin, CreateView):
+class ReferralCreateView(PermissionRequiredMixin, UserFormKwargsMixin, SubmitOnceMixin, CreateView):
     """Staff refer a suggestion to a department (批转/交办)."""
 
     permission_required = "consultation.add_referral"
@@ -42,7 +43,7 @@ class ReferralCreateView(PermissionRequiredMixin, UserFormKwargsMixin, CreateVie
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            services.referral_create(
+            self.object = services.referral_create(
                 suggestion=self.suggestion,
                 user=self.request.user,
                 department=data["department"],

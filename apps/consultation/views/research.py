@@ -21,7 +21,8 @@ from django_filters.views import FilterView
 
 from apps.core.access import page_opens, readable_ids
 from apps.core.files import serve_protected
-from apps.core.mixins import UserFormKwargsMixin
+from apps.core.mixins import PageMixin, UserFormKwargsMixin
+from apps.core.submission import SubmitOnceMixin
 from apps.members.models import Member
 
 from .. import services
@@ -38,7 +39,7 @@ from ..selectors import (
 )
 
 
-class TopicListView(PermissionRequiredMixin, FilterView):
+class TopicListView(PermissionRequiredMixin, PageMixin, FilterView):
     """Topics with their numbers of sessions and projects: one query per page."""
 
     permission_required = "consultation.view_topic"
@@ -69,7 +70,7 @@ class TopicDetailView(PermissionRequiredMixin, DetailView):
 
 
 class TopicCreateView(
-    PermissionRequiredMixin, UserFormKwargsMixin, SuccessMessageMixin, CreateView
+    PermissionRequiredMixin, UserFormKwargsMixin, SuccessMessageMixin, SubmitOnceMixin, CreateView
 ):
     permission_required = "consultation.add_topic"
     form_class = TopicForm
@@ -94,7 +95,7 @@ class TopicUpdateView(
         return Topic.objects.for_user(self.request.user)
 
 
-class ProjectListView(PermissionRequiredMixin, FilterView):
+class ProjectListView(PermissionRequiredMixin, PageMixin, FilterView):
     """Research projects with topic, lead unit and their numbers of reports, suggestions
     and team members: one query per page."""
 
@@ -167,7 +168,7 @@ class ProjectFormMixin(UserFormKwargsMixin):
         return HttpResponseRedirect(self.object.get_absolute_url())
 
 
-class ProjectCreateView(PermissionRequiredMixin, ProjectFormMixin, CreateView):
+class ProjectCreateView(PermissionRequiredMixin, ProjectFormMixin, SubmitOnceMixin, CreateView):
     permission_required = "consultation.add_researchproject"
 
     def dispatch(self, request, *args, **kwargs):
@@ -243,7 +244,7 @@ class ReportFormMixin(UserFormKwargsMixin):
         return HttpResponseRedirect(self.object.get_absolute_url())
 
 
-class ReportCreateView(PermissionRequiredMixin, ReportFormMixin, CreateView):
+class ReportCreateView(PermissionRequiredMixin, ReportFormMixin, SubmitOnceMixin, CreateView):
     permission_required = "consultation.add_report"
 
     def dispatch(self, request, *args, **kwargs):
@@ -308,7 +309,7 @@ class ReportChildMixin:
 
 
 class InstructionCreateView(
-    PermissionRequiredMixin, ReportChildMixin, UserFormKwargsMixin, CreateView
+    PermissionRequiredMixin, ReportChildMixin, UserFormKwargsMixin, SubmitOnceMixin, CreateView
 ):
     """A leader writes an instruction on a report; staff may enter one on a leader's
     behalf."""
@@ -320,7 +321,7 @@ class InstructionCreateView(
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            instruction = services.instruction_add(
+            instruction = self.object = services.instruction_add(
                 report=self.report,
                 user=self.request.user,
                 leader_name=data["leader_name"],

@@ -22,6 +22,8 @@ from django_filters.views import FilterView
 from apps.accounts.roles import is_staff_user, sees_everything
 from apps.core.access import page_opens
 from apps.core.files import serve_protected
+from apps.core.mixins import PageMixin
+from apps.core.submission import SubmitOnceMixin
 from apps.venues.managers import managed_venue_ids
 from apps.venues.models import Venue
 
@@ -44,7 +46,7 @@ class SessionScopeMixin:
         return Session.objects.for_user(self.request.user)
 
 
-class SessionListView(PermissionRequiredMixin, SessionScopeMixin, FilterView):
+class SessionListView(PermissionRequiredMixin, SessionScopeMixin, PageMixin, FilterView):
     """All sessions the user may read, filtered; one query for the rows of a page plus
     one per filter choice list."""
 
@@ -233,7 +235,7 @@ class SessionFormMixin:
         return HttpResponseRedirect(self.object.get_absolute_url())
 
 
-class SessionCreateView(PermissionRequiredMixin, SessionFormMixin, CreateView):
+class SessionCreateView(PermissionRequiredMixin, SessionFormMixin, SubmitOnceMixin, CreateView):
     permission_required = "consultation.add_session"
     is_update = False
 

@@ -15,7 +15,8 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from django_filters.views import FilterView
 
 from apps.core.access import page_opens
-from apps.core.mixins import UserFormKwargsMixin
+from apps.core.mixins import PageMixin, UserFormKwargsMixin
+from apps.core.submission import SubmitOnceMixin
 
 from .. import services
 from ..exports import suggestions_ledger_workbook
@@ -27,7 +28,7 @@ from ..selectors import suggestion_referrals
 from .research import ReportChildMixin
 
 
-class SuggestionListView(PermissionRequiredMixin, FilterView):
+class SuggestionListView(PermissionRequiredMixin, PageMixin, FilterView):
     """The suggestion ledger: every suggestion raised (`raised()`: not those of a draft or
     returned session, which stay on the session) the user may read, with its source,
     proposers, outcome, progress, departments and overdue referrals; filtered. A fixed
@@ -111,7 +112,7 @@ class SuggestionDetailView(SuggestionReadMixin, PermissionRequiredMixin, DetailV
 
 
 class SuggestionCreateView(
-    PermissionRequiredMixin, ReportChildMixin, UserFormKwargsMixin, CreateView
+    PermissionRequiredMixin, ReportChildMixin, UserFormKwargsMixin, SubmitOnceMixin, CreateView
 ):
     """Staff add a suggestion of a report."""
 
@@ -120,7 +121,7 @@ class SuggestionCreateView(
     template_name = "consultation/suggestion_form.html"
 
     def form_valid(self, form):
-        services.suggestion_save(
+        self.object = services.suggestion_save(
             suggestion=form.instance, user=self.request.user, members=form.cleaned_data["members"]
         )
         messages.success(self.request, gettext("Suggestion saved."))
@@ -148,7 +149,7 @@ class SuggestionUpdateView(PermissionRequiredMixin, UserFormKwargsMixin, UpdateV
         return HttpResponseRedirect(self.object.get_absolute_url())
 
 
-class MySuggestionsView(PermissionRequiredMixin, ListView):
+class MySuggestionsView(PermissionRequiredMixin, PageMixin, ListView):
     """The suggestions the signed-in member proposed, with their progress."""
 
     permission_required = "consultation.view_own_suggestion"

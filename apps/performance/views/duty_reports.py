@@ -16,7 +16,8 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from apps.core.files import serve_protected
-from apps.core.mixins import UserFormKwargsMixin, selected_year
+from apps.core.mixins import PageMixin, UserFormKwargsMixin, selected_year
+from apps.core.submission import SubmitOnceMixin
 from apps.core.views import AtomicFormMixin
 from apps.members.models import Member
 
@@ -26,7 +27,7 @@ from ..models import DutyReport
 from .base import FormTitleMixin, TabsMixin, int_param
 
 
-class DutyReportListView(PermissionRequiredMixin, TabsMixin, ListView):
+class DutyReportListView(PermissionRequiredMixin, TabsMixin, PageMixin, ListView):
     """The year's duty reports and the standing members who have not reported yet."""
 
     permission_required = "performance.view_dutyreport"
@@ -103,6 +104,7 @@ class DutyReportCreateView(
     TabsMixin,
     FormTitleMixin,
     UserFormKwargsMixin,
+    SubmitOnceMixin,
     CreateView,
 ):
     permission_required = "performance.add_dutyreport"

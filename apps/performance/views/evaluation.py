@@ -11,14 +11,16 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
 from apps.accounts.roles import sees_everything
-from apps.core.mixins import UserFormKwargsMixin
+from apps.core.mixins import PageMixin, UserFormKwargsMixin
 from apps.core.spreadsheets import text_safe_row, workbook_bytes, xlsx_response
+from apps.core.submission import SubmitOnceMixin
 from apps.members.models import Member
 
 from .. import dashboard, ledger
@@ -56,7 +58,9 @@ class EvaluationQueryMixin:
         return kwargs
 
 
-class EvaluationListView(PermissionRequiredMixin, TabsMixin, EvaluationQueryMixin, FilterView):
+class EvaluationListView(
+    PermissionRequiredMixin, TabsMixin, EvaluationQueryMixin, PageMixin, FilterView
+):
     """The year table: every member's points by category, total, grade and rank;
     sortable and filtered. A fixed number of queries per page."""
 
@@ -219,11 +223,14 @@ class LedgerView(LedgerScopeMixin, TemplateView):
 
 
 class AdjustmentCreateView(
-    PermissionRequiredMixin, LedgerScopeMixin, UserFormKwargsMixin, FormView
+    PermissionRequiredMixin, LedgerScopeMixin, UserFormKwargsMixin, SubmitOnceMixin, FormView
 ):
     permission_required = "performance.adjust_points"
     form_class = AdjustmentForm
     template_name = "performance/adjustment_form.html"
+
+    def repeated_url(self, obj):
+        return reverse("performance:ledger", args=[obj.year, obj.member_id])
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -237,7 +244,7 @@ class AdjustmentCreateView(
 
     def form_valid(self, form):
         try:
-            ledger_adjust(
+            self.object = ledger_adjust(
                 member=self.get_member(),
                 year=self.kwargs["year"],
                 user=self.request.user,

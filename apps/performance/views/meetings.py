@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
 from apps.accounts.roles import sees_everything
-from apps.core.mixins import UserFormKwargsMixin, selected_year
+from apps.core.mixins import PageMixin, UserFormKwargsMixin, selected_year
+from apps.core.submission import SubmitOnceMixin
 from apps.core.views import AtomicFormMixin
 
 from ..forms import AttendanceSheetForm, MeetingForm
@@ -24,7 +25,7 @@ from ..services import attendance_mark
 from .base import FormTitleMixin, TabsMixin
 
 
-class MeetingListView(PermissionRequiredMixin, TabsMixin, ListView):
+class MeetingListView(PermissionRequiredMixin, TabsMixin, PageMixin, ListView):
     """Meetings of a year with attendance counts: two queries per page."""
 
     permission_required = "performance.view_meeting"
@@ -105,6 +106,7 @@ class MeetingCreateView(
     TabsMixin,
     FormTitleMixin,
     UserFormKwargsMixin,
+    SubmitOnceMixin,
     CreateView,
 ):
     permission_required = "performance.add_meeting"

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from apps.accounts.roles import sees_everything
-from apps.core.mixins import UserFormKwargsMixin, selected_year
+from apps.core.mixins import PageMixin, UserFormKwargsMixin, selected_year
+from apps.core.submission import SubmitOnceMixin
 from apps.core.views import AtomicFormMixin
 
 from .. import dashboard
@@ -19,7 +20,7 @@ from ..models import StudySession
 from .base import FormTitleMixin, TabsMixin
 
 
-class StudyListView(PermissionRequiredMixin, TabsMixin, ListView):
+class StudyListView(PermissionRequiredMixin, TabsMixin, PageMixin, ListView):
     """Study sessions of a year, by week; staff who have not spoken this year stand out."""
 
     permission_required = "performance.view_studysession"
@@ -83,6 +84,7 @@ class StudyCreateView(
     TabsMixin,
     FormTitleMixin,
     UserFormKwargsMixin,
+    SubmitOnceMixin,
     CreateView,
 ):
     permission_required = "performance.add_studysession"
