@@ -3,11 +3,13 @@ every date field of the domain carries the rule, every number people type a boun
 checked in the form and in the database."""
 
 import datetime
+import io
 
 import pytest
 import time_machine
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import models
 from django.utils import timezone, translation
 
@@ -167,3 +169,38 @@ def test_at_most_speaks_chinese():
     with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
         AtMost(9999)(10**12)
     assert error.value.messages == ["请输入不大于 9999 的数。"]
+
+
+def bounded_fields(model):
+    for field in model._meta.concrete_fields:
+        rules = [
+            v for v in field.validators if isinstance(v, (*DATE_RULES, WorkYearValidator, AtMost))
+        ]
+        if rules:
+            yield field, rules
+
+
+@pytest.mark.django_db
+def test_the_seed_passes_the_rules():
+    """What `seed_xiangcheng` stores (2021's work, plausible birth dates) is within the
+    date rule and the number bounds, so a seeded record saves through its form."""
+    call_command("seed_xiangcheng", "--demo-users", stdout=io.StringIO())
+    refused, seen = [], 0
+    for model in domain_models():
+        fields = list(bounded_fields(model))
+        if not fields:
+            continue
+        names = [field.attname for field, _rules in fields]
+        for row in model._base_manager.values("pk", *names).iterator():
+            for field, rules in fields:
+                value = row[field.attname]
+                if value is None:
+                    continue
+                seen += 1
+                for rule in rules:
+                    try:
+                        rule(value)
+                    except ValidationError:
+                        refused.append((model._meta.label, row["pk"], field.name, value))
+    assert not refused
+    assert seen > 1000
