@@ -2,8 +2,12 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from apps.core.dates import WorkDateValidator
+from apps.core.numbers import COUNT_MAX, SORT_ORDER_MAX, AtMost, at_most_constraint
 
 
 class UnitQuerySet(models.QuerySet):
@@ -26,9 +30,14 @@ class Unit(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     authorized_posts = models.PositiveSmallIntegerField(
-        _("authorized posts"), default=0, help_text=_("Established posts (编制数).")
+        _("authorized posts"),
+        default=0,
+        help_text=_("Established posts (编制数)."),
+        validators=[AtMost(COUNT_MAX)],
     )
-    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+    sort_order = models.PositiveSmallIntegerField(
+        _("sort order"), default=100, validators=[AtMost(SORT_ORDER_MAX)]
+    )
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -40,6 +49,10 @@ class Unit(models.Model):
         verbose_name_plural = _("units")
         ordering = ["sort_order", "name"]
         indexes = [models.Index(fields=["sort_order", "name"], name="unit_order_idx")]
+        constraints = [
+            at_most_constraint("unit", "authorized_posts", COUNT_MAX),
+            at_most_constraint("unit", "sort_order", SORT_ORDER_MAX),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -65,6 +78,13 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="users",
+    )
+    # Django's own two dates, with the one date rule (set by the system; the admin shows them).
+    last_login = models.DateTimeField(
+        _("last login"), blank=True, null=True, validators=[WorkDateValidator()]
+    )
+    date_joined = models.DateTimeField(
+        _("date joined"), default=timezone.now, validators=[WorkDateValidator()]
     )
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import MEMBER
+from apps.core.dates import WorkDateValidator
 from apps.core.forms import StyledForm, StyledModelForm, field_of
 from apps.core.uploads import process_image
 
@@ -317,6 +318,7 @@ class ArchiveForm(StyledForm):
         required=False,
         help_text=_("Date of leaving; empty for today."),
         widget=DateInput(attrs={"class": "form-control-sm"}),
+        validators=[WorkDateValidator()],
     )
 
 
@@ -365,7 +367,9 @@ class PairingForm(StyledModelForm):
 
 
 class PairingEndForm(StyledForm):
-    ended_on = forms.DateField(label=_("Ended on"), widget=DateInput())
+    ended_on = forms.DateField(
+        label=_("Ended on"), widget=DateInput(), validators=[WorkDateValidator()]
+    )
 
 
 class ContactRecordForm(StyledModelForm):

@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.core.dates import BirthDateValidator, WorkDateValidator
 from apps.core.models import Audited
+from apps.core.numbers import SORT_ORDER_MAX, TERM_MAX, AtMost, at_most_constraint
 
 from .managers import ContactRecordQuerySet, MemberQuerySet, PairingQuerySet
 from .pinyin import han_count, name_pinyin, normalize_pinyin, pinyin_initials
@@ -39,7 +41,9 @@ class Sector(models.Model):
     """界别: the group a member sits in (中共, 民革, …, 特邀人士)."""
 
     name = models.CharField(_("name"), max_length=50, unique=True)
-    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+    sort_order = models.PositiveSmallIntegerField(
+        _("sort order"), default=100, validators=[AtMost(SORT_ORDER_MAX)]
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
@@ -49,6 +53,7 @@ class Sector(models.Model):
         verbose_name_plural = _("sectors")
         ordering = ["sort_order", "name"]
         indexes = [models.Index(fields=["sort_order", "name"], name="sector_order_idx")]
+        constraints = [at_most_constraint("sector", "sort_order", SORT_ORDER_MAX)]
 
     def __str__(self) -> str:
         return self.name
@@ -97,7 +102,9 @@ class Member(models.Model):
         ARCHIVED = "archived", _("Archived")
 
     term = models.PositiveSmallIntegerField(
-        _("term"), help_text=_("The committee's term (届)."), validators=[MinValueValidator(1)]
+        _("term"),
+        help_text=_("The committee's term (届)."),
+        validators=[MinValueValidator(1), AtMost(TERM_MAX)],
     )
     member_no = models.CharField(
         _("member number"),
@@ -116,7 +123,9 @@ class Member(models.Model):
     )
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
-    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_date = models.DateField(
+        _("date of birth"), null=True, blank=True, validators=[BirthDateValidator()]
+    )
     sector = models.ForeignKey(
         Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="members"
     )
@@ -137,8 +146,12 @@ class Member(models.Model):
     email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("mailing address"), max_length=200, blank=True)
     photo = models.ImageField(_("photo"), upload_to=member_photo_path, blank=True)
-    joined_on = models.DateField(_("joined on"), null=True, blank=True)
-    left_on = models.DateField(_("left on"), null=True, blank=True)
+    joined_on = models.DateField(
+        _("joined on"), null=True, blank=True, validators=[WorkDateValidator()]
+    )
+    left_on = models.DateField(
+        _("left on"), null=True, blank=True, validators=[WorkDateValidator()]
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
@@ -196,6 +209,7 @@ class Member(models.Model):
                 | Q(left_on__gte=F("joined_on")),
                 name="member_left_after_joined",
             ),
+            at_most_constraint("member", "term", TERM_MAX),
         ]
 
     def __str__(self) -> str:
@@ -251,9 +265,6 @@ class Member(models.Model):
         number are repeated from the database constraints for a readable message."""
         errors = {}
         self.name = compact_name(self.name)
-        today = timezone.localdate()
-        if self.birth_date and self.birth_date > today:
-            errors["birth_date"] = _("The date of birth cannot be in the future.")
         if self.joined_on and self.left_on and self.left_on < self.joined_on:
             errors["left_on"] = _("The date of leaving must not be before the date of joining.")
         if self.birth_date and self.joined_on and self.joined_on <= self.birth_date:
@@ -345,7 +356,7 @@ class SectorLink(models.Model):
     sector = models.ForeignKey(
         Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="links"
     )
-    term = models.PositiveSmallIntegerField(_("term"))
+    term = models.PositiveSmallIntegerField(_("term"), validators=[AtMost(TERM_MAX)])
 
     history = HistoricalRecords()
 
@@ -357,6 +368,7 @@ class SectorLink(models.Model):
             models.UniqueConstraint(
                 fields=["party_member", "sector", "term"], name="sectorlink_unique"
             ),
+            at_most_constraint("sectorlink", "term", TERM_MAX),
         ]
 
     def __str__(self) -> str:
@@ -395,9 +407,11 @@ class Pairing(models.Model):
     partner = models.ForeignKey(
         Member, verbose_name=_("non-CPC member"), on_delete=models.PROTECT, related_name="pairings"
     )
-    term = models.PositiveSmallIntegerField(_("term"))
-    started_on = models.DateField(_("started on"))
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    term = models.PositiveSmallIntegerField(_("term"), validators=[AtMost(TERM_MAX)])
+    started_on = models.DateField(_("started on"), validators=[WorkDateValidator()])
+    ended_on = models.DateField(
+        _("ended on"), null=True, blank=True, validators=[WorkDateValidator()]
+    )
     note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords()
@@ -418,6 +432,7 @@ class Pairing(models.Model):
                 name="pairing_end_after_start",
             ),
             models.CheckConstraint(condition=~Q(cpc_member=F("partner")), name="pairing_not_self"),
+            at_most_constraint("pairing", "term", TERM_MAX),
         ]
 
     def __str__(self) -> str:
@@ -489,7 +504,7 @@ class ContactRecord(Audited):
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("pairing"), on_delete=models.PROTECT, related_name="contacts"
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[WorkDateValidator()])
     way = models.CharField(_("way"), max_length=10, choices=Way.choices)
     content = models.TextField(_("content"))
     created_at = None  # type: ignore[assignment]

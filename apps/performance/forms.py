@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import roles
+from apps.core.dates import WorkDateValidator
 from apps.core.forms import StyledForm, StyledModelForm, field_of
 from apps.core.uploads import LEGACY_DOCUMENT_FORMATS, DocumentUploadField
 from apps.members.models import Member
@@ -273,7 +274,7 @@ class AdjustmentForm(StyledForm):
         max_value=Decimal("999.9"),
         help_text=_("Negative to deduct."),
     )
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[WorkDateValidator()])
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, year: int, user=None, **kwargs):

@@ -16,7 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.core.dates import WorkDateValidator, WorkYearValidator, year_range_constraint
 from apps.core.models import Audited
+from apps.core.numbers import SORT_ORDER_MAX, TERM_MAX, AtMost, at_most_constraint
 from apps.core.uploads import LEGACY_DOCUMENT_FORMATS, DocumentFileValidator, RandomFileName
 from apps.members.models import Member
 
@@ -62,12 +64,14 @@ class Meeting(models.Model):
         OTHER = "other", _("Other meeting")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    term = models.PositiveSmallIntegerField(_("term"), default=_current_term)
+    term = models.PositiveSmallIntegerField(
+        _("term"), default=_current_term, validators=[AtMost(TERM_MAX)]
+    )
     number = models.CharField(
         _("number"), max_length=50, blank=True, help_text=_("For example 第五次会议.")
     )
     title = models.CharField(_("title"), max_length=200)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[WorkDateValidator()])
     place = models.CharField(_("place"), max_length=100, blank=True)
     agenda = models.TextField(_("agenda"), blank=True)
 
@@ -79,6 +83,7 @@ class Meeting(models.Model):
         verbose_name_plural = _("meetings")
         ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["-date", "-id"], name="meeting_date_idx")]
+        constraints = [at_most_constraint("meeting", "term", TERM_MAX)]
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.title}"
@@ -146,7 +151,9 @@ class AttendanceBatch(models.Model):
     """One batch of the 列席 rotation: the non-standing members invited to one
     standing-committee meeting."""
 
-    term = models.PositiveSmallIntegerField(_("term"), default=_current_term)
+    term = models.PositiveSmallIntegerField(
+        _("term"), default=_current_term, validators=[AtMost(TERM_MAX)]
+    )
     meeting = models.OneToOneField(
         Meeting,
         verbose_name=_("meeting"),
@@ -168,6 +175,7 @@ class AttendanceBatch(models.Model):
         verbose_name_plural = _("attendance batches")
         ordering = ["term", "meeting__date"]
         indexes = [models.Index(fields=["term"], name="batch_term_idx")]
+        constraints = [at_most_constraint("attendancebatch", "term", TERM_MAX)]
 
     def __str__(self) -> str:
         return str(self.meeting)
@@ -195,7 +203,7 @@ class DutyReport(models.Model):
         on_delete=models.PROTECT,
         related_name="duty_reports",
     )
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    year = models.PositiveSmallIntegerField(_("year"), validators=[WorkYearValidator()])
     text = models.TextField(_("report text"), blank=True)
     attachment = models.FileField(
         _("attachment"),
@@ -203,7 +211,9 @@ class DutyReport(models.Model):
         blank=True,
         validators=[DocumentFileValidator(LEGACY_DOCUMENT_FORMATS)],
     )
-    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    submitted_on = models.DateField(
+        _("submitted on"), null=True, blank=True, validators=[WorkDateValidator()]
+    )
     review_meeting = models.ForeignKey(
         Meeting,
         verbose_name=_("reviewed at meeting"),
@@ -227,6 +237,7 @@ class DutyReport(models.Model):
         indexes = [models.Index(fields=["-year", "member"], name="dutyreport_year_idx")]
         constraints = [
             models.UniqueConstraint(fields=["member", "year"], name="dutyreport_one_per_year"),
+            year_range_constraint("dutyreport"),
             models.CheckConstraint(
                 condition=Q(rating="") | Q(status="reviewed"),
                 name="dutyreport_rating_only_when_reviewed",
@@ -253,7 +264,7 @@ class StudySession(models.Model):
         BUSINESS_TALK = "business", _("Everyone talks business (人人讲业务)")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[WorkDateValidator()])
     speaker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("speaker"),
@@ -296,7 +307,7 @@ class PointRule(models.Model):
     collectors emit (`ledger.Code`); a fact whose code has no active rule this year earns
     nothing."""
 
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    year = models.PositiveSmallIntegerField(_("year"), validators=[WorkYearValidator()])
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=100)
     category = models.CharField(_("category"), max_length=12, choices=Category.choices)
@@ -318,7 +329,9 @@ class PointRule(models.Model):
             "year; empty for no cap."
         ),
     )
-    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+    sort_order = models.PositiveSmallIntegerField(
+        _("sort order"), default=100, validators=[AtMost(SORT_ORDER_MAX)]
+    )
     is_active = models.BooleanField(_("active"), default=True)
     description = models.TextField(_("description"), blank=True)
 
@@ -332,6 +345,8 @@ class PointRule(models.Model):
         indexes = [models.Index(fields=["-year", "sort_order", "code"], name="pointrule_order_idx")]
         constraints = [
             models.UniqueConstraint(fields=["year", "code"], name="pointrule_unique_code"),
+            year_range_constraint("pointrule"),
+            at_most_constraint("pointrule", "sort_order", SORT_ORDER_MAX),
         ]
 
     def __str__(self) -> str:
@@ -342,7 +357,7 @@ class GradeThreshold(models.Model):
     """A grade of the year (优秀, 称职, …) and the least total that earns it. A total
     below every threshold gets the lowest grade."""
 
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    year = models.PositiveSmallIntegerField(_("year"), validators=[WorkYearValidator()])
     label = models.CharField(_("grade"), max_length=20)
     min_total = models.DecimalField(_("minimum total"), max_digits=7, decimal_places=1)
 
@@ -356,6 +371,7 @@ class GradeThreshold(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["year", "label"], name="grade_unique_label"),
             models.UniqueConstraint(fields=["year", "min_total"], name="grade_unique_min"),
+            year_range_constraint("gradethreshold"),
         ]
 
     def __str__(self) -> str:
@@ -384,7 +400,7 @@ class PointEntry(Audited):
     capped = models.BooleanField(
         _("capped"), default=False, help_text=_("Points reduced by the rule's yearly cap.")
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[WorkDateValidator()])
     description = models.CharField(_("description"), max_length=300)
     source_type = models.ForeignKey(
         ContentType,

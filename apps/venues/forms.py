@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import roles
+from apps.core.dates import WorkDateValidator
 from apps.core.forms import StyledForm, StyledModelForm, field_of
 from apps.members.models import Member
 from apps.members.widgets import (
@@ -80,7 +81,9 @@ class AssignmentForm(StyledForm):
         label=_("member"), queryset=Member.objects.none(), widget=MemberPicker
     )
     started_on = forms.DateField(
-        label=_("started on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("started on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[WorkDateValidator()],
     )
     note = forms.CharField(label=_("note"), max_length=200, required=False)
 
@@ -92,4 +95,8 @@ class AssignmentForm(StyledForm):
 
 
 class AssignmentEndForm(StyledForm):
-    ended_on = forms.DateField(label=_("ended on"), widget=forms.DateInput(attrs={"type": "date"}))
+    ended_on = forms.DateField(
+        label=_("ended on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[WorkDateValidator()],
+    )

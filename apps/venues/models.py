@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.core.dates import WorkDateValidator
+from apps.core.numbers import SORT_ORDER_MAX, AtMost, at_most_constraint
 from apps.members.models import Member
 
 from .managers import AssignmentQuerySet, VenueQuerySet
@@ -15,7 +17,9 @@ class Township(models.Model):
     """One of the county's 16 townships (乡镇)."""
 
     name = models.CharField(_("name"), max_length=20, unique=True)
-    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+    sort_order = models.PositiveSmallIntegerField(
+        _("sort order"), default=100, validators=[AtMost(SORT_ORDER_MAX)]
+    )
 
     history = HistoricalRecords()
 
@@ -24,6 +28,7 @@ class Township(models.Model):
         verbose_name_plural = _("townships")
         ordering = ["sort_order", "name"]
         indexes = [models.Index(fields=["sort_order", "name"], name="township_order_idx")]
+        constraints = [at_most_constraint("township", "sort_order", SORT_ORDER_MAX)]
 
     def __str__(self) -> str:
         return self.name
@@ -76,7 +81,9 @@ class Venue(models.Model):
         related_name="managed_venues",
         help_text=_("Users (office heads and their clerks) who log this venue's sessions."),
     )
-    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+    sort_order = models.PositiveSmallIntegerField(
+        _("sort order"), default=100, validators=[AtMost(SORT_ORDER_MAX)]
+    )
     is_active = models.BooleanField(_("active"), default=True)
     note = models.TextField(_("note"), blank=True)
 
@@ -89,6 +96,7 @@ class Venue(models.Model):
         ordering = ["kind", "sort_order", "name"]
         indexes = [models.Index(fields=["kind", "sort_order", "name"], name="venue_order_idx")]
         constraints = [
+            at_most_constraint("venue", "sort_order", SORT_ORDER_MAX),
             models.UniqueConstraint(
                 fields=["township"],
                 condition=Q(kind="office"),
@@ -170,8 +178,10 @@ class Assignment(models.Model):
         on_delete=models.PROTECT,
         related_name="venue_assignments",
     )
-    started_on = models.DateField(_("started on"))
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    started_on = models.DateField(_("started on"), validators=[WorkDateValidator()])
+    ended_on = models.DateField(
+        _("ended on"), null=True, blank=True, validators=[WorkDateValidator()]
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     history = HistoricalRecords()

@@ -3,11 +3,8 @@ member field accepts."""
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import field_of
 from apps.members.models import Member
@@ -32,15 +29,10 @@ def pickable_members(existing_ids=()):
 
 
 def date_fields(form: forms.BaseForm, *names: str) -> None:
-    """Dates typed as YYYY-MM-DD (the browsers' date input), between 2000 and 2100."""
+    """Dates typed as YYYY-MM-DD (the browsers' date input). Their range is the model
+    fields' one rule (`apps.core.dates`), checked by the model validation."""
     for name in names:
         field = field_of(form, name, forms.DateField)
         field.widget = DateInput(attrs={"class": field.widget.attrs.get("class", "form-control")})
         field.widget.is_required = field.required
         field.input_formats = ["%Y-%m-%d"]
-        field.validators.append(date_in_range)
-
-
-def date_in_range(value: datetime.date) -> None:
-    if value and not 2000 <= value.year <= 2100:
-        raise forms.ValidationError(_("Enter a date between 2000 and 2100."))

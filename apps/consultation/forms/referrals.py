@@ -9,10 +9,11 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.dates import WorkDateValidator
 from apps.core.forms import StyledForm, StyledModelForm, field_of
 
 from ..models import Department, Instruction, Referral, Suggestion
-from .fields import DateInput, date_fields, date_in_range
+from .fields import DateInput, date_fields
 
 
 class ReferralForm(StyledModelForm):
@@ -68,7 +69,10 @@ class ReferralReplyForm(StyledForm):
         label=_("Department's reply"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
     )
     replied_on = forms.DateField(
-        label=_("Replied on"), widget=DateInput, input_formats=["%Y-%m-%d"]
+        label=_("Replied on"),
+        widget=DateInput,
+        input_formats=["%Y-%m-%d"],
+        validators=[WorkDateValidator()],
     )
     implementation = forms.ChoiceField(
         label=_("Implementation"),
@@ -80,7 +84,6 @@ class ReferralReplyForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.referral = referral
-        self.fields["replied_on"].validators.append(date_in_range)
         self.fields["replied_on"].initial = referral.replied_on or timezone.localdate()
         self.fields["text"].initial = referral.reply_text
         self.fields["implementation"].initial = referral.implementation or None
@@ -92,11 +95,15 @@ class ReferralCloseForm(StyledForm):
         choices=Referral.Satisfaction.choices,
         widget=forms.RadioSelect,
     )
-    closed_on = forms.DateField(label=_("Closed on"), widget=DateInput, input_formats=["%Y-%m-%d"])
+    closed_on = forms.DateField(
+        label=_("Closed on"),
+        widget=DateInput,
+        input_formats=["%Y-%m-%d"],
+        validators=[WorkDateValidator()],
+    )
 
     def __init__(self, *args, user, referral: Referral, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.referral = referral
-        self.fields["closed_on"].validators.append(date_in_range)
         self.fields["closed_on"].initial = timezone.localdate()

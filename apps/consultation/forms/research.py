@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Unit
 from apps.accounts.roles import is_leader
+from apps.core.dates import WORK_ERA_START, work_date_bounds
 from apps.core.forms import StyledModelForm, field_of
 from apps.core.uploads import DocumentUploadField
 from apps.members.widgets import MemberPicker, MemberPickerMultiple
@@ -23,13 +24,14 @@ class TopicForm(StyledModelForm):
         model = Topic
         fields = ["title", "year", "category", "source", "source_note", "status", "description"]
         widgets = {
-            "year": forms.NumberInput(attrs={"min": 2000, "max": 2100, "inputmode": "numeric"}),
+            "year": forms.NumberInput(attrs={"min": WORK_ERA_START.year, "inputmode": "numeric"}),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["year"].widget.attrs["max"] = work_date_bounds()[1].year
         if not self.instance.pk:
             self.fields["year"].initial = timezone.localdate().year
 

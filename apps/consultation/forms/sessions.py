@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import StyledForm, StyledModelForm, field_of
+from apps.core.numbers import COUNT_MAX
 from apps.core.uploads import MultipleImageField
 from apps.members.models import Member
 from apps.members.widgets import MemberPickerMultiple, suggest_members
@@ -66,7 +67,9 @@ class SessionForm(StyledModelForm):
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
             "members": MemberPickerMultiple,
-            "other_attendee_count": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+            "other_attendee_count": forms.NumberInput(
+                attrs={"min": 0, "max": COUNT_MAX, "inputmode": "numeric"}
+            ),
             "other_attendees": forms.Textarea(attrs={"rows": 2}),
             "minutes": forms.Textarea(attrs={"rows": 6}),
         }
@@ -95,12 +98,6 @@ class SessionForm(StyledModelForm):
             field_of(self, "remove_photos", forms.ModelChoiceField).queryset = session.photos.all()
         else:
             del self.fields["remove_photos"]
-
-    def clean_started_at(self):
-        started_at = self.cleaned_data["started_at"]
-        if started_at and not 2000 <= started_at.year <= 2100:
-            raise forms.ValidationError(_("Enter a date between 2000 and 2100."))
-        return started_at
 
     def clean(self):
         cleaned = super().clean()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.accounts.models import Unit
+from apps.core.dates import WorkDateValidator
 from apps.core.models import Audited
 from apps.core.uploads import RandomFileName
 from apps.members.models import Member
@@ -58,10 +59,14 @@ class ResearchProject(Audited):
     team = models.ManyToManyField(
         Member, verbose_name=_("research team"), blank=True, related_name="research_projects"
     )
-    planned_start = models.DateField(_("planned start"))
-    planned_end = models.DateField(_("planned end"))
-    actual_start = models.DateField(_("actual start"), null=True, blank=True)
-    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    planned_start = models.DateField(_("planned start"), validators=[WorkDateValidator()])
+    planned_end = models.DateField(_("planned end"), validators=[WorkDateValidator()])
+    actual_start = models.DateField(
+        _("actual start"), null=True, blank=True, validators=[WorkDateValidator()]
+    )
+    actual_end = models.DateField(
+        _("actual end"), null=True, blank=True, validators=[WorkDateValidator()]
+    )
     visits = models.ManyToManyField(
         Session, verbose_name=_("field visits"), blank=True, related_name="research_projects"
     )
@@ -133,7 +138,7 @@ class Report(Audited):
         related_name="reports",
     )
     title = models.CharField(_("title"), max_length=200)
-    submitted_on = models.DateField(_("date of the report"))
+    submitted_on = models.DateField(_("date of the report"), validators=[WorkDateValidator()])
     body = models.TextField(_("text of the report"), blank=True)
     attachment = models.FileField(
         _("attachment"), upload_to=RandomFileName("reports"), max_length=200, blank=True
@@ -239,7 +244,7 @@ class Instruction(Audited):
     )
     leader_name = models.CharField(_("leader"), max_length=50)
     leader_title = models.CharField(_("leader's position"), max_length=100)
-    instructed_on = models.DateField(_("date of the instruction"))
+    instructed_on = models.DateField(_("date of the instruction"), validators=[WorkDateValidator()])
     text = models.TextField(_("instruction"))
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -6,7 +6,6 @@ import datetime
 from typing import cast
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -14,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.core.dates import WorkDateValidator, WorkYearValidator, year_range_constraint
 from apps.core.models import Audited
+from apps.core.numbers import COUNT_MAX, AtMost, at_most_constraint
 from apps.core.uploads import RandomFileName
 from apps.members.models import Member
 from apps.venues.models import Venue
@@ -58,9 +59,7 @@ class Topic(Audited):
         blank=True,
         help_text=_("E.g. the liaison office or the leader who raised it."),
     )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[WorkYearValidator()])
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.COLLECTING
     )
@@ -83,11 +82,7 @@ class Topic(Audited):
                 name="topic_unique_title_per_year",
                 violation_error_message=_("A topic with this title exists in that year."),
             ),
-            models.CheckConstraint(
-                condition=Q(year__gte=2000) & Q(year__lte=2100),
-                name="topic_year_range",
-                violation_error_message=_("Enter a year between 2000 and 2100."),
-            ),
+            year_range_constraint("topic"),
         ]
 
     def __str__(self) -> str:
@@ -131,7 +126,7 @@ class Session(Audited):
         Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="sessions"
     )
     form = models.CharField(_("form"), max_length=12, choices=Form.choices)
-    started_at = models.DateTimeField(_("start time"))
+    started_at = models.DateTimeField(_("start time"), validators=[WorkDateValidator()])
     place = models.CharField(_("place"), max_length=200)
     members = models.ManyToManyField(
         Member, verbose_name=_("participating members"), blank=True, related_name="sessions"
@@ -143,7 +138,7 @@ class Session(Audited):
         help_text=_("E.g. 县卫健委、县医保局."),
     )
     other_attendee_count = models.PositiveSmallIntegerField(
-        _("number of other attendees"), default=0
+        _("number of other attendees"), default=0, validators=[AtMost(COUNT_MAX)]
     )
     other_attendees = models.TextField(
         _("other attendees"),
@@ -155,8 +150,12 @@ class Session(Audited):
         _("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
     )
     return_reason = models.TextField(_("reason for returning"), blank=True)
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(
+        _("submitted at"), null=True, blank=True, validators=[WorkDateValidator()]
+    )
+    published_at = models.DateTimeField(
+        _("published at"), null=True, blank=True, validators=[WorkDateValidator()]
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("published by"),
@@ -191,6 +190,7 @@ class Session(Audited):
                 name="session_published_has_date",
                 violation_error_message=_("Publish a session with the Publish button of its page."),
             ),
+            at_most_constraint("session", "other_attendee_count", COUNT_MAX),
         ]
         permissions = [
             ("review_session", _("Can publish or return submitted sessions")),

@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.core.dates import WorkDateValidator
 from apps.core.models import Audited
+from apps.core.numbers import SORT_ORDER_MAX, AtMost, at_most_constraint
 from apps.members.models import Member
 
 from ..managers import DepartmentQuerySet, ReferralQuerySet, SuggestionQuerySet
@@ -92,11 +94,13 @@ class Suggestion(Audited):
     members = models.ManyToManyField(
         Member, verbose_name=_("proposed by"), blank=True, related_name="suggestions"
     )
-    raised_on = models.DateField(_("raised on"), db_index=True)
+    raised_on = models.DateField(_("raised on"), db_index=True, validators=[WorkDateValidator()])
     outcome = models.CharField(
         _("outcome"), max_length=12, choices=Outcome.choices, blank=True, default=""
     )
-    outcome_on = models.DateField(_("outcome decided on"), null=True, blank=True)
+    outcome_on = models.DateField(
+        _("outcome decided on"), null=True, blank=True, validators=[WorkDateValidator()]
+    )
 
     created_by = None
     updated_at = None  # type: ignore[assignment]
@@ -176,7 +180,9 @@ class Department(models.Model):
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_title = models.CharField(_("contact's position"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+    sort_order = models.PositiveSmallIntegerField(
+        _("sort order"), default=100, validators=[AtMost(SORT_ORDER_MAX)]
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
@@ -187,6 +193,7 @@ class Department(models.Model):
         verbose_name_plural = _("handling departments")
         ordering = ["sort_order", "name"]
         indexes = [models.Index(fields=["sort_order", "name"], name="department_order_idx")]
+        constraints = [at_most_constraint("department", "sort_order", SORT_ORDER_MAX)]
 
     def __str__(self) -> str:
         return self.name
@@ -245,8 +252,8 @@ class Referral(Audited):
         blank=True,
         related_name="referrals",
     )
-    referred_on = models.DateField(_("referred on"))
-    due_on = models.DateField(_("reply due by"))
+    referred_on = models.DateField(_("referred on"), validators=[WorkDateValidator()])
+    due_on = models.DateField(_("reply due by"), validators=[WorkDateValidator()])
     note = models.TextField(_("requirements"), blank=True)
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -257,7 +264,9 @@ class Referral(Audited):
         related_name="+",
     )
     reply_text = models.TextField(_("reply"), blank=True)
-    replied_on = models.DateField(_("replied on"), null=True, blank=True)
+    replied_on = models.DateField(
+        _("replied on"), null=True, blank=True, validators=[WorkDateValidator()]
+    )
     implementation = models.CharField(
         _("implementation"), max_length=1, choices=Implementation.choices, blank=True
     )
@@ -272,7 +281,9 @@ class Referral(Audited):
     satisfaction = models.CharField(
         _("proposers' satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True
     )
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_on = models.DateField(
+        _("closed on"), null=True, blank=True, validators=[WorkDateValidator()]
+    )
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("closed by"),
