@@ -35,6 +35,7 @@ SYSTEM_SET_NUMBERS = {
     "consultation.ReportVersion.attachment_size",
     "performance.PointEntry.year",
     "performance.PointEntry.source_id",
+    "core.SubmissionKey.object_id",
     "performance.Evaluation.year",
     "performance.Evaluation.rank",
 }

@@ -129,7 +129,7 @@ def test_signed_in_pages_exports_and_files_are_not_kept_by_the_browser(client_fo
     member.photo.save("x.png", ContentFile(png_bytes()), save=True)
     staff = client_for("staff_user")
     for url in [
-        reverse("core:home"),
+        reverse("home"),
         reverse("members:list"),
         reverse("members:detail", args=[member.pk]),
         reverse("members:export"),
