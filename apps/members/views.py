@@ -17,7 +17,7 @@ from django.views.generic import CreateView, DetailView, FormView, TemplateView,
 from django_filters.views import FilterView
 
 from apps.core.files import serve_protected
-from apps.core.mixins import PageMixin
+from apps.core.mixins import PageMixin, page_number
 from apps.core.sections import sections
 from apps.core.spreadsheets import xlsx_response
 from apps.core.submission import SubmitOnceMixin
@@ -369,7 +369,7 @@ class ImportPreviewView(PermissionRequiredMixin, TemplateView):
         counts = pending.counts
         ordered = sorted(pending.results, key=lambda result: result.order)
         paginator = Paginator(ordered, self.PREVIEW_PAGE_SIZE)
-        page = paginator.get_page(self.request.GET.get("page"))
+        page = paginator.page(page_number(self.request.GET.get("page", ""), paginator.num_pages))
         return self.get_context_data(
             filename=pending.filename,
             token=pending.token,

@@ -79,6 +79,10 @@ def test_the_preview_pages_errors_first_then_changes_then_unchanged(staff, monke
     # A page past the end shows the last one, an unreadable one the first.
     assert [r.line for r in staff.get(PREVIEW, {"page": 99}).context["results"]] == [4, 5, 7]
     assert [r.line for r in staff.get(PREVIEW, {"page": "x"}).context["results"]] == [2, 12, 6, 8]
+    # The same rule as every list (apps.core.mixins.page_number): zero or below is the first.
+    for number in (0, -1):
+        first = staff.get(PREVIEW, {"page": number}).context["results"]
+        assert [r.line for r in first] == [2, 12, 6, 8]
 
 
 def test_a_preview_page_reads_no_row_from_the_database(staff, django_assert_max_num_queries):
