@@ -302,7 +302,7 @@ def collect_suggestions(*, year: int, members: frozenset[int] | None) -> Iterato
     in whole or in part (dated when decided); only suggestions raised to the committee
     (of a report, or of a session held: not a draft's or a returned one's). One query."""
     through = Suggestion.members.through
-    adopted = [Suggestion.Outcome.ADOPTED, Suggestion.Outcome.PARTLY]
+    adopted = Suggestion.ADOPTED_OUTCOMES
     rows = (
         through.objects.filter(
             Q(suggestion__raised_on__year=year)
