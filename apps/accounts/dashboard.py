@@ -13,8 +13,20 @@ def figures(user) -> list[Figure]:
     units = list(Unit.objects.active().with_staffing())
     understaffed = sum(1 for u in units if u.is_understaffed(u.staff_in_post))
     url = reverse("accounts:unit_list")
+    centres = [u for u in units if u.kind == Unit.Kind.INSTITUTION]
     return [
-        Figure(_("Authorized posts"), sum(u.authorized_posts for u in units), url),
+        Figure(
+            _("Authorized posts"),
+            sum(u.authorized_posts for u in units),
+            url,
+            hint=_("of which the service centre %(n)s") % {"n": service_centre_posts(centres)},
+        ),
+        Figure(
+            _("Posts of the members' liaison service centre"),
+            service_centre_posts(centres),
+            centres[0].get_absolute_url() if len(centres) == 1 else url,
+            hint=_("%(n)s in post") % {"n": sum(u.staff_in_post for u in centres)},
+        ),
         Figure(_("Staff in post"), sum(u.staff_in_post for u in units), url),
         Figure(
             _("Committees with one person or none"),
@@ -24,3 +36,8 @@ def figures(user) -> list[Figure]:
             warn=understaffed > 0,
         ),
     ]
+
+
+def service_centre_posts(centres) -> int:
+    """The posts of the service centre (the public institution, 事业单位: 10)."""
+    return sum(u.authorized_posts for u in centres)

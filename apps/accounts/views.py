@@ -2,7 +2,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
-from apps.core.mixins import year_param
+from apps.core.mixins import latest_year, year_choices, year_param
 from apps.core.registry import registry
 
 from .models import Unit
@@ -21,12 +21,18 @@ class HomeView(TemplateView):
         context["role_labels"] = [
             ROLE_LABELS[r] for r in sorted(role_names(user)) if r in ROLE_LABELS
         ]
-        # `?year=` of the overview; None lets each app show its latest year with work.
-        year = year_param(self.request)
+        # `?year=` of the overview; without it ("最新") the latest year with records, the
+        # default year of every page. The figures are a function of (year, today).
+        today = timezone.localdate()
+        year = year_param(self.request, recorded_only=True)
+        context["latest"] = year is None
+        year = year or latest_year(today)
         context["year"] = year
-        this_year = timezone.localdate().year
-        context["year_choices"] = list(range(this_year, this_year - 6, -1))
-        context["figures"] = registry.figures_for(user, year=year) if sees_everything(user) else []
+        context["year_choices"] = year_choices(next_year=False)[:6]
+        if sees_everything(user):
+            context["figures"] = registry.figures_for(user, year=year, today=today)
+            context["charts"] = registry.charts_for(user, year=year, today=today)
+
         context["home_sections"] = registry.home_sections_for(user)
         return context
 

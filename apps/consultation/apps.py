@@ -79,7 +79,7 @@ class ConsultationConfig(AppConfig):
         from apps.accounts.roles import is_member, is_office_head
         from apps.core.registry import NavItem, registry
 
-        from . import dashboard, sections
+        from . import charts, dashboard, sections
 
         registry.add_nav(
             NavItem(
@@ -117,6 +117,8 @@ class ConsultationConfig(AppConfig):
         )
         registry.add_figures(dashboard.figures, order=310)
         registry.add_figures(dashboard.research_figures, order=320)
+        registry.add_record_years(charts.record_year)
+        registry.add_charts(charts.charts, order=300)
         registry.add_home_section("consultation/home_office_head.html", is_office_head, order=100)
         registry.add_home_section("consultation/home_member.html", is_member, order=110)
         sections.register()

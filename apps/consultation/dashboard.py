@@ -14,12 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.registry import Figure
 
-from .models import Department, Report, ResearchProject, Session, Suggestion
+from .charts import livelihood_sessions
+from .models import Department, Report, ResearchProject, Session, Suggestion, Topic
 
 
 def figures(user, *, year: int | None = None) -> list[Figure]:
-    """The year's sessions and suggestions for staff and leaders (default: the work
-    year, as the research figures): two or three queries."""
+    """The year's sessions (and the livelihood consultations among them) and suggestions
+    for staff and leaders (default: the work year, as the research figures): three or
+    four queries."""
     if not user.has_perm("consultation.view_session"):
         return []
     year = year or work_year()
@@ -29,6 +31,7 @@ def figures(user, *, year: int | None = None) -> list[Figure]:
         published=Count("pk", filter=Q(started_at__year=year, state=Session.State.PUBLISHED)),
         waiting=Count("pk", filter=Q(state=Session.State.SUBMITTED)),
     )
+    livelihood = list(livelihood_sessions(year))
     suggestions = Suggestion.objects.filter(
         session__started_at__year=year, session__state__in=Session.HELD_STATES
     ).count()
@@ -36,8 +39,18 @@ def figures(user, *, year: int | None = None) -> list[Figure]:
         Figure(
             gettext("Consultation sessions held in %(year)s") % {"year": year},
             stats["held"],
-            f"{url}?year={year}",
+            f"{url}?held=true&year={year}",
             hint=gettext("%(n)s published") % {"n": stats["published"]},
+        ),
+        Figure(
+            gettext("Livelihood consultations in %(year)s") % {"year": year},
+            len(livelihood),
+            f"{url}?held=true&year={year}&category={Topic.Category.LIVELIHOOD}",
+            hint=_("急难愁盼"),
+            items=tuple(
+                (f"{timezone.localtime(s.started_at):%m-%d} {s.topic.title}", s.get_absolute_url())
+                for s in livelihood
+            ),
         ),
         Figure(
             _("Sessions awaiting review"),

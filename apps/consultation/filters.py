@@ -91,11 +91,37 @@ class SessionFilter(django_filters.FilterSet):
         label=_("Year"), field_name="started_at", lookup_expr="year", min_value=2000, max_value=2100
     )
     state = django_filters.ChoiceFilter(label=_("State"), choices=Session.State.choices)
+    # What the overview and the annual report count: held sessions (submitted or
+    # published) and the livelihood consultations (急难愁盼) among them.
+    held = django_filters.BooleanFilter(
+        label=_("Held"),
+        method="filter_held",
+        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Topic category"), field_name="topic__category", choices=Topic.Category.choices
+    )
 
     class Meta:
         model = Session
-        fields = ["venue", "township", "form", "topic", "month", "year", "state"]
+        fields = [
+            "venue",
+            "township",
+            "form",
+            "topic",
+            "month",
+            "year",
+            "state",
+            "held",
+            "category",
+        ]
         form = StyledForm
+
+    def filter_held(self, queryset, name, value):
+        if value is None:
+            return queryset
+        held = Q(state__in=Session.HELD_STATES)
+        return queryset.filter(held if value else ~held)
 
 
 class TopicFilter(django_filters.FilterSet):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from apps.accounts.roles import is_staff_user
+from apps.core.mixins import as_of
 from apps.core.registry import Figure, registry
 from apps.core.sections import sections
 from apps.venues.managers import managed_venue_ids
@@ -33,20 +34,26 @@ RECENT_SESSIONS = 20
 RECENT_PHOTOS = 12
 
 
-def venue_activity(venues: Sequence[Any], *, year: int, **_page: Any) -> dict[str, int]:
+def venue_activity(
+    venues: Sequence[Any], *, year: int, today: datetime.date | None = None, **_page: Any
+) -> dict[str, int]:
     """Set on each venue `sessions_in_year` (sessions held in `year`: submitted or
-    published), `last_session_at` (its latest held session, or None) and `is_idle` (an
-    active liaison office without a held session for VENUE_IDLE_DAYS days). One query,
-    whatever the number of venues; returns `idle_count` and `idle_days` for the page."""
+    published), `last_session_at` (its latest held session up to the end of the year, or
+    None) and `is_idle` (an active liaison office without a held session for
+    VENUE_IDLE_DAYS days, counted at the end of `year`, or `today` in the current year:
+    `as_of`). One query, whatever the number of venues; returns `idle_count` and
+    `idle_days` for the page."""
+    day = as_of(year, today)
+    end = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
     held = (
         Session.objects.held()
-        .filter(venue__in=[venue.pk for venue in venues])
+        .filter(venue__in=[venue.pk for venue in venues], started_at__lte=end)
         .order_by()
         .values("venue")
         .annotate(in_year=Count("pk", filter=Q(started_at__year=year)), last=Max("started_at"))
     )
     by_venue = {row["venue"]: row for row in held}
-    cutoff = timezone.now() - datetime.timedelta(days=settings.VENUE_IDLE_DAYS)
+    cutoff = end - datetime.timedelta(days=settings.VENUE_IDLE_DAYS)
     for venue in venues:
         row = by_venue.get(venue.pk, {})
         venue.sessions_in_year = row.get("in_year", 0)
@@ -91,19 +98,23 @@ def venue_sessions(
     }
 
 
-def idle_office_figures(user) -> list[Figure]:
+def idle_office_figures(
+    user, *, year: int | None = None, today: datetime.date | None = None
+) -> list[Figure]:
     """The home page's count of active liaison offices without a session for
-    VENUE_IDLE_DAYS days (the venue list's idle flag). Two queries."""
+    VENUE_IDLE_DAYS days at the end of `year` (today in the current year: the venue
+    list's idle flag of that year). Two queries."""
     if not user.has_perm("venues.view_venue"):
         return []
+    year = year or (today or timezone.localdate()).year
     offices = list(Venue.objects.active().offices())
-    idle = venue_activity(offices, year=timezone.localdate().year)["idle_count"]
+    idle = venue_activity(offices, year=year, today=today)["idle_count"]
     return [
         Figure(
             gettext("Offices without a session for %(days)s days")
             % {"days": settings.VENUE_IDLE_DAYS},
             idle,
-            reverse("venues:list"),
+            f"{reverse('venues:list')}?year={year}",
             warn=idle > 0,
         )
     ]

@@ -4,9 +4,12 @@ import it rather than keep their own."""
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
+
+from .registry import registry
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -78,12 +81,29 @@ def year_param(request: HttpRequest, *, recorded_only: bool = False) -> int | No
     return None
 
 
+def latest_year(today: datetime.date | None = None) -> int:
+    """The latest year up to `today` that has records (sessions, research, meetings … as
+    the apps register them: `registry.add_record_years`), else this year. The overview's
+    "最新" and the default year of every page: one query per registered app."""
+    today = today or timezone.localdate()
+    years = [provider(today) for provider in registry.record_year_providers]
+    return max((y for y in years if y), default=today.year)
+
+
+def as_of(year: int, today: datetime.date | None = None) -> datetime.date:
+    """The day a year's figures are counted against: today in the current year (and
+    later ones), the year's last day for a past year. "Without contact for 90 days" and
+    "idle for 60 days" of 2021 are counted at 2021-12-31, not today."""
+    today = today or timezone.localdate()
+    return min(today, datetime.date(year, 12, 31))
+
+
 def selected_year(
     request: HttpRequest, default: int | None = None, *, recorded_only: bool = False
 ) -> int:
     """The year a page shows: `?year=` when `year_param` accepts it, else `default`
-    (None: this year)."""
+    (None: `latest_year()`, the year the overview's "最新" shows)."""
     year = year_param(request, recorded_only=recorded_only)
     if year is not None:
         return year
-    return timezone.localdate().year if default is None else default
+    return latest_year() if default is None else default

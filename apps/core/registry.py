@@ -7,6 +7,7 @@ shared template.
 
 from __future__ import annotations
 
+import datetime
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -48,13 +49,58 @@ class Figure:
     url: str = ""
     hint: Any = ""
     warn: bool = False
+    # (label, url) of each thing counted, when the figure names them (a few at most).
+    items: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart of the overview or the annual report, with the table it draws: `columns`
+    are the table's headers (the first names the categories: months, townships …),
+    `rows` its rows (a label, then one number per series). The page renders the table
+    and hands the same rows to the browser as JSON (`json_script`), so the picture and
+    the table can never differ. `kind`: "bar", "line", "stacked" or "pie"; `percent`
+    marks series of rates (0–100). `urls` optionally links each row's label."""
+
+    key: str
+    title: Any
+    columns: tuple[Any, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    kind: str = "bar"
+    percent: bool = False
+    urls: tuple[str, ...] = ()
+    note: Any = ""
+
+    @property
+    def element_id(self) -> str:
+        return f"chart-data-{self.key}"
+
+    def data(self) -> dict[str, Any]:
+        """What the browser draws (static/js/charts.js): labels and one series per column."""
+        return {
+            "kind": self.kind,
+            "percent": self.percent,
+            "labels": [str(row[0]) for row in self.rows],
+            "series": [
+                {"name": str(column), "values": [row[i] for row in self.rows]}
+                for i, column in enumerate(self.columns[1:], start=1)
+            ],
+        }
+
+    def table_rows(self) -> list[tuple[str, tuple[Any, ...]]]:
+        """(url or "", row) for the template."""
+        urls = self.urls or ("",) * len(self.rows)
+        return list(zip(urls, self.rows, strict=True))
 
 
 @dataclass
 class Registry:
     nav: list[NavItem] = field(default_factory=list)
-    # (order, provider, whether it takes the `year` keyword: read once, at registration)
-    figure_providers: list[tuple[int, Callable[..., Iterable[Figure]], bool]] = field(
+    # Each app's latest year with records up to a day (see `apps.core.mixins.latest_year`).
+    record_year_providers: list[Callable[[datetime.date], int | None]] = field(default_factory=list)
+    chart_providers: list[tuple[int, Callable[..., Iterable[Chart]]]] = field(default_factory=list)
+    # (order, provider, the keywords of `year`/`today` it takes: read once, at registration)
+    figure_providers: list[tuple[int, Callable[..., Iterable[Figure]], frozenset[str]]] = field(
         default_factory=list
     )
 
@@ -65,9 +111,28 @@ class Registry:
 
     def add_figures(self, provider: Callable[..., Iterable[Figure]], order: int = 100) -> None:
         if all(p is not provider for _, p, _y in self.figure_providers):
-            takes_year = "year" in inspect.signature(provider).parameters
-            self.figure_providers.append((order, provider, takes_year))
+            takes = frozenset(inspect.signature(provider).parameters) & {"year", "today"}
+            self.figure_providers.append((order, provider, takes))
             self.figure_providers.sort(key=lambda p: p[0])
+
+    def add_record_years(self, provider: Callable[[datetime.date], int | None]) -> None:
+        """`provider(today)`: the latest year up to `today` in which the app has records
+        (None: none). The default year of every page is the latest of them."""
+        if provider not in self.record_year_providers:
+            self.record_year_providers.append(provider)
+
+    def add_charts(self, provider: Callable[..., Iterable[Chart]], order: int = 100) -> None:
+        """`provider(user, *, year, today)`: the app's charts of the year for the overview
+        and the annual report (nothing for users who may not see the data)."""
+        if all(p is not provider for _, p in self.chart_providers):
+            self.chart_providers.append((order, provider))
+            self.chart_providers.sort(key=lambda p: p[0])
+
+    def charts_for(self, user: User, *, year: int, today: datetime.date) -> list[Chart]:
+        charts: list[Chart] = []
+        for _, provider in self.chart_providers:
+            charts.extend(provider(user, year=year, today=today))
+        return charts
 
     def add_home_section(
         self, template: str, visible: Callable[[Any], bool], order: int = 100
@@ -80,15 +145,17 @@ class Registry:
     def nav_for(self, user: User) -> list[NavItem]:
         return [item for item in self.nav if item.is_visible_to(user)]
 
-    def figures_for(self, user: User, *, year: int | None = None) -> list[Figure]:
+    def figures_for(
+        self, user: User, *, year: int | None = None, today: datetime.date | None = None
+    ) -> list[Figure]:
         """Every provider's figures; providers that take a `year` keyword get the year
-        the overview shows (None: their own default, e.g. the latest year with work)."""
+        the overview shows (None: their own default, e.g. the latest year with work), and
+        those that take `today` the day the page is made (None: the real today). The
+        figures are a function of (user's permissions, year, today)."""
+        values = {"year": year, "today": today}
         figures: list[Figure] = []
-        for _, provider, takes_year in self.figure_providers:
-            if takes_year:
-                figures.extend(provider(user, year=year))
-            else:
-                figures.extend(provider(user))
+        for _, provider, takes in self.figure_providers:
+            figures.extend(provider(user, **{k: values[k] for k in takes}))
         return figures
 
     def home_sections_for(self, user: User) -> list[str]:

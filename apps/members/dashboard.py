@@ -1,16 +1,21 @@
 """Home-page figures of the roster and the pairing (双联): three queries."""
 
+import datetime
+
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.mixins import as_of
 from apps.core.registry import Figure
 
 from .models import Member
 from .services import coverage_counts
 
 
-def figures(user) -> list[Figure]:
+def figures(user, *, year: int | None = None, today: datetime.date | None = None) -> list[Figure]:
+    """The roster, and the pairings as they stood at the end of `year` (today for the
+    current year): a past year's "without contact" counts contacts up to its last day."""
     if not user.has_perm("members.view_member"):
         return []
     CPC = Member.Affiliation.CPC
@@ -35,7 +40,7 @@ def figures(user) -> list[Figure]:
         Figure(_("Standing committee members"), counts["standing"], f"{roster}?is_standing=true"),
     ]
     if user.has_perm("members.view_pairing"):
-        coverage = coverage_counts()
+        coverage = coverage_counts(today=as_of(year, today) if year else today)
         url = reverse("members:coverage")
         result += [
             Figure(

@@ -135,6 +135,11 @@ class PairingQuerySet(models.QuerySet):
             "cpc_member", "cpc_member__sector", "partner", "partner__sector"
         ).annotate(last_contact=Max("contacts__date"))
 
+    def with_last_contact(self, *, until: datetime.date | None = None):
+        """`last_contact`: the latest contact date up to `until` (None: any)."""
+        contacts = Q(contacts__date__lte=until) if until else Q()
+        return self.annotate(last_contact=Max("contacts__date", filter=contacts))
+
     def stale(self, *, days: int | None = None, today: datetime.date | None = None):
         """Active pairings without a contact in the last `days` days (settings
         PAIRING_CONTACT_STALE_DAYS): a pairing started before the cut-off with no record

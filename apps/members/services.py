@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Max, OuterRef, ProtectedError, Q
+from django.db.models import Count, Exists, OuterRef, ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -160,13 +160,13 @@ def coverage_counts(*, term: int | None = None, today: datetime.date | None = No
             cpc_pairing=Count("pk", filter=Q(affiliation=Member.Affiliation.CPC, leading=True)),
         )
     )
-    cutoff, days = _cutoff(today)
     counts["stale"] = (
-        active_pairings.annotate(last_contact=Max("contacts__date"))
-        .filter(Q(last_contact__lt=cutoff) | Q(last_contact__isnull=True, started_on__lt=cutoff))
+        active_pairings.filter(started_on__lte=today or timezone.localdate())
+        .with_last_contact(until=today)
+        .stale(today=today)
         .count()
     )
-    counts["days"] = days
+    counts["days"] = settings.PAIRING_CONTACT_STALE_DAYS
     return counts
 
 

@@ -45,7 +45,7 @@ class PerformanceConfig(AppConfig):
     def ready(self) -> None:
         from apps.core.registry import NavItem, registry
 
-        from . import dashboard
+        from . import charts, dashboard
         from .ledger import COLLECTORS
         from .services import connect_receivers
 
@@ -71,6 +71,8 @@ class PerformanceConfig(AppConfig):
             )
         )
         registry.add_figures(dashboard.figures, order=500)
+        registry.add_record_years(charts.record_year)
+        registry.add_charts(charts.charts, order=500)
         registry.add_home_section(
             "performance/home_member.html", dashboard.sees_own_evaluation, order=500
         )

@@ -1,0 +1,125 @@
+/* Charts of the overview and the annual report (Chart.js, static/vendor/chartjs).
+ *
+ * Each chart is a <canvas data-chart="ID"> next to <script type="application/json" id="ID">
+ * written by Django's json_script: {kind, percent, labels, series: [{name, values}]}.
+ * The same rows are the chart's table (in a <details> beside it), so the picture and the
+ * table never differ. No inline script (CSP): this file finds the canvases and draws.
+ * Black and white first: series differ by grey, hatching and dashes, not by colour, so
+ * the charts read the same on a phone, on a screen and on a black-and-white printer.
+ */
+(function () {
+  "use strict";
+  if (typeof window.Chart === "undefined") return;
+  var Chart = window.Chart;
+  var GREYS = ["#2b2b2b", "#8a8a8a", "#c4c4c4", "#5a5a5a"];
+  var DASHES = [[], [6, 4], [2, 3], [10, 3, 2, 3]];
+
+  function hatch(colour, index) {
+    // A fill a black-and-white printer keeps apart: solid, then diagonal lines, then dots.
+    if (index === 0) return colour;
+    var size = 8;
+    var canvas = document.createElement("canvas");
+    canvas.width = size;
+    canvas.height = size;
+    var ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, size, size);
+    ctx.strokeStyle = colour;
+    ctx.fillStyle = colour;
+    ctx.lineWidth = 2;
+    if (index % 2 === 1) {
+      ctx.beginPath();
+      ctx.moveTo(0, size);
+      ctx.lineTo(size, 0);
+      ctx.stroke();
+    } else {
+      ctx.fillRect(2, 2, 3, 3);
+    }
+    return ctx.createPattern(canvas, "repeat");
+  }
+
+  function datasets(data) {
+    var line = data.kind === "line";
+    return data.series.map(function (series, i) {
+      var grey = GREYS[i % GREYS.length];
+      return {
+        label: series.name,
+        data: series.values,
+        borderColor: grey,
+        backgroundColor: line ? grey : hatch(grey, i),
+        borderWidth: line ? 2 : 1,
+        borderDash: line ? DASHES[i % DASHES.length] : [],
+        pointStyle: ["circle", "rect", "triangle", "crossRot"][i % 4],
+        pointRadius: line ? 3 : 0,
+        // A rate and a count share a chart on the second axis (departments).
+        yAxisID: data.percent && i > 0 ? "count" : "y",
+      };
+    });
+  }
+
+  function options(data) {
+    var scales = {
+      x: { ticks: { autoSkip: true, maxRotation: 60 } },
+      y: { beginAtZero: true, ticks: { precision: 0 } },
+    };
+    if (data.percent) {
+      scales.y.max = 100;
+      scales.y.title = { display: true, text: data.series[0].name };
+      if (data.series.length > 1) {
+        scales.count = {
+          beginAtZero: true,
+          position: "right",
+          grid: { drawOnChartArea: false },
+          ticks: { precision: 0 },
+          title: { display: true, text: data.series[1].name },
+        };
+      }
+    }
+    return {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      indexAxis: data.labels.length > 8 && data.kind === "hbar" ? "y" : "x",
+      plugins: {
+        legend: { display: data.series.length > 1, labels: { usePointStyle: true } },
+      },
+      scales: scales,
+    };
+  }
+
+  function draw(canvas) {
+    var source = document.getElementById(canvas.dataset.chart);
+    if (!source) return;
+    var data = JSON.parse(source.textContent);
+    var chart = new Chart(canvas, {
+      type: data.kind === "line" ? "line" : "bar",
+      data: { labels: data.labels, datasets: datasets(data) },
+      options: options(data),
+    });
+    canvas.chart = chart;
+  }
+
+  function drawAll(root) {
+    Chart.defaults.color = "#222";
+    Chart.defaults.font.family =
+      '-apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif';
+    (root || document).querySelectorAll("canvas[data-chart]").forEach(draw);
+  }
+
+  // Redraw at the paper's size before printing (and back after).
+  function resizeAll() {
+    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      if (canvas.chart) canvas.chart.resize();
+    });
+  }
+  window.addEventListener("beforeprint", resizeAll);
+  window.addEventListener("afterprint", resizeAll);
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () {
+      drawAll();
+    });
+  } else {
+    drawAll();
+  }
+})();
