@@ -1,38 +1,22 @@
-"""The session list and the suggestion ledger as .xlsx files: openpyxl's write-only mode,
-so memory stays flat with the number of rows; a fixed number of queries (prefetches run
-per chunk of 500 rows)."""
+"""The session list and the suggestion ledger as .xlsx files through the one export
+helper (`apps.core.spreadsheets.xlsx_download`: title row, frozen header, 序号, widths,
+date cells, streamed through a temp file); a fixed number of queries (prefetches run per
+chunk of 500 rows)."""
 
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
-from apps.core.spreadsheets import text_safe_row, workbook_bytes, xlsx_response
+from apps.core.spreadsheets import Sheet, xlsx_download
 from apps.members.models import Member
 
 from .models import Suggestion
 
 
-def _sheet(title: str, headers: list[str]):
-    """A write-only workbook with one sheet whose first row is `headers` in bold."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    return workbook, sheet
-
-
-def sessions_workbook(sessions) -> HttpResponse:
+def sessions_workbook(request, sessions, *, filter_text: str = "") -> FileResponse:
     headers = [
         _("Start time"),
         _("Venue"),
@@ -49,42 +33,51 @@ def sessions_workbook(sessions) -> HttpResponse:
         _("Number of photos"),
         _("State"),
     ]
-    workbook, sheet = _sheet(_("Consultation sessions"), headers)
     rows = sessions.with_related().prefetch_related(
         Prefetch("members", queryset=Member.objects.only("pk", "name")), "suggestions"
     )
-    for session in rows.iterator(chunk_size=500):
-        members = [m.name for m in session.members.all()]
-        suggestions = [s.text for s in session.suggestions.all()]
-        row = [
-            timezone.localtime(session.started_at).replace(tzinfo=None),
-            session.venue.name,
-            session.venue.township.name if session.venue.township else "",
-            session.topic.title,
-            session.get_form_display(),
-            session.place,
-            "、".join(members),
-            len(members),
-            session.departments,
-            session.other_attendee_count,
-            session.other_attendees,
-            "\n".join(f"{i}. {t}" for i, t in enumerate(suggestions, 1)),
-            session.photo_count,
-            session.get_state_display(),
-        ]
-        sheet.append(text_safe_row(sheet, row))
-    filename = f"sessions-{timezone.localdate():%Y%m%d}.xlsx"
-    return xlsx_response(workbook_bytes(workbook), filename=filename)
+
+    def session_rows():
+        for session in rows.iterator(chunk_size=500):
+            members = [m.name for m in session.members.all()]
+            suggestions = [s.text for s in session.suggestions.all()]
+            yield [
+                session.started_at,
+                session.venue.name,
+                session.venue.township.name if session.venue.township else "",
+                session.topic.title,
+                session.get_form_display(),
+                session.place,
+                "、".join(members),
+                len(members),
+                session.departments,
+                session.other_attendee_count,
+                session.other_attendees,
+                "\n".join(f"{i}. {t}" for i, t in enumerate(suggestions, 1)),
+                session.photo_count,
+                session.get_state_display(),
+            ]
+
+    stamp = f"{timezone.localdate():%Y%m%d}"
+    title = _("Consultation sessions")
+    return xlsx_download(
+        request,
+        Sheet(title, headers, session_rows()),
+        title=title,
+        filter_text=filter_text,
+        filename=f"sessions-{stamp}.xlsx",
+        display_name=f"{title}-{stamp}.xlsx",
+    )
 
 
-def suggestions_ledger_workbook(suggestions) -> HttpResponse:
+def suggestions_ledger_workbook(request, suggestions, *, filter_text: str = "") -> FileResponse:
     """The suggestion ledger (a queryset with `with_progress()`): one row per suggestion
     with its source, proposers, outcome, progress and referrals (lead and co-handling
     departments, dates, replies, satisfaction). Four queries per 500 rows."""
 
     today = timezone.localdate()
     headers = [
-        _("No."),
+        _("Suggestion no."),
         _("Raised on"),
         _("Comes from"),
         _("Research project"),
@@ -104,7 +97,6 @@ def suggestions_ledger_workbook(suggestions) -> HttpResponse:
         _("Closed on"),
         _("Overdue"),
     ]
-    workbook, sheet = _sheet(_("Suggestion ledger"), headers)
     rows = suggestions.with_sources().with_people_and_referrals()
     yes, no = _("Yes"), _("No")
 
@@ -114,35 +106,50 @@ def suggestions_ledger_workbook(suggestions) -> HttpResponse:
     def day(value) -> str:
         return value.isoformat() if value else ""
 
-    for suggestion in rows.iterator(chunk_size=500):
-        referrals = list(suggestion.referrals.all())
-        if suggestion.report_id:
-            source = suggestion.report.title
-            project = suggestion.report.project.title
-        else:
-            session = suggestion.session
-            source = f"{session.venue.name} · {session.topic.title}"
-            project = ""
-        row = [
-            suggestion.pk,
-            suggestion.raised_on,
-            source,
-            project,
-            suggestion.text,
-            suggestion.get_category_display(),
-            "、".join(m.name for m in suggestion.members.all()),
-            suggestion.get_outcome_display() if suggestion.outcome else "",
-            str(Suggestion.Progress(suggestion.progress).label),
-            joined(referrals, lambda r: r.department.name),
-            joined(referrals, lambda r: "、".join(d.name for d in r.co_departments.all())),
-            joined(referrals, lambda r: day(r.referred_on)),
-            joined(referrals, lambda r: day(r.due_on)),
-            joined(referrals, lambda r: day(r.replied_on)),
-            joined(referrals, lambda r: r.implementation),
-            joined(referrals, lambda r: r.reply_text.replace("\n", " ")),
-            joined(referrals, lambda r: r.get_satisfaction_display() if r.satisfaction else ""),
-            joined(referrals, lambda r: day(r.closed_on)),
-            yes if any(r.is_overdue(today) for r in referrals) else no,
-        ]
-        sheet.append(text_safe_row(sheet, row))
-    return xlsx_response(workbook_bytes(workbook), filename=f"suggestions-{today:%Y%m%d}.xlsx")
+    def single(referrals, value):
+        """One referral's date as a date cell; several as lines of text."""
+        if len(referrals) == 1:
+            return value(referrals[0])
+        return joined(referrals, lambda r: day(value(r)))
+
+    def ledger_rows():
+        for suggestion in rows.iterator(chunk_size=500):
+            referrals = list(suggestion.referrals.all())
+            if suggestion.report_id:
+                source = suggestion.report.title
+                project = suggestion.report.project.title
+            else:
+                session = suggestion.session
+                source = f"{session.venue.name} · {session.topic.title}"
+                project = ""
+            yield [
+                suggestion.pk,
+                suggestion.raised_on,
+                source,
+                project,
+                suggestion.text,
+                suggestion.get_category_display(),
+                "、".join(m.name for m in suggestion.members.all()),
+                suggestion.get_outcome_display() if suggestion.outcome else "",
+                str(Suggestion.Progress(suggestion.progress).label),
+                joined(referrals, lambda r: r.department.name),
+                joined(referrals, lambda r: "、".join(d.name for d in r.co_departments.all())),
+                single(referrals, lambda r: r.referred_on),
+                single(referrals, lambda r: r.due_on),
+                single(referrals, lambda r: r.replied_on),
+                joined(referrals, lambda r: r.get_implementation_display()),
+                joined(referrals, lambda r: r.reply_text.replace("\n", " ")),
+                joined(referrals, lambda r: r.get_satisfaction_display() if r.satisfaction else ""),
+                single(referrals, lambda r: r.closed_on),
+                yes if any(r.is_overdue(today) for r in referrals) else no,
+            ]
+
+    title = _("Suggestion ledger")
+    return xlsx_download(
+        request,
+        Sheet(title, headers, ledger_rows()),
+        title=title,
+        filter_text=filter_text,
+        filename=f"suggestions-{today:%Y%m%d}.xlsx",
+        display_name=f"{title}-{today:%Y%m%d}.xlsx",
+    )

@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from apps.core.spreadsheets import mark_as_text, workbook_bytes
+from apps.core.spreadsheets import Sheet, mark_as_text, workbook_bytes
 
 from .models import Member, Sector
 
@@ -74,6 +74,8 @@ STATUS_TEXT: dict[str, str] = {Member.Status.ACTIVE: "在任", Member.Status.ARC
 EXAMPLE_MARK = "示例"
 # What the .xlsx reader puts in place of a formula cell (an .xlsx cell never holds NUL).
 FORMULA = "\x00formula"
+# The header row is looked for among the first rows of a file (an export's title above).
+HEADER_SEARCH_ROWS = 5
 # Rows saved per INSERT/UPDATE statement.
 SAVE_BATCH = 500
 
@@ -179,9 +181,19 @@ def read_roster_file(filename: str, data: bytes) -> RosterFile:
     """The file's rows as {field: text}, without the template's example rows (member
     number 示例); raises ImportFileError for the whole file."""
     table = _table_rows(filename, data)
-    header_index = next((i for i, row in enumerate(table) if any(row)), None)
-    if header_index is None:
+    first = next((i for i, row in enumerate(table) if any(row)), None)
+    if first is None:
         raise ImportFileError(_("The file is empty."))
+    # The header row: the first row naming one of the headers, among the first few (an
+    # export has its title row above it); else the first non-empty row, as before.
+    header_index = next(
+        (
+            i
+            for i, row in enumerate(table[first : first + HEADER_SEARCH_ROWS], start=first)
+            if any(re.sub(r"[\s*＊]", "", cell) in HEADER_TO_FIELD for cell in row)
+        ),
+        first,
+    )
     headers = [re.sub(r"[\s*＊]", "", h) for h in table[header_index]]
     positions = {HEADER_TO_FIELD[h]: i for i, h in enumerate(headers) if h in HEADER_TO_FIELD}
     missing = [FIELD_TO_HEADER[f] for f, _h in COLUMNS if f in REQUIRED and f not in positions]
@@ -572,7 +584,7 @@ def export_row(member: Member) -> list[Any]:
         "name": member.name,
         "gender": GENDER_TEXT.get(member.gender, member.gender),
         "ethnicity": member.ethnicity,
-        "birth_date": member.birth_date.isoformat() if member.birth_date else "",
+        "birth_date": member.birth_date,
         "sector": member.sector.name,
         "affiliation": AFFILIATION_TEXT.get(member.affiliation, member.affiliation),
         "is_standing": "是" if member.is_standing else "否",
@@ -581,19 +593,16 @@ def export_row(member: Member) -> list[Any]:
         "phone": member.phone,
         "email": member.email,
         "address": member.address,
-        "joined_on": member.joined_on.isoformat() if member.joined_on else "",
+        "joined_on": member.joined_on,
         "status": STATUS_TEXT.get(member.status, member.status),
-        "left_on": member.left_on.isoformat() if member.left_on else "",
+        "left_on": member.left_on,
     }
     return [values[name] for name, _h in [*COLUMNS, *EXPORT_EXTRA]]
 
 
-def export_xlsx(members) -> bytes:
-    """The given members (an iterable; pass `with_related()`), one row each, with the
-    import's headers so that an exported file can be imported again."""
+def export_sheet(members) -> Sheet:
+    """The given members (an iterable; pass `with_related()`), one row each (dates as
+    date cells), with the import's headers, so that an exported file (its title row and
+    序号 column included: the reader skips both) can be imported again."""
     headers = [h for _f, h in [*COLUMNS, *EXPORT_EXTRA]]
-    workbook, sheet = _workbook(headers, "委员名册")
-    for row_number, member in enumerate(members, start=2):
-        for column, value in enumerate(export_row(member), start=1):
-            write_cell(sheet, row_number, column, value)
-    return workbook_bytes(workbook)
+    return Sheet("委员名册", headers, (export_row(member) for member in members))

@@ -19,7 +19,7 @@ from django_filters.views import FilterView
 from apps.core.files import serve_protected
 from apps.core.mixins import PageMixin, page_number
 from apps.core.sections import sections
-from apps.core.spreadsheets import xlsx_response
+from apps.core.spreadsheets import download, filter_summary, temp_file, xlsx_download
 from apps.core.submission import SubmitOnceMixin
 
 from . import import_store, roster_io, services
@@ -82,10 +82,14 @@ class MemberExportView(PermissionRequiredMixin, View):
         queryset = Member.objects.with_related().order_by("name_pinyin", "name", "pk")
         filterset = MemberFilter(request.GET, queryset=queryset, request=request)
         members = filterset.qs if filterset.is_valid() else queryset.none()
-        content = roster_io.export_xlsx(members.iterator(chunk_size=500))
         stamp = timezone.localdate().strftime("%Y%m%d")
-        return xlsx_response(
-            content, filename=f"members-{stamp}.xlsx", display_name=f"委员名册-{stamp}.xlsx"
+        return xlsx_download(
+            request,
+            roster_io.export_sheet(members.iterator(chunk_size=500)),
+            title="委员名册",
+            filter_text=filter_summary(filterset.form),
+            filename=f"members-{stamp}.xlsx",
+            display_name=f"委员名册-{stamp}.xlsx",
         )
 
 
@@ -388,10 +392,14 @@ class ImportTemplateView(PermissionRequiredMixin, View):
     permission_required = "members.import_member"
 
     def get(self, request):
-        return xlsx_response(
-            roster_io.template_xlsx(),
+        file = temp_file(".xlsx")
+        file.write(roster_io.template_xlsx())
+        return download(
+            request,
+            file,
             filename="roster-template.xlsx",
             display_name="委员名册模板.xlsx",
+            kind="xlsx",
         )
 
 

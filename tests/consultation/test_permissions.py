@@ -232,9 +232,8 @@ def test_transitions_are_post_only(client_for, venue):
 
 
 def test_export_holds_only_what_the_user_may_read(client_for, venue, other_venue):
-    import io
 
-    from openpyxl import load_workbook
+    from tests.xlsx import table_sheet
 
     SessionFactory(venue=venue, topic=TopicFactory(title="甲的草稿"))
     PublishedSessionFactory(venue=venue, topic=TopicFactory(title="甲的发布"))
@@ -242,7 +241,7 @@ def test_export_holds_only_what_the_user_may_read(client_for, venue, other_venue
 
     def topics(role):
         response = client_for(role).get(reverse("consultation:export"))
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        sheet = table_sheet(response)
         return {row[3] for row in sheet.iter_rows(min_row=2, values_only=True)}
 
     assert topics("other_office_head_user") == {"甲的发布", "乙的草稿"}

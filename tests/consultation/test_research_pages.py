@@ -3,14 +3,12 @@ the project timeline, report files, the home figures, the member's sections, and
 query budgets on 2,000 suggestions."""
 
 import datetime
-import io
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from apps.consultation.models import Referral, Report, Session, Suggestion
 from tests.consultation.factories import (
@@ -29,6 +27,7 @@ from tests.consultation.factories import (
     TopicFactory,
 )
 from tests.members.factories import MemberFactory
+from tests.xlsx import table_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -172,9 +171,9 @@ def test_export_follows_the_filters(client_for, ledger):
     response = client.get(reverse("consultation:suggestion_export"), {"year": 2021})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(table_sheet(response).iter_rows(values_only=True))
     header = rows[0]
-    assert header[:5] == ("序号", "提出日期", "来源", "专题调研", "意见建议")
+    assert header[:5] == ("建议编号", "提出日期", "来源", "专题调研", "意见建议")
     by_id = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
     assert set(by_id) == ids(s, "raised", "referred", "overdue", "replied", "session")
     overdue = by_id[s["overdue"].pk]
@@ -187,7 +186,7 @@ def test_export_follows_the_filters(client_for, ledger):
     assert replied["办理进度"] == "办理中" and replied["落实情况"] == "A"
     assert replied["逾期"] == "否"
     assert by_id[s["raised"].pk]["意见建议"] == '=HYPERLINK("http://x")'  # kept as typed
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = table_sheet(response)
     text_column = header.index("意见建议") + 1
     formula_cell = next(
         sheet.cell(row=r, column=text_column)
@@ -197,10 +196,10 @@ def test_export_follows_the_filters(client_for, ledger):
     assert formula_cell.data_type == "s" and formula_cell.quotePrefix  # text, never a formula
     assert by_id[s["session"].pk]["专题调研"] is None
     only_overdue = client.get(reverse("consultation:suggestion_export"), {"overdue": "on"})
-    rows = list(load_workbook(io.BytesIO(only_overdue.content)).active.iter_rows(values_only=True))
+    rows = list(table_sheet(only_overdue).iter_rows(values_only=True))
     assert [r[0] for r in rows[1:]] == [s["overdue"].pk]
     junk = client.get(reverse("consultation:suggestion_export"), {"year": "junk"})
-    assert len(list(load_workbook(io.BytesIO(junk.content)).active.iter_rows())) == 1
+    assert len(list(table_sheet(junk).iter_rows())) == 1
 
 
 def test_department_figures(client_for, ledger):
@@ -338,7 +337,7 @@ def test_suggestions_of_unheld_sessions_are_left_out_of_statistics_and_ledger(cl
     assert totals["total"] == 6 and totals["replied"] == 2 and totals["referred"] == 4
     assert not {s["draft"].pk, s["returned"].pk} & listed(client)
     export = client.get(reverse("consultation:suggestion_export"))
-    sheet = load_workbook(io.BytesIO(export.content)).active
+    sheet = table_sheet(export)
     texts = {str(c) for row in sheet.iter_rows(values_only=True) for c in row}
     assert "已办结的建议" in texts and "草稿里的建议" not in texts
     # staff still see them on their session

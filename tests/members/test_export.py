@@ -1,15 +1,13 @@
 """Export of the filtered list to .xlsx, read back with openpyxl."""
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from apps.members.models import Member
 from apps.members.views import IMPORT_SESSION_KEY
 from tests.members.factories import CpcMemberFactory, MemberFactory, SectorFactory
+from tests.xlsx import body, table_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +18,7 @@ def read(response):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert "attachment" in response["Content-Disposition"]
-    return load_workbook(io.BytesIO(response.content)).worksheets[0]
+    return table_sheet(response)
 
 
 def test_export_matches_the_filtered_list_across_pages(client_for, settings):
@@ -77,7 +75,7 @@ def test_an_exported_file_imports_again_unchanged(client_for):
     MemberFactory(name="张三", sector=sector, member_no="11-001")
     MemberFactory(name="曾丽", sector=sector, member_no="11-002", is_standing=True)
     client = client_for("staff_user")
-    content = client.get(reverse("members:export")).content
+    content = body(client.get(reverse("members:export")))
     client.post(reverse("members:import"), {"file": SimpleUploadedFile("x.xlsx", content)})
     page = client.get(reverse("members:import_preview"))
     assert [r.status for r in page.context["results"]] == ["unchanged", "unchanged"]

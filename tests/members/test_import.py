@@ -13,6 +13,7 @@ from apps.members.models import Member
 from apps.members.views import IMPORT_SESSION_KEY
 from tests.members.factories import SectorFactory
 from tests.members.roster_files import GOOD_ROWS, HEADERS, csv_bytes, xlsx_bytes
+from tests.xlsx import body
 
 pytestmark = pytest.mark.django_db
 
@@ -205,7 +206,7 @@ def test_a_stale_confirmation_is_refused(staff):
 def test_the_template_has_the_expected_headers(staff):
     response = staff.get(reverse("members:import_template"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(__import__("io").BytesIO(response.content)).worksheets[0]
+    sheet = load_workbook(__import__("io").BytesIO(body(response))).worksheets[0]
     headers = [c.value.rstrip("*") for c in next(sheet.iter_rows(max_row=1))]
     assert headers[: len(HEADERS)] == HEADERS
     assert "委员编号*" in [c.value for c in sheet[1]]
@@ -213,7 +214,7 @@ def test_the_template_has_the_expected_headers(staff):
 
 def test_the_untouched_template_imports_nothing_and_says_why(staff):
     """The template's example row is marked 示例 in the number column and never imported."""
-    content = staff.get(reverse("members:import_template")).content
+    content = body(staff.get(reverse("members:import_template")))
     sheet = load_workbook(__import__("io").BytesIO(content)).worksheets[0]
     assert sheet["B2"].value == "示例"
     response = upload(staff, content)
@@ -224,7 +225,7 @@ def test_the_untouched_template_imports_nothing_and_says_why(staff):
 
 
 def test_the_template_with_members_below_the_example_imports_only_the_members(staff):
-    content = staff.get(reverse("members:import_template")).content
+    content = body(staff.get(reverse("members:import_template")))
     workbook = load_workbook(__import__("io").BytesIO(content))
     workbook.worksheets[0].append(GOOD_ROWS[0])
     buffer = __import__("io").BytesIO()
@@ -362,7 +363,7 @@ def test_a_new_member_in_a_file_with_fewer_columns_gets_the_defaults(staff):
 
 
 def test_the_template_notes_say_how_missing_and_empty_columns_are_read(staff):
-    content = staff.get(reverse("members:import_template")).content
+    content = body(staff.get(reverse("members:import_template")))
     notes = load_workbook(__import__("io").BytesIO(content))["填写说明"]
     text = "".join(str(c.value) for row in notes.iter_rows() for c in row if c.value)
     assert "文件中没有的列" in text and "保留" in text

@@ -1,7 +1,6 @@
 """The performance pages for every role, their scoping and their query budgets."""
 
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
@@ -216,13 +215,13 @@ def test_year_table_sorts_filters_and_exports(client_for, county):
     # bad input never yields a 500
     assert client.get(url, {"sort": "nonsense", "sector": "x", "grade": "-1"}).status_code == 200
 
-    from openpyxl import load_workbook
+    from tests.xlsx import table_sheet
 
     response = client.get(
         reverse("performance:evaluation_export", args=[YEAR]), {"standing": "true"}
     )
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    rows = list(table_sheet(response).values)
     assert len(rows) == 2
     assert rows[1][1] == "王本人" and rows[1][-2] == 11.0
 
@@ -638,15 +637,14 @@ def test_office_heads_see_their_venues_members_and_the_table_shows_townships(
 
 
 def test_export_writes_formula_looking_names_as_text(client_for, county):
-    from openpyxl import load_workbook
-
     from apps.members.models import Member
+    from tests.xlsx import table_sheet
 
     Member.objects.filter(name="王本人").update(name='=HYPERLINK("http://evil.example")')
     response = client_for("staff_user").get(
         reverse("performance:evaluation_export", args=[YEAR]), {"standing": "true"}
     )
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = table_sheet(response)
     name = sheet.cell(row=2, column=2)
     assert name.value == '=HYPERLINK("http://evil.example")'
     assert name.data_type == "s"  # a string cell, never a formula ("f")

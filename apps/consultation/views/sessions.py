@@ -23,6 +23,7 @@ from apps.accounts.roles import is_staff_user, sees_everything
 from apps.core.access import page_opens
 from apps.core.files import serve_protected
 from apps.core.mixins import PageMixin
+from apps.core.spreadsheets import filter_summary
 from apps.core.submission import SubmitOnceMixin
 from apps.venues.managers import managed_venue_ids
 from apps.venues.models import Venue
@@ -80,7 +81,7 @@ class SessionExportView(PermissionRequiredMixin, SessionScopeMixin, View):
     def get(self, request):
         filterset = SessionFilter(request.GET, queryset=self.get_queryset(), request=request)
         sessions = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-        return sessions_workbook(sessions)
+        return sessions_workbook(request, sessions, filter_text=filter_summary(filterset.form))
 
 
 class SessionCalendarView(PermissionRequiredMixin, SessionScopeMixin, TemplateView):

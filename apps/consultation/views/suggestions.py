@@ -16,6 +16,7 @@ from django_filters.views import FilterView
 
 from apps.core.access import page_opens
 from apps.core.mixins import PageMixin, UserFormKwargsMixin
+from apps.core.spreadsheets import filter_summary
 from apps.core.submission import SubmitOnceMixin
 
 from .. import services
@@ -64,7 +65,11 @@ class SuggestionExportView(PermissionRequiredMixin, View):
         queryset = Suggestion.objects.for_user(request.user).raised().with_progress()
         filterset = SuggestionFilter(request.GET, queryset=queryset, request=request)
         suggestions = filterset.qs if filterset.is_valid() else queryset.none()
-        return suggestions_ledger_workbook(suggestions.order_by("-raised_on", "-pk"))
+        return suggestions_ledger_workbook(
+            request,
+            suggestions.order_by("-raised_on", "-pk"),
+            filter_text=filter_summary(filterset.form),
+        )
 
 
 class SuggestionReadMixin:

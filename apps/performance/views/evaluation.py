@@ -19,7 +19,7 @@ from django_filters.views import FilterView
 
 from apps.accounts.roles import sees_everything
 from apps.core.mixins import PageMixin, UserFormKwargsMixin
-from apps.core.spreadsheets import text_safe_row, workbook_bytes, xlsx_response
+from apps.core.spreadsheets import Sheet, filter_summary, xlsx_download
 from apps.core.submission import SubmitOnceMixin
 from apps.members.models import Member
 
@@ -102,31 +102,41 @@ class EvaluationExportView(PermissionRequiredMixin, EvaluationQueryMixin, View):
     permission_required = "performance.view_evaluation"
 
     def get(self, request, year):
-        from openpyxl import Workbook
-
         filterset = EvaluationFilter(request.GET or None, queryset=self.get_queryset(), year=year)
         townships = filterset.townships
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=str(year))
         header = [_("Rank"), _("Name"), _("Sector"), _("Standing committee member")]
         if townships:
             header.append(_("Township"))
         header += [str(label) for _value, label in Category.choices]
         header += [_("Total"), _("Grade")]
-        sheet.append(header)
-        for ev in filterset.qs:
-            row = [
-                ev.rank,
-                ev.member.name,
-                ev.member.sector.name,
-                _("Yes") if ev.member.is_standing else _("No"),
-            ]
-            if townships:
-                row.append(townships.get(ev.member_id, ""))
-            row += [float(getattr(ev, f"points_{value}")) for value in Category.values]
-            row += [float(ev.total), ev.grade.label if ev.grade else ""]
-            sheet.append(text_safe_row(sheet, row))
-        return xlsx_response(workbook_bytes(workbook), filename=f"evaluation-{year}.xlsx")
+
+        def rows():
+            for ev in filterset.qs:
+                yield self.row(ev, townships)
+
+        title = _("Evaluation of %(year)s") % {"year": year}
+        return xlsx_download(
+            request,
+            Sheet(str(year), header, rows()),
+            title=title,
+            filter_text=filter_summary(filterset.form),
+            filename=f"evaluation-{year}.xlsx",
+            display_name=f"{title}.xlsx",
+        )
+
+    @staticmethod
+    def row(ev, townships) -> list:
+        row = [
+            ev.rank,
+            ev.member.name,
+            ev.member.sector.name,
+            _("Yes") if ev.member.is_standing else _("No"),
+        ]
+        if townships:
+            row.append(townships.get(ev.member_id, ""))
+        row += [float(getattr(ev, f"points_{value}")) for value in Category.values]
+        row += [float(ev.total), ev.grade.label if ev.grade else ""]
+        return row
 
 
 class LedgerDeriveView(PermissionRequiredMixin, View):
