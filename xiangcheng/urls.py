@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("apps.consultation.urls")),
     path("admin/", admin.site.urls),
     path("performance/", include("apps.performance.urls")),
+    path("report/", include("apps.reports.urls")),
     path("", include("apps.core.urls")),
 ]
 

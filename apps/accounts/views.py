@@ -29,6 +29,7 @@ class HomeView(TemplateView):
         year = year or latest_year(today)
         context["year"] = year
         context["year_choices"] = year_choices(next_year=False)[:6]
+        context["figures"] = context["charts"] = []
         if sees_everything(user):
             context["figures"] = registry.figures_for(user, year=year, today=today)
             context["charts"] = registry.charts_for(user, year=year, today=today)

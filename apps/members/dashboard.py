@@ -53,7 +53,7 @@ def figures(user, *, year: int | None = None, today: datetime.date | None = None
             Figure(
                 _("Pairs without contact"),
                 coverage["stale"],
-                f"{url}#stale",
+                f"{url}?year={year}#stale" if year else f"{url}#stale",
                 hint=_("no contact record in %(days)s days") % {"days": coverage["days"]},
                 warn=coverage["stale"] > 0,
             ),

@@ -128,12 +128,12 @@ class PairingQuerySet(models.QuerySet):
             names.setdefault(partner_id, []).append(cpc_name)
         return names
 
-    def with_related(self):
-        """Both members and their sectors, and `last_contact` (the latest contact date):
-        one query for any number of pairings."""
+    def with_related(self, *, until: datetime.date | None = None):
+        """Both members and their sectors, and `last_contact` (the latest contact date, up
+        to `until` when given): one query for any number of pairings."""
         return self.select_related(
             "cpc_member", "cpc_member__sector", "partner", "partner__sector"
-        ).annotate(last_contact=Max("contacts__date"))
+        ).with_last_contact(until=until)
 
     def with_last_contact(self, *, until: datetime.date | None = None):
         """`last_contact`: the latest contact date up to `until` (None: any)."""

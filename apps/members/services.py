@@ -210,16 +210,17 @@ class Coverage:
 
 
 def coverage_report(*, term: int | None = None, today: datetime.date | None = None) -> Coverage:
-    """Everything the coverage page shows, in three queries for any number of members:
+    """Everything the coverage page shows (pairs without contact counted at `today`: a
+    past year's last day for `?year=`), in three queries for any number of members:
     the active pairings (both members, sectors, last contact), the unpaired non-CPC
     members, and the CPC members without a pairing."""
     term = term or settings.CURRENT_TERM
     today = today or timezone.localdate()
     cutoff, days = _cutoff(today)
     pairings = list(
-        Pairing.objects.filter(term=term)
+        Pairing.objects.filter(term=term, started_on__lte=today)
         .active()
-        .with_related()
+        .with_related(until=today)
         .order_by("cpc_member__name_pinyin", "cpc_member__pk", "partner__name_pinyin")
     )
     loads: dict[int, Load] = {}

@@ -17,7 +17,7 @@ from django.views.generic import CreateView, DetailView, FormView, TemplateView,
 from django_filters.views import FilterView
 
 from apps.core.files import serve_protected
-from apps.core.mixins import PageMixin, page_number
+from apps.core.mixins import PageMixin, as_of, page_number, year_param
 from apps.core.sections import sections
 from apps.core.spreadsheets import download, filter_summary, temp_file, xlsx_download
 from apps.core.submission import SubmitOnceMixin
@@ -497,7 +497,10 @@ class CoverageView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        coverage = services.coverage_report()
+        # `?year=` counts the pairs without contact at that year's end (the overview's).
+        year = year_param(self.request, recorded_only=True)
+        coverage = services.coverage_report(today=as_of(year) if year else None)
+        context["year"] = year
         # Hundreds of links: build them from one reverse() each instead of one per link.
         member_url = _url_maker("members:detail")
         pairing_url = _url_maker("members:pairing_detail")

@@ -565,7 +565,7 @@ def test_the_project_page_runs_a_fixed_number_of_queries(
         ("consultation:report_detail", 15),
         ("consultation:department_list", 9),
         ("consultation:department_detail", 12),
-        ("consultation:statistics", 12),
+        ("consultation:statistics", 14),
         ("consultation:project_list", 11),
         ("consultation:topic_list", 10),
         ("consultation:topic_detail", 12),

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "apps.venues",
     "apps.consultation",
     "apps.performance",
+    "apps.reports",  # the annual work report reads every app: last, on top of the stack
 ]
 
 MIDDLEWARE = [

@@ -11,7 +11,7 @@ from django.views.generic import ListView, TemplateView
 
 from apps.core.mixins import PageMixin, selected_year, year_choices, year_param
 
-from ..dashboard import work_year, year_statistics
+from ..dashboard import year_statistics
 from ..models import Department
 from ..selectors import REFERRAL_STATE_CHOICES, department_referrals, statistics_figures
 
@@ -73,7 +73,7 @@ class StatisticsView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        year = selected_year(self.request, work_year())
+        year = selected_year(self.request)
         stats = year_statistics(year)
         context.update(
             year=year,

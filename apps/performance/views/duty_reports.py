@@ -37,7 +37,7 @@ class DutyReportListView(PermissionRequiredMixin, TabsMixin, PageMixin, ListView
     tab = "performance:dutyreport_list"
 
     def get_queryset(self):
-        self.year = selected_year(self.request, dashboard.evaluation_year())
+        self.year = selected_year(self.request)
         return (
             DutyReport.objects.for_user(self.request.user)
             .filter(year=self.year)

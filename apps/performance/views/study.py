@@ -14,7 +14,6 @@ from apps.core.mixins import PageMixin, UserFormKwargsMixin, selected_year
 from apps.core.submission import SubmitOnceMixin
 from apps.core.views import AtomicFormMixin
 
-from .. import dashboard
 from ..forms import StudySessionForm, staff_users
 from ..models import StudySession
 from .base import FormTitleMixin, TabsMixin
@@ -30,7 +29,7 @@ class StudyListView(PermissionRequiredMixin, TabsMixin, PageMixin, ListView):
     tab = "performance:study_list"
 
     def get_queryset(self):
-        self.year = selected_year(self.request, dashboard.evaluation_year())
+        self.year = selected_year(self.request)
         return StudySession.objects.of_year(self.year).with_related().order_by("-date", "-pk")
 
     def get_context_data(self, **kwargs):

@@ -1,0 +1,231 @@
+"""The annual work report's content, in the order a 常委会工作报告 is written: the places,
+the people, the work, the rules, the office itself.
+
+Each chapter is a tuple of parts; a part is a function `part(user, *, year, today)` that
+returns a `Part` (figures, each linked to the list it counts; charts with their tables;
+named items such as the livelihood consultations) or None when the user may not see it
+or there is nothing to say. Reports sits on top of the stack and imports what it reads:
+a later app (proposals, 社情民意) adds its part by writing one function and adding it to
+its chapter below — the page, the .docx and the tests pick it up.
+
+Most figures are the overview's own (each app's `dashboard.figures`), so the report and
+the overview cannot disagree; every figure's link shows the same number (tested).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.accounts import dashboard as accounts_dashboard
+from apps.consultation import charts as consultation_charts
+from apps.consultation import dashboard as consultation_dashboard
+from apps.consultation.models import Instruction, Topic
+from apps.consultation.sections import idle_office_figures
+from apps.core.registry import Chart, Figure
+from apps.members import dashboard as members_dashboard
+from apps.members.models import ContactRecord, Member, Sector
+from apps.performance import charts as performance_charts
+from apps.performance import dashboard as performance_dashboard
+from apps.performance.models import DutyReport, StudySession
+from apps.performance.selectors import rotation_overview
+from apps.venues import dashboard as venues_dashboard
+
+
+@dataclass
+class Part:
+    title: Any
+    figures: list[Figure] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    # (label, url) of things named one by one (the livelihood consultations).
+    items: list[tuple[str, str]] = field(default_factory=list)
+
+
+PartFn = Callable[..., Part | None]
+
+
+@dataclass(frozen=True)
+class Chapter:
+    key: str
+    title: Any
+    parts: tuple[PartFn, ...]
+
+
+# --- the places -----------------------------------------------------------------------
+
+
+def places(user, *, year: int, today: datetime.date) -> Part | None:
+    if not user.has_perm("venues.view_venue"):
+        return None
+    figures = [
+        *venues_dashboard.figures(user),
+        *idle_office_figures(user, year=year, today=today),
+    ]
+    return Part(_("Member homes and liaison offices"), figures=figures)
+
+
+def sessions(user, *, year: int, today: datetime.date) -> Part | None:
+    if not user.has_perm("consultation.view_session"):
+        return None
+    figures = [
+        f
+        for f in consultation_dashboard.figures(user, year=year)
+        if not f.url.endswith("state=submitted")  # the review queue is today's, not the year's
+    ]
+    livelihood = next((f for f in figures if f.items), None)
+    return Part(
+        _("Consultation sessions"),
+        figures=figures,
+        charts=[
+            c
+            for c in consultation_charts.session_charts(year)
+            if c.key in ("sessions-township", "sessions-month", "venue-activity")
+        ],
+        items=list(livelihood.items) if livelihood else [],
+    )
+
+
+# --- the people -----------------------------------------------------------------------
+
+
+def people(user, *, year: int, today: datetime.date) -> Part | None:
+    if not user.has_perm("members.view_member"):
+        return None
+    figures = list(members_dashboard.figures(user, year=year, today=today))
+    if user.has_perm("members.view_pairing"):
+        contacts = ContactRecord.objects.filter(date__year=year).count()
+        figures.append(Figure(_("Contact records of the pairs"), contacts, hint=str(year)))
+    roster = reverse("members:list")
+    sectors = list(
+        Sector.objects.annotate(
+            n=Count(
+                "members",
+                filter=Q(members__term=settings.CURRENT_TERM, members__status=Member.Status.ACTIVE),
+            )
+        )
+        .filter(n__gt=0)
+        .order_by("-n", "name")
+    )
+    chart = Chart(
+        "sectors",
+        _("Members per sector"),
+        (_("Sector"), _("Members")),
+        tuple((s.name, s.n) for s in sectors),
+        urls=tuple(f"{roster}?sector={s.pk}" for s in sectors),
+    )
+    return Part(_("Members, sectors and pairings"), figures=figures, charts=[chart])
+
+
+# --- the work -------------------------------------------------------------------------
+
+
+def research(user, *, year: int, today: datetime.date) -> Part | None:
+    if not user.has_perm("consultation.view_suggestion"):
+        return None
+    topics = Topic.objects.filter(year=year).count()
+    instructions = Instruction.objects.filter(instructed_on__year=year).count()
+    figures = [
+        Figure(
+            _("Topics of %(year)s") % {"year": year},
+            topics,
+            f"{reverse('consultation:topic_list')}?year={year}",
+        ),
+        *consultation_dashboard.research_figures(user, year=year),
+        Figure(_("Leaders' instructions (批示) in %(year)s") % {"year": year}, instructions),
+    ]
+    return Part(
+        _("Topics, research, suggestions and their handling"),
+        figures=figures,
+        charts=consultation_charts.suggestion_charts(year, today),
+    )
+
+
+# --- the rules ------------------------------------------------------------------------
+
+
+def duties(user, *, year: int, today: datetime.date) -> Part | None:
+    if not user.has_perm("performance.view_meeting"):
+        return None
+    figures = list(performance_dashboard.figures(user, year=year))
+    reports = DutyReport.objects.submitted().filter(year=year)
+    figures.append(
+        Figure(
+            _("Duty reports submitted for %(year)s") % {"year": year},
+            reports.count(),
+            reverse("performance:dutyreport_list") + f"?year={year}",
+            hint=", ".join(
+                f"{DutyReport.Rating(r).label} {n}"
+                for r, n in reports.exclude(rating="")
+                .values_list("rating")
+                .annotate(n=Count("pk"))
+                .values_list("rating", "n")
+            ),
+        )
+    )
+    rotation = rotation_overview(settings.CURRENT_TERM)
+    figures.append(
+        Figure(
+            _("Members who have attended as 列席 this term"),
+            f"{rotation.attended_any}/{rotation.candidates}",
+            reverse("performance:batch_list"),
+            hint=_("%(n)s not yet invited") % {"n": rotation.not_invited},
+        )
+    )
+    return Part(
+        _("Duty reports, evaluation and 列席 rotation"),
+        figures=figures,
+        charts=performance_charts.charts(user, year=year, today=today),
+    )
+
+
+# --- the office -----------------------------------------------------------------------
+
+
+def office(user, *, year: int, today: datetime.date) -> Part | None:
+    figures = list(accounts_dashboard.figures(user))
+    if user.has_perm("performance.view_studysession"):
+        figures.append(
+            Figure(
+                _("Study sessions in %(year)s") % {"year": year},
+                StudySession.objects.of_year(year).count(),
+                reverse("performance:study_list") + f"?year={year}",
+            )
+        )
+    return Part(_("Units, posts and study"), figures=figures) if figures else None
+
+
+CHAPTERS: tuple[Chapter, ...] = (
+    Chapter("places", gettext_lazy("The places"), (places, sessions)),
+    Chapter("people", gettext_lazy("The people"), (people,)),
+    # Proposals and 社情民意 join here when their apps exist: one part function each.
+    Chapter("work", gettext_lazy("The work"), (research,)),
+    Chapter("rules", gettext_lazy("The rules"), (duties,)),
+    Chapter("office", gettext_lazy("The office"), (office,)),
+)
+
+
+@dataclass
+class FilledChapter:
+    key: str
+    title: Any
+    parts: list[Part]
+
+
+def report(user, *, year: int, today: datetime.date | None = None) -> list[FilledChapter]:
+    """The year's report as `user` may read it: the chapters with their parts."""
+    today = today or timezone.localdate()
+    chapters = []
+    for chapter in CHAPTERS:
+        parts = [p for p in (fn(user, year=year, today=today) for fn in chapter.parts) if p]
+        if parts:
+            chapters.append(FilledChapter(chapter.key, chapter.title, parts))
+    return chapters
