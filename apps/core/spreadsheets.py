@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from itertools import chain, islice
 from typing import IO, TYPE_CHECKING, Any
 
+from django import forms
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -230,6 +231,8 @@ def filter_summary(form) -> str:
         value = form.cleaned_data.get(name)
         if value in (None, "", [], ()):
             continue
+        if value is False and isinstance(field.widget, forms.CheckboxInput):
+            continue  # an unticked box filters nothing
         if isinstance(value, bool):
             shown: Any = _("Yes") if value else _("No")
         elif hasattr(value, "pk") or not hasattr(field, "choices"):
