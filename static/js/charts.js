@@ -38,7 +38,7 @@
     return ctx.createPattern(canvas, "repeat");
   }
 
-  function datasets(data) {
+  function datasets(data, horizontal) {
     var line = data.kind === "line";
     return data.series.map(function (series, i) {
       var grey = GREYS[i % GREYS.length];
@@ -52,23 +52,31 @@
         pointStyle: ["circle", "rect", "triangle", "crossRot"][i % 4],
         pointRadius: line ? 3 : 0,
         // A rate and a count share a chart on the second axis (departments).
-        yAxisID: data.percent && i > 0 ? "count" : "y",
+        yAxisID: data.percent && i > 0 && !horizontal ? "count" : undefined,
+        xAxisID: data.percent && i > 0 && horizontal ? "count" : undefined,
       };
     });
   }
 
-  function options(data) {
-    var scales = {
-      x: { ticks: { autoSkip: true, maxRotation: 60 } },
-      y: { beginAtZero: true, ticks: { precision: 0 } },
-    };
+  // Long labels (meetings, departments) are cut on the axis; the table has them whole.
+  function shortLabel(value) {
+    var label = this.getLabelForValue(value);
+    return label.length > 12 ? label.slice(0, 11) + "…" : label;
+  }
+
+  function options(data, horizontal) {
+    var category = { ticks: { autoSkip: !horizontal, maxRotation: 60, callback: shortLabel } };
+    var value = { beginAtZero: true, ticks: { precision: 0 } };
+    var scales = horizontal ? { x: value, y: category } : { x: category, y: value };
+    var axis = horizontal ? "x" : "y";
     if (data.percent) {
-      scales.y.max = 100;
-      scales.y.title = { display: true, text: data.series[0].name };
+      scales[axis].max = 100;
+      scales[axis].title = { display: true, text: data.series[0].name };
       if (data.series.length > 1) {
         scales.count = {
+          axis: axis,
           beginAtZero: true,
-          position: "right",
+          position: horizontal ? "top" : "right",
           grid: { drawOnChartArea: false },
           ticks: { precision: 0 },
           title: { display: true, text: data.series[1].name },
@@ -79,7 +87,7 @@
       responsive: true,
       maintainAspectRatio: false,
       animation: false,
-      indexAxis: data.labels.length > 8 && data.kind === "hbar" ? "y" : "x",
+      indexAxis: horizontal ? "y" : "x",
       plugins: {
         legend: { display: data.series.length > 1, labels: { usePointStyle: true } },
       },
@@ -91,10 +99,15 @@
     var source = document.getElementById(canvas.dataset.chart);
     if (!source) return;
     var data = JSON.parse(source.textContent);
+    var box = canvas.parentElement;
+    // Many bars on a narrow screen (a phone): lay them on their side, one row each,
+    // so every label can be read; the box grows with the rows.
+    var horizontal = data.kind !== "line" && data.labels.length > 12 && box.clientWidth < 600;
+    if (horizontal) box.style.height = Math.max(240, data.labels.length * 24 + 60) + "px";
     var chart = new Chart(canvas, {
       type: data.kind === "line" ? "line" : "bar",
-      data: { labels: data.labels, datasets: datasets(data) },
-      options: options(data),
+      data: { labels: data.labels, datasets: datasets(data, horizontal) },
+      options: options(data, horizontal),
     });
     canvas.chart = chart;
   }

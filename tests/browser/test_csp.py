@@ -19,6 +19,7 @@ PAGES = [
     "consultation:list",
     "consultation:create",
     "performance:index",
+    "reports:latest",  # the annual report, with its charts
 ]
 
 
