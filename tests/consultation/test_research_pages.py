@@ -180,10 +180,13 @@ def test_export_follows_the_filters(client_for, ledger):
     assert overdue["提出委员"] == "导出委员"
     assert overdue["采纳情况"] == "部分采纳" and overdue["办理进度"] == "已批转"
     assert overdue["主办单位"] == "县教体局" and overdue["协办单位"] == "县交警大队"
-    assert overdue["答复期限"] == "2021-08-31" and overdue["逾期"] == "是"
+    # a date cell (one referral), read back as a datetime by openpyxl
+    assert overdue["答复期限"].date() == datetime.date(2021, 8, 31) and overdue["逾期"] == "是"
     assert overdue["专题调研"] == "教育调研"
     replied = by_id[s["replied"].pk]
-    assert replied["办理进度"] == "办理中" and replied["落实情况"] == "A"
+    # the class written out (答复类别), never the code "A"
+    assert replied["办理进度"] == "办理中"
+    assert replied["落实情况"] == str(Referral.Implementation.SOLVED.label)
     assert replied["逾期"] == "否"
     assert by_id[s["raised"].pk]["意见建议"] == '=HYPERLINK("http://x")'  # kept as typed
     sheet = table_sheet(response)
