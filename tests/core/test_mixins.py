@@ -42,6 +42,7 @@ def test_a_plausible_year_is_taken(raw):
     assert selected_year(request_for(year=raw), 1999) == int(raw)
 
 
+@pytest.mark.django_db  # no default given: the latest year with records (none: this year)
 @pytest.mark.parametrize("raw", ["", "abc", "1999", "2101", "-1", "20 21", "2021' OR 1=1"])
 def test_a_bad_year_falls_back_to_the_default(raw):
     assert year_param(request_for(year=raw)) is None
@@ -54,6 +55,7 @@ def test_no_year_at_all_falls_back_to_the_default():
     assert selected_year(RequestFactory().get("/"), 2022) == 2022
 
 
+@pytest.mark.django_db
 def test_recorded_only_accepts_the_first_year_of_records_to_next_year():
     for year in (FIRST_YEAR, THIS_YEAR, THIS_YEAR + 1):
         assert selected_year(request_for(year=str(year)), recorded_only=True) == year

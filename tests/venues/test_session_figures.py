@@ -87,45 +87,53 @@ def county():
 def test_venue_list_rows_show_sessions_of_the_year_last_session_and_idle_flag(
     client, staff_user, county
 ):
+    """A past year is seen as it stood on its last day: its sessions, its last session up
+    to 31 December, and idle offices counted then (not against today)."""
     client.force_login(staff_user)
     html = client.get(LIST, {"year": "2021"}).content.decode()
-    last_active = ago(county, 10)
-    last_idle = ago(county, 90)
-    last_home = ago(county, 400)
-
     assert row_cells(html, county["active"]) == (
-        "venue-row",
-        ["麦岭镇联络室", "麦岭镇", "麦主任", "2", "2", last_active],
+        "venue-row table-warning idle",  # its last 2021 session was in May
+        ["麦岭镇联络室", "麦岭镇", "麦主任", "2", "2", "2021-05-01 60 天未开展活动"],
     )
     assert row_cells(html, county["idle"]) == (
         "venue-row table-warning idle",
-        ["王洛镇联络室", "王洛镇", "—", "0", "1", f"{last_idle} 60 天未开展活动"],
+        ["王洛镇联络室", "王洛镇", "—", "0", "1", "2021-07-01 60 天未开展活动"],
     )
     assert row_cells(html, county["never"]) == (
         "venue-row table-warning idle",
         ["紫云镇联络室", "紫云镇", "—", "0", "0", "— 60 天未开展活动"],
     )
-    assert row_cells(html, county["home"]) == (
-        "venue-row",
-        ["委员之家甲", "—", "—", "—", "0", last_home],
-    )
+    assert row_cells(html, county["home"]) == ("venue-row", ["委员之家甲", "—", "—", "—", "0", "—"])
     assert "2021 年活动次数" in html and "最近一次活动" in html
+    assert "有 3 个联络室已 60 天未开展协商活动" in html
+
+
+def test_venue_list_of_this_year_flags_idle_offices_against_today(client, staff_user, county):
+    client.force_login(staff_user)
+    html = client.get(LIST).content.decode()  # the latest year with records: this year
+    assert row_cells(html, county["active"])[0] == "venue-row"
+    assert row_cells(html, county["active"])[1][-1] == ago(county, 10)
+    assert row_cells(html, county["idle"])[0] == "venue-row table-warning idle"
+    assert row_cells(html, county["idle"])[1][-1] == f"{ago(county, 90)} 60 天未开展活动"
+    assert row_cells(html, county["never"])[0] == "venue-row table-warning idle"
+    assert row_cells(html, county["home"])[1][-1] == ago(county, 400)
     assert "有 2 个联络室已 60 天未开展协商活动" in html
 
 
 def test_venue_list_phone_items_show_the_same_figures(client, staff_user, county):
     client.force_login(staff_user)
-    html = client.get(LIST, {"year": "2021"}).content.decode()
+    year = timezone.localdate().year
+    html = client.get(LIST, {"year": year}).content.decode()
     last_active = ago(county, 10)
     css, text = phone_item(html, county["active"])
     assert "list-group-item-warning" not in css
     assert "驻乡镇委员 2" in text
-    assert "2021 年活动次数 2" in text
+    assert f"{year} 年活动次数" in text
     assert f"最近一次活动 {last_active}" in text
     assert "天未开展活动" not in text
     css, text = phone_item(html, county["never"])
     assert "list-group-item-warning" in css
-    assert "2021 年活动次数 0" in text
+    assert f"{year} 年活动次数 0" in text
     assert "最近一次活动 — 60 天未开展活动" in text
 
 
