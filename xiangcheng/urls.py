@@ -27,6 +27,8 @@ urlpatterns = [
     path("", include("apps.consultation.urls")),
     path("admin/", admin.site.urls),
     path("performance/", include("apps.performance.urls")),
+    # The QR sign-in code of a meeting or session points here (apps.performance.signin).
+    path("signin/", include("apps.performance.signin.urls")),
     path("", include("apps.core.urls")),
 ]
 
