@@ -78,6 +78,13 @@ class PerformanceConfig(AppConfig):
             "performance/home_member.html", dashboard.sees_own_evaluation, order=500
         )
         # Upcoming meetings and sessions, the 列席 turn, leave and the invitation.
+        from apps.core.sections import sections
+
+        from .signin.selectors import session_signin_rows
+
+        sections.page("consultation:detail").add(
+            "performance/signin/session_actions.html", order=500, rows=session_signin_rows
+        )
         registry.add_home_section(
             "performance/signin/home_invitations.html", dashboard.has_invitations, order=450
         )

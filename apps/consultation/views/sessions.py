@@ -23,6 +23,7 @@ from apps.accounts.roles import is_staff_user, sees_everything
 from apps.core.access import page_opens
 from apps.core.files import serve_protected
 from apps.core.mixins import PageMixin
+from apps.core.sections import sections
 from apps.core.submission import SubmitOnceMixin
 from apps.venues.managers import managed_venue_ids
 from apps.venues.models import Venue
@@ -158,6 +159,8 @@ class SessionDetailView(PermissionRequiredMixin, SessionScopeMixin, DetailView):
             can_follow_up=SuggestionReadMixin.may_read(user),
             venue_opens=page_opens(user, session.venue),
         )
+        # Later apps' sections: performance's sign-in screen button at "actions".
+        context.update(sections.page("consultation:detail").fill([session], request=self.request))
         if sees_everything(user):
             context["history"] = session_history(session)
         return context
