@@ -425,3 +425,15 @@ def test_ledger_line_says_how_attendance_was_recorded(meeting):
     services.signin_close(meeting=meeting, user=None)
     facts = list(collect_attendance(year=DAY.year, members=None))
     assert facts and all(f.description.endswith("缺席 · 结束签到时缺席") for f in facts)
+
+
+def test_closing_before_the_start_is_refused(client_for, meeting):
+    with time_machine.travel(at(8, 30), tick=False):
+        client = client_for("staff_user")
+        url = reverse("performance:meeting_signin_close", args=[meeting.pk])
+        assert "尚未开始" in client.get(url).content.decode()
+        response = client.post(url)
+    assert response.status_code == 302
+    assert not Attendance.objects.exists()
+    meeting.refresh_from_db()
+    assert meeting.signin_closed_at is None

@@ -98,18 +98,19 @@ def member_invitations(user) -> Invitations:
         )
     )
     for session in sessions:
-        session.my_check_in = session.pk in checked
+        session.my_check_in = session.pk in checked  # type: ignore[attr-defined]
     return Invitations(member, meetings, sessions, turns)
 
 
 def session_signin_rows(sessions, *, request, **page) -> None:
     """Section provider of a session's page: `can_open_signin` on each session (staff, or
-    the office head of its venue). One query at most."""
-    from apps.accounts.roles import is_staff_user
+    the office head of its venue). One query for an office head (their venues), else none
+    beyond the user's cached roles."""
+    from apps.accounts.roles import is_office_head, is_staff_user
     from apps.venues.managers import managed_venue_ids
 
     user = request.user
     staff = is_staff_user(user)
-    managed = set() if staff else set(managed_venue_ids(user))
+    managed = managed_venue_ids(user) if not staff and is_office_head(user) else frozenset()
     for session in sessions:
         session.can_open_signin = staff or session.venue_id in managed

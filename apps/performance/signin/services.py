@@ -101,6 +101,11 @@ def signin_close(*, meeting: Meeting, user: User) -> int:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.signin_closed_at is not None:
         return 0
+    if timezone.now() < starts_at(meeting):
+        raise ValidationError(
+            _("The meeting has not started: sign-in can be closed once it has."),
+            code="not_started",
+        )
     count = 0
     for member, role, attendance in meeting_roster(meeting):
         if attendance is None:

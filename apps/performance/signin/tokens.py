@@ -106,8 +106,11 @@ def read_token(token: str, *, now: datetime.datetime | None = None) -> Code:
         kind, pk, start = payload["k"], int(payload["pk"]), int(payload["s"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise InvalidCode(_("This sign-in code is not valid."), "forged") from None
-    model = {"meeting": Meeting, "session": Session}.get(kind)
-    target = model.objects.filter(pk=pk).first() if model else None
+    target: Target | None = None
+    if kind == "meeting":
+        target = Meeting.objects.filter(pk=pk).first()
+    elif kind == "session":
+        target = Session.objects.filter(pk=pk).first()
     if target is None or int(starts_at(target).timestamp()) != start:
         raise InvalidCode(
             _("This sign-in code is no longer valid: ask for the current one."), "stale"

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
@@ -26,7 +27,7 @@ from ..forms import LeaveRequestForm
 from ..models import LeaveRequest, Meeting
 from ..views.base import TabsMixin
 from . import selectors, services
-from .tokens import InvalidCode, make_token, read_token, window
+from .tokens import InvalidCode, make_token, read_token, starts_at, window
 
 
 def rate_limited(request) -> bool:
@@ -190,11 +191,19 @@ class MeetingSignInCloseView(PermissionRequiredMixin, TabsMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(meeting=self.meeting, live=selectors.meeting_live(self.meeting))
+        context.update(
+            meeting=self.meeting,
+            live=selectors.meeting_live(self.meeting),
+            started=timezone.now() >= starts_at(self.meeting),
+        )
         return context
 
     def post(self, request, pk):
-        count = services.signin_close(meeting=self.meeting, user=request.user)
+        try:
+            count = services.signin_close(meeting=self.meeting, user=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("performance:meeting_signin", pk=self.meeting.pk)
         messages.success(
             request, _("Sign-in closed: %(count)s members marked absent.") % {"count": count}
         )
