@@ -437,3 +437,23 @@ def test_closing_before_the_start_is_refused(client_for, meeting):
     assert not Attendance.objects.exists()
     meeting.refresh_from_db()
     assert meeting.signin_closed_at is None
+
+
+@pytest.mark.parametrize(
+    ("role", "signin", "invitation", "leave"),
+    [
+        ("member_user", 200, 200, 200),  # invited (a standing member)
+        ("staff_user", 403, 200, 404),  # no member record: never signs in nor asks leave
+        ("leader_user", 403, 404, 404),
+        ("office_head_user", 403, 404, 404),
+        (None, 302, 302, 302),
+    ],
+)
+def test_member_pages_per_role(client_for, meeting, role, signin, invitation, leave):
+    with time_machine.travel(at(8, 30), tick=False):
+        client = client_for(role)
+        assert client.get(url_of(meeting)).status_code == signin
+        invitation_url = reverse("performance:invitation", args=[meeting.pk])
+        assert client.get(invitation_url).status_code == invitation
+        leave_url = reverse("performance:leave_create", args=[meeting.pk])
+        assert client.get(leave_url).status_code == leave
