@@ -20,6 +20,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from apps.accounts.roles import is_staff_user
 from apps.consultation.models import Session
+from apps.core.mixins import PageMixin
 from apps.members.models import Member
 from apps.venues.managers import manages_venue
 
@@ -267,7 +268,7 @@ class LeaveRequestCreateView(LoginRequiredMixin, FormView):
         return redirect("home")
 
 
-class LeaveListView(PermissionRequiredMixin, TabsMixin, ListView):
+class LeaveListView(PermissionRequiredMixin, TabsMixin, PageMixin, ListView):
     """Leave requests, those awaiting a decision first: two queries."""
 
     permission_required = "performance.view_leaverequest"
