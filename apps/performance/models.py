@@ -80,7 +80,9 @@ class Meeting(models.Model):
     end_time = models.TimeField(_("end time"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=100, blank=True)
     agenda = models.TextField(_("agenda"), blank=True)
-    signin_closed_at = models.DateTimeField(_("sign-in closed at"), null=True, blank=True)
+    signin_closed_at = models.DateTimeField(
+        _("sign-in closed at"), null=True, blank=True, validators=[WorkDateValidator()]
+    )
 
     history = HistoricalRecords()
     objects = MeetingQuerySet.as_manager()
@@ -143,7 +145,9 @@ class Attendance(models.Model):
     method = models.CharField(
         _("recorded by"), max_length=10, choices=Method.choices, default=Method.SHEET
     )
-    signed_in_at = models.DateTimeField(_("signed in at"), null=True, blank=True)
+    signed_in_at = models.DateTimeField(
+        _("signed in at"), null=True, blank=True, validators=[WorkDateValidator()]
+    )
 
     history = HistoricalRecords()
     objects = AttendanceQuerySet.as_manager()
@@ -310,7 +314,9 @@ class LeaveRequest(models.Model):
         blank=True,
         related_name="+",
     )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(
+        _("decided at"), null=True, blank=True, validators=[WorkDateValidator()]
+    )
 
     history = HistoricalRecords()
     objects = LeaveRequestQuerySet.as_manager()
@@ -352,7 +358,7 @@ class SessionCheckIn(models.Model):
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="check_ins"
     )
-    signed_in_at = models.DateTimeField(_("signed in at"))
+    signed_in_at = models.DateTimeField(_("signed in at"), validators=[WorkDateValidator()])
     walk_in = models.BooleanField(_("walk-in"), default=False)
 
     history = HistoricalRecords()
