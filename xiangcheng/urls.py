@@ -28,6 +28,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("performance/", include("apps.performance.urls")),
     path("report/", include("apps.reports.urls")),
+    # The QR sign-in code of a meeting or session points here (apps.performance.signin).
+    path("signin/", include("apps.performance.signin.urls")),
     path("", include("apps.core.urls")),
 ]
 

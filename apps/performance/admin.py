@@ -7,9 +7,11 @@ from .models import (
     DutyReport,
     Evaluation,
     GradeThreshold,
+    LeaveRequest,
     Meeting,
     PointEntry,
     PointRule,
+    SessionCheckIn,
     StudySession,
 )
 
@@ -31,8 +33,8 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 @admin.register(Attendance)
 class AttendanceAdmin(SimpleHistoryAdmin):
-    list_display = ["meeting", "member", "role", "status", "leave_approved"]
-    list_filter = ["role", "status", "leave_approved", "meeting__kind"]
+    list_display = ["meeting", "member", "role", "status", "leave_approved", "method"]
+    list_filter = ["role", "status", "leave_approved", "method", "meeting__kind"]
     search_fields = ["member__name", "member__name_initials", "meeting__title"]
     list_select_related = ["meeting", "member"]
     raw_id_fields = ["member"]
@@ -118,3 +120,22 @@ class EvaluationAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(LeaveRequest)
+class LeaveRequestAdmin(SimpleHistoryAdmin):
+    list_display = ["meeting", "member", "state", "requested_at", "decided_by", "decided_at"]
+    list_filter = ["state"]
+    search_fields = ["member__name", "meeting__title", "reason"]
+    list_select_related = ["meeting", "member", "decided_by"]
+    raw_id_fields = ["member", "decided_by"]
+    autocomplete_fields = ["meeting"]
+
+
+@admin.register(SessionCheckIn)
+class SessionCheckInAdmin(SimpleHistoryAdmin):
+    list_display = ["session", "member", "signed_in_at", "walk_in"]
+    list_filter = ["walk_in"]
+    search_fields = ["member__name"]
+    list_select_related = ["session__venue", "session__topic", "member"]
+    raw_id_fields = ["session", "member"]

@@ -11,6 +11,8 @@ VIEW_ALL = [
     "performance.view_gradethreshold",
     "performance.view_pointentry",
     "performance.view_evaluation",
+    "performance.view_leaverequest",
+    "performance.view_sessioncheckin",
 ]
 
 
@@ -26,6 +28,7 @@ class PerformanceConfig(AppConfig):
             "performance.change_meeting",
             "performance.add_attendance",
             "performance.change_attendance",
+            "performance.change_leaverequest",
             "performance.add_attendancebatch",
             "performance.change_attendancebatch",
             "performance.add_dutyreport",
@@ -75,4 +78,15 @@ class PerformanceConfig(AppConfig):
         registry.add_charts(charts.charts, order=500)
         registry.add_home_section(
             "performance/home_member.html", dashboard.sees_own_evaluation, order=500
+        )
+        # Upcoming meetings and sessions, the 列席 turn, leave and the invitation.
+        from apps.core.sections import sections
+
+        from .signin.selectors import session_signin_rows
+
+        sections.page("consultation:detail").add(
+            "performance/signin/session_actions.html", order=500, rows=session_signin_rows
+        )
+        registry.add_home_section(
+            "performance/signin/home_invitations.html", dashboard.has_invitations, order=450
         )

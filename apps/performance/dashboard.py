@@ -38,6 +38,13 @@ def sees_own_evaluation(user) -> bool:
     return not user.is_superuser and user.has_perm("performance.view_own_evaluation")
 
 
+def has_invitations(user) -> bool:
+    """Members (by role, no query): their upcoming meetings and sessions."""
+    from apps.accounts.roles import is_member
+
+    return not user.is_superuser and is_member(user)
+
+
 def tabs_for(user) -> list[tuple[StrOrPromise, str]]:
     return [(label, name) for label, name, perm in TABS if user.has_perm(perm)]
 

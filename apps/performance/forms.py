@@ -60,11 +60,35 @@ def staff_users():
 class MeetingForm(StyledModelForm):
     class Meta:
         model = Meeting
-        fields = ["kind", "term", "number", "title", "date", "place", "agenda"]
-        widgets = {"date": DateInput(), "agenda": forms.Textarea(attrs={"rows": 4})}
+        fields = [
+            "kind",
+            "term",
+            "number",
+            "title",
+            "date",
+            "start_time",
+            "end_time",
+            "place",
+            "agenda",
+        ]
+        widgets = {
+            "date": DateInput(),
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "agenda": forms.Textarea(attrs={"rows": 4}),
+        }
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+
+
+class LeaveRequestForm(StyledForm):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: on a business trip that day."),
+    )
 
 
 class AttendanceSheetForm(StyledForm):

@@ -119,13 +119,15 @@ ATTEND_CODE: dict[str, str] = {
 def collect_attendance(*, year: int, members: frozenset[int] | None) -> Iterator[Fact]:
     """Present or late: the meeting kind's attendance rule (plenary, standing, else
     "other meeting"); late is also a deduction; approved leave earns the leave rule;
-    unapproved leave or absence the absence deduction. One query."""
+    unapproved leave or absence the absence deduction. The line says how the attendance
+    was recorded (sheet, QR, leave request, closing). One query."""
     rows = Attendance.objects.filter(meeting__date__year=year).order_by()
     if members is not None:
         rows = rows.filter(member_id__in=members)
     type_id = Fact.type_id(Attendance)
     statuses = dict(Attendance.Status.choices)
-    for pk, member_id, status, approved, kind, date, title in rows.values_list(
+    methods = dict(Attendance.Method.choices)
+    for pk, member_id, status, approved, kind, date, title, method in rows.values_list(
         "pk",
         "member_id",
         "status",
@@ -133,8 +135,9 @@ def collect_attendance(*, year: int, members: frozenset[int] | None) -> Iterator
         "meeting__kind",
         "meeting__date",
         "meeting__title",
+        "method",
     ):
-        described = f"{title} · {statuses[status]}"
+        described = f"{title} · {statuses[status]} · {methods.get(method, method)}"
         if status in (Attendance.Status.PRESENT, Attendance.Status.LATE):
             code = ATTEND_CODE.get(kind, Code.OTHER_MEETING_ATTEND)
             yield Fact(member_id, code, type_id, pk, date, described)

@@ -62,6 +62,17 @@ class MeetingQuerySet(models.QuerySet):
             return self.filter(pk__in=mine)
         return self.none()
 
+    def inviting(self, member):
+        """The meetings `member` is expected at: plenaries of their term while active,
+        standing meetings of their term if a standing member, the standing meetings of
+        their 列席 batches, and any meeting they have an attendance at. No query."""
+        q = Q(batch__members=member) | Q(attendances__member=member)
+        if member.status == "active":
+            q |= Q(kind="plenary", term=member.term)
+            if member.is_standing:
+                q |= Q(kind="standing", term=member.term)
+        return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
+
     def with_counts(self):
         """Attendance counts per status: one query for the whole list."""
         return self.annotate(
@@ -94,6 +105,22 @@ class AttendanceBatchQuerySet(models.QuerySet):
 
     def with_related(self):
         return self.select_related("meeting").annotate(n_invited=Count("members"))
+
+
+class LeaveRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(state="requested")
+
+    def for_user(self, user: User):
+        """Staff and leaders: all; a member: their own."""
+        if sees_everything(user):
+            return self
+        if is_member(user):
+            return self.filter(member__user=user)
+        return self.none()
+
+    def with_related(self):
+        return self.select_related("member__sector", "meeting", "decided_by")
 
 
 class DutyReportQuerySet(models.QuerySet):

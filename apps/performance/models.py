@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.consultation.models import Session
 from apps.core.dates import WorkDateValidator, WorkYearValidator, year_range_constraint
 from apps.core.models import Audited
 from apps.core.numbers import SORT_ORDER_MAX, TERM_MAX, AtMost, at_most_constraint
@@ -30,6 +31,7 @@ from .managers import (
     AttendanceQuerySet,
     DutyReportQuerySet,
     EvaluationQuerySet,
+    LeaveRequestQuerySet,
     MeetingQuerySet,
     PointEntryQuerySet,
     PointRuleQuerySet,
@@ -72,8 +74,15 @@ class Meeting(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     date = models.DateField(_("date"), validators=[WorkDateValidator()])
+    start_time = models.TimeField(
+        _("start time"), null=True, blank=True, help_text=_("Late arrival counts from it.")
+    )
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=100, blank=True)
     agenda = models.TextField(_("agenda"), blank=True)
+    signin_closed_at = models.DateTimeField(
+        _("sign-in closed at"), null=True, blank=True, validators=[WorkDateValidator()]
+    )
 
     history = HistoricalRecords()
     objects = MeetingQuerySet.as_manager()
@@ -83,7 +92,16 @@ class Meeting(models.Model):
         verbose_name_plural = _("meetings")
         ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["-date", "-id"], name="meeting_date_idx")]
-        constraints = [at_most_constraint("meeting", "term", TERM_MAX)]
+        constraints = [
+            at_most_constraint("meeting", "term", TERM_MAX),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True)
+                | Q(start_time__isnull=True)
+                | Q(end_time__gt=models.F("start_time")),
+                name="meeting_ends_after_start",
+                violation_error_message=_("The meeting ends after it starts."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.title}"
@@ -106,6 +124,12 @@ class Attendance(models.Model):
         ABSENT = "absent", _("Absent (缺席)")
         LATE = "late", _("Late or left early (迟到早退)")
 
+    class Method(models.TextChoices):
+        SHEET = "sheet", _("Marked on the sheet")
+        QR = "qr", _("Signed in by QR code")
+        LEAVE = "leave", _("Approved leave request")
+        CLOSING = "closing", _("Absent at closing")
+
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendances"
     )
@@ -118,6 +142,12 @@ class Attendance(models.Model):
         _("leave approved"), default=False, help_text=_("Only for leave: approved in advance.")
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    method = models.CharField(
+        _("recorded by"), max_length=10, choices=Method.choices, default=Method.SHEET
+    )
+    signed_in_at = models.DateTimeField(
+        _("signed in at"), null=True, blank=True, validators=[WorkDateValidator()]
+    )
 
     history = HistoricalRecords()
     objects = AttendanceQuerySet.as_manager()
@@ -253,6 +283,99 @@ class DutyReport(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status in (self.Status.SUBMITTED, self.Status.REVIEWED)
+
+
+class LeaveRequest(models.Model):
+    """A member's request for leave from a meeting, asked before it starts; staff approve
+    (the attendance becomes 请假 with method leave) or refuse. At most one request per
+    member and meeting is open or approved."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Awaiting a decision")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="leave_requests"
+    )
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="leave_requests"
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.REQUESTED
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(
+        _("decided at"), null=True, blank=True, validators=[WorkDateValidator()]
+    )
+
+    history = HistoricalRecords()
+    objects = LeaveRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("leave request")
+        verbose_name_plural = _("leave requests")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "meeting"],
+                condition=Q(state__in=["requested", "approved"]),
+                name="leaverequest_one_open_per_member",
+                violation_error_message=_("You have already asked for leave from this meeting."),
+            ),
+            models.CheckConstraint(
+                condition=Q(state="requested") | Q(decided_at__isnull=False),
+                name="leaverequest_decision_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.meeting}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("performance:leave_list")
+
+
+class SessionCheckIn(models.Model):
+    """A member signed in at a consultation session by its QR code (a walk-in also joins
+    the session's members)."""
+
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("consultation session"),
+        on_delete=models.CASCADE,
+        related_name="check_ins",
+    )
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="check_ins"
+    )
+    signed_in_at = models.DateTimeField(_("signed in at"), validators=[WorkDateValidator()])
+    walk_in = models.BooleanField(_("walk-in"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("session sign-in")
+        verbose_name_plural = _("session sign-ins")
+        ordering = ["session", "signed_in_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "member"], name="checkin_one_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.session_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("performance:session_signin", args=[self.session_id])
 
 
 class StudySession(models.Model):

@@ -12,6 +12,7 @@ import datetime
 import random
 
 from django.conf import settings
+from django.utils import timezone
 
 from apps.accounts import roles
 from apps.accounts.models import User
@@ -121,6 +122,7 @@ def seed(ctx: SeedContext) -> None:
     if members:
         _rotation(ctx, meetings)
         _attendance(ctx, meetings, members)
+        _attendance_methods(meetings)
         _duty_reports(ctx, meetings, members)
     _study_sessions(ctx, members)
     _derive(ctx)
@@ -195,6 +197,73 @@ def _attendance(ctx: SeedContext, meetings: list[Meeting], members: list[Member]
             marks[member.pk] = Mark(mark.status, role, mark.leave_approved, mark.note)
         result = attendance_mark(meeting=meeting, marks=marks)
         ctx.count("attendances", result.created)
+
+
+QR_SINCE = datetime.date(YEAR, 7, 1)  # the county began signing in by QR code mid-2021
+
+
+def _attendance_methods(meetings: list[Meeting]) -> None:
+    """How the 2021 attendance was taken: approved leave by a leave request; from July, the
+    present and late by QR code and the absent at closing; before, the staff's sheet.
+    Updates only (a second run changes nothing)."""
+    rows = Attendance.objects.filter(meeting__in=meetings, method=Attendance.Method.SHEET)
+    rows.filter(status=Attendance.Status.LEAVE, leave_approved=True).update(
+        method=Attendance.Method.LEAVE
+    )
+    later = rows.filter(meeting__date__gte=QR_SINCE)
+    later.filter(status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE]).update(
+        method=Attendance.Method.QR
+    )
+    later.filter(status=Attendance.Status.ABSENT).update(method=Attendance.Method.CLOSING)
+
+
+def _upcoming(ctx: SeedContext, member: Member, office_head: User | None) -> None:
+    """So that the phone flow can be tried on `make run`: a standing meeting tomorrow with
+    the demo member in its 列席 batch (leave, the invitation), and a session at a liaison
+    office starting in half an hour, its sign-in open now, the demo member invited. None
+    is added while one is still to come."""
+    from apps.consultation.models import Session, Topic
+    from apps.venues.models import Venue
+
+    from .signin.tokens import default_duration
+
+    now = timezone.now()
+    today = timezone.localdate()
+    if not Meeting.objects.inviting(member).filter(date__gt=today).exists():
+        meeting = Meeting.objects.create(
+            kind=Meeting.Kind.STANDING,
+            term=settings.CURRENT_TERM,
+            number="演示",
+            title="政协襄城县常务委员会会议（演示）",
+            date=today + datetime.timedelta(days=1),
+            start_time=datetime.time(9),
+            end_time=datetime.time(11, 30),
+            place=PLACE,
+            agenda="协商年度重点工作；通报委员履职情况；审议列席委员名单。",
+        )
+        batch = AttendanceBatch.objects.create(meeting=meeting, note="演示批次")
+        batch.members.add(member)
+        ctx.count("upcoming meetings", True)
+    if not Session.objects.filter(
+        members=member, started_at__gte=now - default_duration()
+    ).exists():
+        venue = (office_head.managed_venues.first() if office_head else None) or (
+            Venue.objects.active().order_by("pk").first()
+        )
+        topic = Topic.objects.exclude(status=Topic.Status.DONE).order_by("-year", "pk").first()
+        if venue is None or topic is None:
+            return
+        start = (now + datetime.timedelta(minutes=30)).replace(second=0, microsecond=0)
+        session = Session.objects.create(
+            venue=venue,
+            topic=topic,
+            form=Session.Form.SYMPOSIUM,
+            started_at=start,
+            place=f"{venue.name}会议室",
+            created_by=office_head,
+        )
+        session.members.add(member)
+        ctx.count("upcoming sessions", True)
 
 
 def _duty_reports(ctx: SeedContext, meetings: list[Meeting], members: list[Member]) -> None:
@@ -291,4 +360,7 @@ def link_demo_users(ctx: SeedContext, users: dict) -> None:
             member.user = user
             member.save(update_fields=["user"])
             ctx.count("demo member links", True)
+    mine = Member.objects.filter(user=user).first() if user is not None else None
+    if mine is not None:
+        _upcoming(ctx, mine, users.get("office1"))
     _derive(ctx)

@@ -571,11 +571,14 @@ def attendance_mark(*, meeting: Meeting, marks: Mapping[int, Mark]) -> MarkResul
         if current is None:
             to_create.append(Attendance(meeting=meeting, member_id=member_id, **values))
         elif any(getattr(current, name) != value for name, value in values.items()):
-            for name, value in values.items():
+            # A row corrected by hand is now the sheet's (the history keeps how it was).
+            for name, value in {**values, "method": Attendance.Method.SHEET}.items():
                 setattr(current, name, value)
             to_update.append(current)
     if to_update:
-        Attendance.objects.bulk_update(to_update, ["status", "role", "leave_approved", "note"])
+        Attendance.objects.bulk_update(
+            to_update, ["status", "role", "leave_approved", "note", "method"]
+        )
         _bulk_history(Attendance, to_update, "~", "")
     if to_create:
         created = Attendance.objects.bulk_create(to_create)

@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from .signin import views as signin
 from .views import base, duty_reports, evaluation, meetings, rotation, study
 
 
@@ -59,6 +60,36 @@ urlpatterns = [
         "meetings/<int:pk>/attendance/",
         meetings.AttendanceSheetView.as_view(),
         name="attendance_sheet",
+    ),
+    # Sign-in by QR code and leave
+    path(
+        "meetings/<int:pk>/signin/",
+        signin.MeetingSignInScreenView.as_view(),
+        name="meeting_signin",
+    ),
+    path(
+        "meetings/<int:pk>/signin/live/",
+        signin.MeetingSignInLiveView.as_view(),
+        name="meeting_signin_live",
+    ),
+    path(
+        "meetings/<int:pk>/signin/close/",
+        signin.MeetingSignInCloseView.as_view(),
+        name="meeting_signin_close",
+    ),
+    path("meetings/<int:pk>/invitation/", signin.InvitationView.as_view(), name="invitation"),
+    path("meetings/<int:pk>/leave/", signin.LeaveRequestCreateView.as_view(), name="leave_create"),
+    path("leave/", signin.LeaveListView.as_view(), name="leave_list"),
+    path("leave/<int:pk>/decide/", signin.LeaveDecideView.as_view(), name="leave_decide"),
+    path(
+        "sessions/<int:pk>/signin/",
+        signin.SessionSignInScreenView.as_view(),
+        name="session_signin",
+    ),
+    path(
+        "sessions/<int:pk>/signin/live/",
+        signin.SessionSignInLiveView.as_view(),
+        name="session_signin_live",
     ),
     # The 列席 rotation
     path("rotation/", rotation.BatchListView.as_view(), name="batch_list"),

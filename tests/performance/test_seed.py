@@ -1,8 +1,11 @@
+import datetime
 import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
+from apps.consultation.models import Session
 from apps.members.models import Member
 from apps.performance.models import (
     Attendance,
@@ -93,7 +96,7 @@ def test_seed_with_members_plans_records_and_derives_idempotently():
     # The summary counts the rows created (the seed derives twice: 256 printed as 257).
     assert f"+ {Evaluation.objects.count()} evaluations\n" in output
     assert f"+ {PointEntry.objects.count()} point entries\n" in output
-    batches = AttendanceBatch.objects.all()
+    batches = AttendanceBatch.objects.filter(meeting__date__year=2021)
     assert batches.count() == 6
     invited = [m for b in batches for m in b.members.all()]
     assert sorted(m.pk for m in invited) == sorted(m.pk for m in others)
@@ -105,12 +108,51 @@ def test_seed_with_members_plans_records_and_derives_idempotently():
     assert PointEntry.objects.filter(rule__code="contact_record").exists()
     assert Evaluation.objects.filter(grade__isnull=True).count() == 0
     # the demo member got a member record and so a ledger
-    assert Member.objects.filter(user__username="member").exists()
+    demo = Member.objects.get(user__username="member")
+    # the 2021 attendance says how it was taken: the sheet until July, then the QR code
+    methods = dict(
+        Attendance.objects.filter(meeting__date__year=2021).values_list("status", "method")
+    )
+    assert set(Attendance.objects.values_list("method", flat=True)) <= {
+        "sheet",
+        "qr",
+        "leave",
+        "closing",
+    }
+    assert (
+        methods
+        and not Attendance.objects.filter(meeting__date__lt="2021-07-01", method="qr").exists()
+    )
+    assert Attendance.objects.filter(meeting__date__gte="2021-07-01", method="qr").exists()
+    assert not Attendance.objects.filter(leave_approved=True).exclude(method="leave").exists()
+    # one upcoming meeting: the demo member's 列席 turn
+    upcoming = Meeting.objects.get(date__gt=timezone.localdate())
+    assert upcoming.batch.members.filter(pk=demo.pk).exists()
 
     before = counts()
     output = seed("--demo-users")
     assert counts() == before
     assert "Nothing to add" in output
+
+
+def test_upcoming_meeting_and_session_for_the_demo_member(office_head_user, venue):
+    from apps.core.seeding import SeedContext
+    from apps.performance.seed import _upcoming
+    from tests.consultation.factories import TopicFactory
+
+    TopicFactory()
+    demo = MemberFactory(is_standing=False)
+    ctx = SeedContext(stdout=io.StringIO(), style=None)
+    _upcoming(ctx, demo, office_head_user)
+    _upcoming(ctx, demo, office_head_user)  # idempotent
+    assert ctx.created == {"upcoming meetings": 1, "upcoming sessions": 1}
+    meeting = Meeting.objects.get()
+    assert meeting.date == timezone.localdate() + datetime.timedelta(days=1)
+    assert list(meeting.batch.members.all()) == [demo]
+    session = Session.objects.get(members=demo)
+    # the office head's venue; its sign-in is open now (it starts in half an hour)
+    assert session.venue == venue
+    assert datetime.timedelta(0) < session.started_at - timezone.now() < datetime.timedelta(hours=1)
 
 
 def test_the_adoption_rule_is_named_for_what_it_counts():

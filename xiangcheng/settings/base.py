@@ -1,6 +1,6 @@
 """Settings shared by every environment; values come from the environment or `.env`."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import environ
@@ -99,6 +99,16 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# QR sign-in (apps.performance.signin): a code works from SIGNIN_OPENS_BEFORE before the
+# start to the end (a meeting's end time, else the start plus SIGNIN_DEFAULT_DURATION); a
+# meeting without a start time starts at SIGNIN_DEFAULT_START. The sign-in page answers
+# SIGNIN_RATE_LIMIT requests per user and address within SIGNIN_RATE_PERIOD seconds.
+SIGNIN_OPENS_BEFORE = timedelta(minutes=env.int("SIGNIN_OPENS_BEFORE_MINUTES", default=60))
+SIGNIN_DEFAULT_DURATION = timedelta(minutes=env.int("SIGNIN_DEFAULT_DURATION_MINUTES", default=180))
+SIGNIN_DEFAULT_START = time(9, 0)
+SIGNIN_RATE_LIMIT = env.int("SIGNIN_RATE_LIMIT", default=20)
+SIGNIN_RATE_PERIOD = 60
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

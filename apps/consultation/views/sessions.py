@@ -24,6 +24,7 @@ from apps.core.access import page_opens
 from apps.core.files import serve_protected
 from apps.core.mixins import PageMixin
 from apps.core.spreadsheets import filter_summary
+from apps.core.sections import sections
 from apps.core.submission import SubmitOnceMixin
 from apps.venues.managers import managed_venue_ids
 from apps.venues.models import Venue
@@ -159,6 +160,8 @@ class SessionDetailView(PermissionRequiredMixin, SessionScopeMixin, DetailView):
             can_follow_up=SuggestionReadMixin.may_read(user),
             venue_opens=page_opens(user, session.venue),
         )
+        # Later apps' sections: performance's sign-in screen button at "actions".
+        context.update(sections.page("consultation:detail").fill([session], request=self.request))
         if sees_everything(user):
             context["history"] = session_history(session)
         return context

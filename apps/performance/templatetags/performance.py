@@ -20,3 +20,11 @@ def my_evaluation(user) -> dict:
         else None
     )
     return {"member": member, "year": year, "evaluation": evaluation}
+
+
+@register.simple_tag
+def my_invitations(user):
+    """The signed-in member's upcoming meetings and sessions and 列席 turns: six queries."""
+    from ..signin.selectors import member_invitations
+
+    return member_invitations(user)
