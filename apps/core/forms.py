@@ -45,6 +45,8 @@ EMPTY_CHOICE_LABEL = _("Please choose")
 def prompt_empty_choice(field: forms.Field) -> None:
     """A select's empty choice reads 请选择, not Django's dashes (model choice fields'
     `empty_label`, and the blank choice of fields with `choices`)."""
+    if type(field).__module__.startswith("django_filters"):
+        return  # a filter's empty choice is FILTERS_EMPTY_CHOICE_LABEL (全部)
     if isinstance(field, forms.ModelChoiceField):
         if field.empty_label == DASHES:
             field.empty_label = EMPTY_CHOICE_LABEL
