@@ -96,12 +96,12 @@ def test_reminders_are_given_once_per_item_and_day(
     ReferralFactory(due_on=datetime.date(2022, 1, 3), referred_by=staff_user)  # due soon
     ReferralFactory(due_on=datetime.date(2022, 3, 1), referred_by=staff_user)  # not yet
     meeting = MeetingFactory(date=datetime.date(2021, 12, 31))
-    _attending, attending_user = member_with_user("attending")
-    _invited, invited_user = member_with_user("invited")
-    _other, other_user = member_with_user("elsewhere")
-    AttendanceFactory(meeting=meeting, member=_attending)
-    AttendanceBatch.objects.create(meeting=meeting).members.add(_invited)
-    _standing, standing_user = member_with_user("standing", is_standing=True)
+    attending, _user = member_with_user("attending")
+    invited, _user = member_with_user("invited")
+    member_with_user("elsewhere")
+    AttendanceFactory(meeting=meeting, member=attending)
+    AttendanceBatch.objects.create(meeting=meeting).members.add(invited)
+    member_with_user("standing", is_standing=True)
 
     dry = run("--dry-run")
     assert "Would send 5 reminder(s)." in dry
