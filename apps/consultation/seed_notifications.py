@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,12 @@ def _notify(ctx: SeedContext, user, *, key: str, kind: str, title: str, obj, bod
 
 
 def link_demo_users(ctx: SeedContext, users: dict) -> None:
+    # Stored in the site's language, as the services store them during a request.
+    with translation.override(settings.LANGUAGE_CODE):
+        _link_demo_users(ctx, users)
+
+
+def _link_demo_users(ctx: SeedContext, users: dict) -> None:
     for name in ("office1", "office2"):
         user = users.get(name)
         if user is None:

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.forms.renderers import DjangoTemplates
+from django.utils.choices import BlankChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 _F = TypeVar("_F", bound=forms.Field)
@@ -52,7 +53,14 @@ def prompt_empty_choice(field: forms.Field) -> None:
             field.empty_label = EMPTY_CHOICE_LABEL
         return
     if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
-        choices = list(field.choices)
+        choices = field.choices
+        if isinstance(choices, BlankChoiceIterator):
+            # A model field's choices with Django's blank choice added lazily.
+            if list(choices.blank_choice) == [("", DASHES)]:
+                field.choices = BlankChoiceIterator(choices.choices, [("", EMPTY_CHOICE_LABEL)])
+            return
+        if not isinstance(choices, list):
+            return  # computed at render time (perhaps by a query): not read here
         if any(value == "" and label == DASHES for value, label in choices):
             field.choices = [
                 (value, EMPTY_CHOICE_LABEL if value == "" and label == DASHES else label)
