@@ -117,7 +117,7 @@ def _link_demo_users(ctx: SeedContext, users: dict) -> None:
 
 
 def _upcoming_draft(ctx: SeedContext, user) -> None:
-    """office2 plans a session next week: a draft on their to-dos."""
+    """office2 left a session as a draft: on their to-dos until they submit it."""
     if user is None:
         return
     venue = Venue.objects.filter(managers=user).first()
@@ -126,12 +126,13 @@ def _upcoming_draft(ctx: SeedContext, user) -> None:
     topic_session = Session.objects.filter(venue=venue).select_related("topic").first()
     if topic_session is None:
         return
-    start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+    # In the seeded year, like all the seeded work: a draft never submitted.
+    start = datetime.datetime(2021, 12, 28, 9, 0, tzinfo=timezone.get_current_timezone())
     Session.objects.create(
         venue=venue,
         topic=topic_session.topic,
         form=Session.Form.ON_SITE,
-        started_at=start + datetime.timedelta(days=5),
+        started_at=start,
         place=topic_session.place,
         state=Session.State.DRAFT,
         created_by=user,

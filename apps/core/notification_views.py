@@ -5,10 +5,12 @@ for it). Every view reads the signed-in user's own rows only."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.messages.views import SuccessMessageMixin
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -57,11 +59,16 @@ class MarkAllReadView(View):
         return HttpResponseRedirect(reverse("core:inbox"))
 
 
+@method_decorator(login_not_required, name="dispatch")
 class BadgeView(View):
-    """The navigation's counts: unread notifications and to-dos (an htmx fragment)."""
+    """The navigation's counts: unread notifications and to-dos (an htmx fragment). Open
+    without sign-in so that a session expired behind an open page swaps in nothing rather
+    than the sign-in page."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
         user = request.user
+        if not user.is_authenticated:
+            return HttpResponse('<span id="nav-badges"></span>')
         context = {
             "unread_count": Notification.objects.for_user(user).unread().count(),
             "todo_count": todos.count_for(user),

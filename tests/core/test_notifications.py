@@ -138,13 +138,17 @@ def test_every_role_reads_only_their_own_inbox(client_for, fixture, request, ali
     assert other.is_unread
 
 
-@pytest.mark.parametrize(
-    "url", ["core:inbox", "core:badge", "core:channels"], ids=lambda name: name
-)
+@pytest.mark.parametrize("url", ["core:inbox", "core:channels"], ids=lambda name: name)
 def test_anonymous_is_sent_to_sign_in(client, url):
     response = client.get(reverse(url))
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
+
+
+def test_the_badge_of_an_expired_session_is_empty(client):
+    response = client.get(reverse("core:badge"))
+    assert response.status_code == 200
+    assert response.content.decode() == '<span id="nav-badges"></span>'
 
 
 def test_opening_marks_read_and_goes_to_the_item(client, alice):
