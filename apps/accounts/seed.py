@@ -10,6 +10,9 @@ from apps.core.seeding import SeedContext, ensure_rows, read_fixture
 from . import roles
 from .models import Unit, User
 
+# The leader's position prefills their instructions (领导职务).
+DEMO_TITLES = {"leader": "县政协主席"}
+
 DEMO_USERS = [
     # username, role, full name, unit name
     ("admin", None, "系统管理员", "办公室"),
@@ -47,6 +50,9 @@ def ensure_demo_users(
             username=username,
             defaults={
                 "full_name": full_name,
+                "title": DEMO_TITLES.get(username, ""),
+                # Demo notifications by email go to the console backend (EMAIL_URL).
+                "email": f"{username}@example.gov.cn",
                 "unit": Unit.objects.filter(name=unit_name).first() if unit_name else None,
                 "is_superuser": role is None,
                 "is_staff": role is None,

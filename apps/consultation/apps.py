@@ -122,3 +122,17 @@ class ConsultationConfig(AppConfig):
         registry.add_home_section("consultation/home_office_head.html", is_office_head, order=100)
         registry.add_home_section("consultation/home_member.html", is_member, order=110)
         sections.register()
+
+        from apps.core.todos import todos
+
+        from . import todos as consultation_todos
+
+        todos.register(consultation_todos.for_leader, order=300)
+        todos.register(consultation_todos.for_staff, order=310)
+        todos.register(consultation_todos.for_office_head, order=320)
+
+        from apps.core.reminders import reminders
+
+        from .reminders import referrals_due_or_overdue
+
+        reminders.register(referrals_due_or_overdue)

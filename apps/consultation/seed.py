@@ -22,7 +22,7 @@ from apps.members.models import Member
 from apps.venues.models import Venue
 from apps.venues.seed import DEMO_MANAGERS
 
-from . import seed_research
+from . import seed_notifications, seed_research
 from .models import Session, SessionPhoto, Suggestion, Topic
 
 YEAR = 2021
@@ -232,6 +232,7 @@ def seed(ctx: SeedContext) -> None:
 
 def link_demo_users(ctx: SeedContext, users: dict) -> None:
     seed_research.link_demo_users(ctx, users)
+    seed_notifications.link_demo_users(ctx, users)
 
 
 def _rng(venue: Venue, salt: str) -> random.Random:

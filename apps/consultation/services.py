@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import User
 from apps.accounts.roles import is_leader, is_staff_user
 from apps.core.media import media_atomic
+from apps.core.notifications import notify
 from apps.core.uploads import ProcessedImage
 from apps.members.models import Member
 from apps.venues.managers import manages_venue
@@ -248,6 +249,14 @@ def session_publish(*, session: Session, user: User) -> Session:
     session.published_by = user
     _record_author(session, user)
     session.save(update_fields=["state", "published_at", "published_by", "updated_at"])
+    notify(
+        [session.created_by],
+        kind="session_published",
+        title=_("Your session “%(topic)s” is published")
+        % {"topic": Truncator(session.topic.title).chars(40)},
+        url=session.get_absolute_url(),
+        target=session,
+    )
     return session
 
 
@@ -266,6 +275,15 @@ def session_return(*, session: Session, user: User, reason: str) -> Session:
     session.return_reason = reason
     _record_author(session, user)
     session.save(update_fields=["state", "return_reason", "updated_at"])
+    notify(
+        [session.created_by],
+        kind="session_returned",
+        title=_("Your session “%(topic)s” was returned: correct it and submit again")
+        % {"topic": Truncator(session.topic.title).chars(40)},
+        body=reason,
+        url=session.get_absolute_url(),
+        target=session,
+    )
     return session
 
 
@@ -413,6 +431,24 @@ def instruction_add(
     )
     _record_author(instruction, user)
     instruction.save()
+    if is_leader(user) and not user.title and instruction.leader_title:
+        # The position typed once fills the leader's profile: prefilled next time.
+        user.title = instruction.leader_title[:50]
+        user.save(update_fields=["title"])
+    project = report.project
+    authors = User.objects.filter(
+        models.Q(member__research_projects=project)
+        | models.Q(member__research_projects_led=project)
+    ).distinct()
+    notify(
+        [*authors, report.created_by],
+        kind="instruction_written",
+        title=_("%(leader)s wrote an instruction on “%(report)s”")
+        % {"leader": leader_name, "report": Truncator(report.title).chars(40)},
+        body=text,
+        url=instruction.get_absolute_url(),
+        target=instruction,
+    )
     return instruction
 
 
@@ -520,12 +556,24 @@ def referral_reply(
             "before_referral",
             {"date": referral.referred_on.isoformat()},
         )
+    first_reply = referral.replied_on is None
     referral.reply_text = text
     referral.replied_on = replied_on
     referral.implementation = implementation
     referral.reply_recorded_by = user
     _record_author(referral, user)
     referral.save()
+    if first_reply:
+        suggestion = referral.suggestion
+        notify(
+            User.objects.filter(member__suggestions=suggestion).distinct(),
+            kind="referral_replied",
+            title=_("%(department)s replied to your suggestion")
+            % {"department": referral.department},
+            body=text,
+            url=suggestion.get_absolute_url(),
+            target=referral,
+        )
     return referral
 
 

@@ -12,3 +12,10 @@ class CoreConfig(AppConfig):
 
         # Every model is loaded by now: files follow the rows of all apps.
         media.connect_signals()
+
+        from .registry import registry
+
+        # Every role's home page starts with what waits on the user (apps.core.todos).
+        registry.add_home_section(
+            "core/home_todos.html", lambda user: user.is_authenticated, order=0
+        )

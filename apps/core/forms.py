@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.forms.renderers import DjangoTemplates
+from django.utils.choices import BlankChoiceIterator
+from django.utils.translation import gettext_lazy as _
 
 _F = TypeVar("_F", bound=forms.Field)
 
@@ -36,6 +38,36 @@ def field_of(form: forms.BaseForm, name: str, kind: type[_F]) -> _F:
     return field
 
 
+# Django's empty choice ("---------") reads as a prompt in every form's select.
+DASHES = "---------"
+EMPTY_CHOICE_LABEL = _("Please choose")
+
+
+def prompt_empty_choice(field: forms.Field) -> None:
+    """A select's empty choice reads 请选择, not Django's dashes (model choice fields'
+    `empty_label`, and the blank choice of fields with `choices`)."""
+    if type(field).__module__.startswith("django_filters"):
+        return  # a filter's empty choice is FILTERS_EMPTY_CHOICE_LABEL (全部)
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DASHES:
+            field.empty_label = EMPTY_CHOICE_LABEL
+        return
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+        choices = field.choices
+        if isinstance(choices, BlankChoiceIterator):
+            # A model field's choices with Django's blank choice added lazily.
+            if list(choices.blank_choice) == [("", DASHES)]:
+                field.choices = BlankChoiceIterator(choices.choices, [("", EMPTY_CHOICE_LABEL)])
+            return
+        if not isinstance(choices, list):
+            return  # computed at render time (perhaps by a query): not read here
+        if any(value == "" and label == DASHES for value, label in choices):
+            field.choices = [
+                (value, EMPTY_CHOICE_LABEL if value == "" and label == DASHES else label)
+                for value, label in choices
+            ]
+
+
 def limit_text_length(field: forms.Field) -> None:
     """A text field without a length (a model TextField: minutes, content, a report's
     text) gets FORM_TEXT_MAX_CHARS, so that pasting a whole book answers a message next
@@ -55,6 +87,7 @@ class StyledFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             limit_text_length(field)
+            prompt_empty_choice(field)
             css = _widget_class(field.widget)
             if css:
                 existing = field.widget.attrs.get("class", "")

@@ -1,10 +1,19 @@
 from django.urls import path
 
-from . import views
+from . import notification_views, views
 
 app_name = "core"
 
 urlpatterns = [
     path("bench/floor/", views.FloorView.as_view(), name="floor"),
     path("healthz", views.healthz, name="healthz"),
+    path("notifications/", notification_views.InboxView.as_view(), name="inbox"),
+    path(
+        "notifications/<int:pk>/open/",
+        notification_views.OpenView.as_view(),
+        name="notification_open",
+    ),
+    path("notifications/read/", notification_views.MarkAllReadView.as_view(), name="mark_all_read"),
+    path("notifications/badge/", notification_views.BadgeView.as_view(), name="badge"),
+    path("notifications/settings/", notification_views.ChannelsView.as_view(), name="channels"),
 ]

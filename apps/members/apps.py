@@ -70,3 +70,9 @@ class MembersConfig(AppConfig):
         )
         registry.add_figures(dashboard.figures, order=200)
         registry.add_home_section("members/home_member.html", is_member, order=100)
+
+        from apps.core.todos import todos
+
+        from . import todos as member_todos
+
+        todos.register(member_todos.for_member, order=200)

@@ -90,3 +90,17 @@ class PerformanceConfig(AppConfig):
         registry.add_home_section(
             "performance/signin/home_invitations.html", dashboard.has_invitations, order=450
         )
+
+        from apps.core.todos import todos
+
+        from . import todos as performance_todos
+
+        todos.register(performance_todos.for_staff, order=500)
+        todos.register(performance_todos.for_member, order=510)
+
+        from apps.core.reminders import reminders
+
+        from .reminders import duty_reports_due, meetings_tomorrow
+
+        reminders.register(meetings_tomorrow)
+        reminders.register(duty_reports_due)

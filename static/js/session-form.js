@@ -24,3 +24,24 @@
     }
   });
 })();
+
+// Session form: a topic picked from the list needs no new topic, so its title and
+// category fields are hidden (shown again when the pick is cleared, or when they hold an
+// error to correct).
+(function () {
+  "use strict";
+  var topic = document.getElementById("id_topic");
+  var fields = document.querySelectorAll("[data-new-topic]");
+  if (!topic || !fields.length) {
+    return;
+  }
+  function sync() {
+    var picked = topic.value !== "";
+    fields.forEach(function (field) {
+      var hasError = field.querySelector(".is-invalid") !== null;
+      field.hidden = picked && !hasError;
+    });
+  }
+  topic.addEventListener("change", sync);
+  sync();
+})();

@@ -36,6 +36,8 @@ SYSTEM_SET_NUMBERS = {
     "performance.PointEntry.year",
     "performance.PointEntry.source_id",
     "core.SubmissionKey.object_id",
+    "core.Notification.target_id",
+    "core.Delivery.attempts",
     "performance.Evaluation.year",
     "performance.Evaluation.rank",
 }

@@ -218,6 +218,22 @@ VENUE_IDLE_DAYS = env.int("VENUE_IDLE_DAYS", default=60)
 # of the referral form; staff may change the date).
 REFERRAL_DUE_DAYS = env.int("REFERRAL_DUE_DAYS", default=30)
 
+# A filter's empty choice reads 全部 (forms' selects read 请选择: apps.core.forms).
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
+# Notifications (apps.core.notifications): email through Django's email backend, from
+# EMAIL_URL (consolemail:// prints to the console; smtp+tls://user:password@host:587 sends);
+# SMS through the class at NOTIFICATION_SMS_BACKEND (default: logged, nothing sent).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="襄城县政协 <noreply@localhost>")
+NOTIFICATION_SMS_BACKEND = env.str(
+    "NOTIFICATION_SMS_BACKEND", default="apps.core.sms.LoggingSMSBackend"
+)
+# The site's address, for links in email and SMS (no trailing slash).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Referrals due within this many days are on staff's to-dos and reminded.
+REFERRAL_DUE_SOON_DAYS = env.int("REFERRAL_DUE_SOON_DAYS", default=7)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

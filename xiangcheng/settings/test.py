@@ -20,3 +20,6 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=tempfile.mkdtemp(prefix="xc-media-")
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Text messages are kept in apps.core.sms.MemorySMSBackend.outbox (email: Django's locmem).
+NOTIFICATION_SMS_BACKEND = "apps.core.sms.MemorySMSBackend"
+SITE_URL = "https://zx.example.gov.cn"

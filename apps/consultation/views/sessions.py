@@ -235,7 +235,18 @@ class SessionFormMixin:
         except ValidationError as error:
             form.add_error(None, error)
             return self.render_to_response(self.get_context_data(form=form, formset=formset))
-        messages.success(request, gettext("Session saved."))
+        if self.object.state in Session.EDITABLE_STATES:
+            # Not "saved" alone: a draft is seen by nobody else until it is submitted (the
+            # page offers the Submit button by this message).
+            messages.warning(
+                request,
+                gettext(
+                    "Saved as a draft, not submitted: nobody reviews or publishes it until "
+                    "you submit it for review."
+                ),
+            )
+        else:
+            messages.success(request, gettext("Session saved."))
         return HttpResponseRedirect(self.object.get_absolute_url())
 
 
