@@ -97,6 +97,8 @@ class PerformanceConfig(AppConfig):
 
         todos.register(performance_todos.for_staff, order=500)
         todos.register(performance_todos.for_member, order=510)
+        todos.register(performance_todos.leave_for_staff, order=505)
+        todos.register(performance_todos.invitations_for_member, order=515)
 
         from apps.core.reminders import reminders
 

@@ -407,7 +407,8 @@ def test_member_home_shows_upcoming_meetings_and_own_turn(
 ):
     client = client_for("other_member_user")
     with time_machine.travel(at(8, 0, DAY - datetime.timedelta(days=3)), tick=False):
-        with django_assert_max_num_queries(25):
+        # 25 + the invitation to-dos (apps/performance/todos.py, three queries)
+        with django_assert_max_num_queries(28):
             html = client.get(reverse("home")).content.decode()
         invitation = client.get(reverse("performance:invitation", args=[meeting.pk]))
         rotation = client.get(reverse("performance:batch_list"))
@@ -457,3 +458,44 @@ def test_member_pages_per_role(client_for, meeting, role, signin, invitation, le
         assert client.get(invitation_url).status_code == invitation
         leave_url = reverse("performance:leave_create", args=[meeting.pk])
         assert client.get(leave_url).status_code == leave
+
+
+# --------------------------------------------------------------------------- to-dos
+
+MINE = ("invitation", "leave_decided")
+
+
+def test_invitations_and_leave_are_on_the_to_dos_of_the_people_they_wait_on(
+    meeting, member_user, other_member_user, staff_user, leader_user
+):
+    from apps.core.models import Notification
+    from apps.core.todos import todos
+
+    before = DAY - datetime.timedelta(days=2)
+    invitation = reverse("performance:invitation", args=[meeting.pk])
+    # Both invitees are told of the meeting in the coming week; the uninvited are not.
+    for user in (member_user, other_member_user):
+        (item,) = [i for i in todos.for_user(user, before) if i.kind in MINE]
+        assert (item.kind, item.url, item.due) == ("invitation", invitation, DAY)
+    assert not [
+        i for i in todos.for_user(member_user, DAY - datetime.timedelta(days=8)) if i.kind in MINE
+    ]
+    leave = services.leave_request(
+        meeting=meeting,
+        member=Member.objects.get(user=member_user),
+        reason="赴省里出差",
+        now=at(8, 0, before),
+    )
+    # Asked: the member's invitation is answered; staff have one request to decide.
+    assert not [i for i in todos.for_user(member_user, before) if i.kind in MINE]
+    (waiting,) = [i for i in todos.for_user(staff_user, before) if i.kind == "leave_requested"]
+    assert (waiting.count, waiting.url) == (1, reverse("performance:leave_list"))
+    assert not [i for i in todos.for_user(leader_user, before) if i.kind == "leave_requested"]
+    services.leave_decide(request=leave, user=staff_user, approve=False)
+    # Decided: off the staff's list; the member is told, in the inbox and on the to-dos.
+    assert not [i for i in todos.for_user(staff_user, before) if i.kind == "leave_requested"]
+    (decided,) = [i for i in todos.for_user(member_user, before) if i.kind in MINE]
+    assert (decided.kind, decided.urgent) == ("leave_decided", True)
+    (note,) = Notification.objects.all()
+    assert (note.recipient, note.kind, note.url) == (member_user, "leave_decided", invitation)
+    assert "未获批准" in note.title

@@ -23,8 +23,8 @@ from apps.accounts.roles import is_staff_user, sees_everything
 from apps.core.access import page_opens
 from apps.core.files import serve_protected
 from apps.core.mixins import PageMixin
-from apps.core.spreadsheets import filter_summary
 from apps.core.sections import sections
+from apps.core.spreadsheets import filter_summary
 from apps.core.submission import SubmitOnceMixin
 from apps.venues.managers import managed_venue_ids
 from apps.venues.models import Venue

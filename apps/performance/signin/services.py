@@ -9,11 +9,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.consultation.models import Session
+from apps.core.notifications import notify
 from apps.members.models import Member
 
 from ..models import Attendance, AttendanceBatch, LeaveRequest, Meeting, SessionCheckIn
@@ -166,4 +168,17 @@ def leave_decide(*, request: LeaveRequest, user: User, approve: bool) -> LeaveRe
         attendance.method = Attendance.Method.LEAVE
         attendance.note = request.reason[:200]
         attendance.save()
+    if request.member.user_id:
+        notify(
+            [request.member.user],
+            kind="leave_decided",
+            title=(
+                _("Your leave from %(meeting)s was approved.")
+                if approve
+                else _("Your leave from %(meeting)s was refused: please attend.")
+            )
+            % {"meeting": request.meeting},
+            url=reverse("performance:invitation", args=[request.meeting_id]),
+            target=request,
+        )
     return request
