@@ -6,6 +6,10 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     Department,
     Instruction,
+    Proposal,
+    ProposalCategory,
+    ProposalInstruction,
+    ProposalSigner,
     Referral,
     Report,
     ReportVersion,
@@ -209,3 +213,34 @@ class ReferralAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["co_departments"]
     date_hierarchy = "referred_on"
     readonly_fields = ["referred_by", "reply_recorded_by", "closed_by"]
+
+
+@admin.register(ProposalCategory)
+class ProposalCategoryAdmin(SimpleHistoryAdmin):
+    """提案类别: the table staff maintain."""
+
+    list_display = ["name", "sort_order", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+
+
+class ProposalSignerInline(admin.TabularInline):
+    model = ProposalSigner
+    extra = 0
+    autocomplete_fields = ["member"]
+
+
+class ProposalInstructionInline(admin.TabularInline):
+    model = ProposalInstruction
+    extra = 0
+
+
+@admin.register(Proposal)
+class ProposalAdmin(SimpleHistoryAdmin):
+    """Read and correct; the state changes go through the pages (the services)."""
+
+    list_display = ["__str__", "year", "sitting", "kind", "category", "state", "is_key"]
+    list_filter = ["year", "sitting", "kind", "category", "state", "is_key", "is_outstanding"]
+    search_fields = ["title", "proposer__name"]
+    readonly_fields = ["state", "number", "round", "rating", "rated_on", "closed_on"]
+    autocomplete_fields = ["proposer", "merged_into"]
+    inlines = [ProposalSignerInline, ProposalInstructionInline]

@@ -13,6 +13,9 @@ _RESEARCH_READ = [
     "consultation.view_referral",
 ]
 
+# The proposal register, its compilation and statistics (staff and leaders).
+_PROPOSAL_READ = ["consultation.view_proposal", "consultation.view_proposalcategory"]
+
 
 class ConsultationConfig(AppConfig):
     name = "apps.consultation"
@@ -47,6 +50,10 @@ class ConsultationConfig(AppConfig):
             "consultation.add_referral",
             "consultation.reply_referral",
             "consultation.close_referral",
+            *_PROPOSAL_READ,
+            "consultation.add_proposal",
+            "consultation.register_proposal",
+            "consultation.export_proposal",
         ],
         "leader": [
             *_RESEARCH_READ,
@@ -55,6 +62,9 @@ class ConsultationConfig(AppConfig):
             "consultation.view_sessionphoto",
             "consultation.add_instruction",
             "consultation.export_suggestion",
+            *_PROPOSAL_READ,
+            "consultation.export_proposal",
+            "consultation.mark_key_proposal",
         ],
         "office_head": [
             *_RESEARCH_READ,
@@ -66,6 +76,8 @@ class ConsultationConfig(AppConfig):
         ],
         "member": [
             "consultation.view_own_suggestion",
+            "consultation.add_own_proposal",
+            "members.pick_member",  # co-signers of a joint proposal
             "consultation.view_session",
             "consultation.view_sessionphoto",
             "consultation.view_researchproject",
@@ -76,7 +88,7 @@ class ConsultationConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from apps.accounts.roles import is_member, is_office_head
+        from apps.accounts.roles import is_leader, is_member, is_office_head
         from apps.core.registry import NavItem, registry
 
         from . import dashboard, sections
@@ -115,8 +127,28 @@ class ConsultationConfig(AppConfig):
                 order=335,
             )
         )
+        registry.add_nav(
+            NavItem(
+                _("Proposals"),
+                "consultation:proposal_list",
+                permission="consultation.view_proposal",
+                order=340,
+            )
+        )
+        registry.add_nav(
+            NavItem(
+                _("My proposals"),
+                "consultation:my_proposals",
+                permission="consultation.add_own_proposal",
+                visible=lambda user: not user.is_superuser,
+                order=336,
+            )
+        )
         registry.add_figures(dashboard.figures, order=310)
+        registry.add_figures(dashboard.proposal_figures, order=330)
+        registry.add_home_section("consultation/home_leader.html", is_leader, order=105)
         registry.add_figures(dashboard.research_figures, order=320)
         registry.add_home_section("consultation/home_office_head.html", is_office_head, order=100)
         registry.add_home_section("consultation/home_member.html", is_member, order=110)
+        registry.add_home_section("consultation/home_member_proposals.html", is_member, order=105)
         sections.register()

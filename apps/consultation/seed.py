@@ -22,7 +22,7 @@ from apps.members.models import Member
 from apps.venues.models import Venue
 from apps.venues.seed import DEMO_MANAGERS
 
-from . import seed_research
+from . import seed_proposals, seed_research
 from .models import Session, SessionPhoto, Suggestion, Topic
 
 YEAR = 2021
@@ -228,10 +228,12 @@ def seed(ctx: SeedContext) -> None:
 
     # The year's research: projects, reports, suggestions, instructions and referrals.
     seed_research.seed(ctx)
+    seed_proposals.seed(ctx)
 
 
 def link_demo_users(ctx: SeedContext, users: dict) -> None:
     seed_research.link_demo_users(ctx, users)
+    seed_proposals.link_demo_users(ctx, users)
 
 
 def _rng(venue: Venue, salt: str) -> random.Random:

@@ -2,6 +2,15 @@
 Django registers them and `apps.consultation.models.<Name>` is the one import path for
 everyone. Sessions come first (research visits them, suggestions come from both)."""
 
+from .proposals import (
+    Proposal,
+    ProposalCategory,
+    ProposalInstruction,
+    ProposalSigner,
+    default_due,
+    rating_grace_over,
+    sitting_label,
+)
 from .research import Instruction, Report, ReportVersion, ResearchProject, download_name
 from .sessions import Session, SessionPhoto, Topic
 from .suggestions import Department, Referral, Suggestion, derive_progress
@@ -9,6 +18,10 @@ from .suggestions import Department, Referral, Suggestion, derive_progress
 __all__ = [
     "Department",
     "Instruction",
+    "Proposal",
+    "ProposalCategory",
+    "ProposalInstruction",
+    "ProposalSigner",
     "Referral",
     "Report",
     "ReportVersion",
@@ -17,6 +30,9 @@ __all__ = [
     "SessionPhoto",
     "Suggestion",
     "Topic",
+    "default_due",
     "derive_progress",
     "download_name",
+    "rating_grace_over",
+    "sitting_label",
 ]

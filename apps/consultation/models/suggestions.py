@@ -87,6 +87,15 @@ class Suggestion(Audited):
         blank=True,
         related_name="suggestions",
     )
+    # A proposal not registered (不予立案) kept as a suggestion: its third kind of source.
+    proposal = models.OneToOneField(
+        "consultation.Proposal",
+        verbose_name=_("from the proposal"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="converted_suggestion",
+    )
     text = models.TextField(_("suggestion"))
     category = models.CharField(
         _("category"), max_length=12, choices=Category.choices, default=Category.OTHER
@@ -119,11 +128,12 @@ class Suggestion(Audited):
             # One origin: it decides who reads the suggestion (the session's venue rules or
             # the research pages) and where it is counted, so nothing is counted twice.
             models.CheckConstraint(
-                condition=Q(session__isnull=False, report__isnull=True)
-                | Q(session__isnull=True, report__isnull=False),
+                condition=Q(session__isnull=False, report__isnull=True, proposal__isnull=True)
+                | Q(session__isnull=True, report__isnull=False, proposal__isnull=True)
+                | Q(session__isnull=True, report__isnull=True, proposal__isnull=False),
                 name="suggestion_exactly_one_source",
                 violation_error_message=_(
-                    "A suggestion comes either from a report or from a session."
+                    "A suggestion comes from a report, a session or a proposal not registered."
                 ),
             ),
             models.CheckConstraint(
@@ -155,6 +165,8 @@ class Suggestion(Audited):
             return self.session.held_on()
         if self.report is not None:
             return self.report.submitted_on
+        if self.proposal is not None and self.proposal.submitted_on:
+            return self.proposal.submitted_on
         return timezone.localdate()
 
     @property
@@ -230,6 +242,17 @@ class Referral(Audited):
         Suggestion,
         verbose_name=_("suggestion"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    # Until the handling chain lands (one nullable FK per subject kind, exactly one set).
+    proposal = models.ForeignKey(
+        "consultation.Proposal",
+        verbose_name=_("proposal"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="referrals",
     )
     department = models.ForeignKey(
@@ -309,6 +332,12 @@ class Referral(Audited):
             models.Index(fields=["replied_on", "due_on"], name="referral_waiting_idx"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(suggestion__isnull=False, proposal__isnull=True)
+                | Q(suggestion__isnull=True, proposal__isnull=False),
+                name="referral_exactly_one_subject",
+                violation_error_message=_("A referral hands on exactly one subject."),
+            ),
             models.CheckConstraint(
                 condition=Q(due_on__gte=F("referred_on")),
                 name="referral_due_after_referred",
