@@ -112,8 +112,10 @@ def proposal_save(*, proposal: Proposal, user: User, cosigners: Iterable[Member]
         if proposal.kind == Proposal.Kind.COLLECTIVE:
             _require_register(user)
         else:
+            if not user.is_authenticated or not user.has_perm("consultation.add_own_proposal"):
+                raise PermissionDenied
             member = Member.objects.filter(user=user).first()
-            if member is None or not user.has_perm("consultation.add_own_proposal"):
+            if member is None:
                 raise PermissionDenied
             proposal.proposer = member
             proposal.term = proposal.term or member.term
@@ -261,7 +263,6 @@ def proposal_convert(*, proposal: Proposal, user: User):
         proposal=proposal,
         text=f"{proposal.title}\n\n{proposal.measures}",
         raised_on=proposal.submitted_on,
-        created_by=user,
     )
     suggestion.save()
     members = [proposal.proposer_id] if proposal.proposer_id else []
@@ -357,7 +358,6 @@ def _new_referral(
         due_on=due_on,
         note=note.strip(),
         referred_by=user,
-        created_by=user,
     )
     referral.full_clean(exclude=["suggestion"])
     referral.save()
