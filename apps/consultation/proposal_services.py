@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -89,7 +89,11 @@ def _require_register(user: User) -> None:
 
 
 def _locked(proposal: Proposal) -> Proposal:
-    return Proposal.objects.select_for_update().select_related("proposer").get(pk=proposal.pk)
+    return (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("proposer")
+        .get(pk=proposal.pk)
+    )
 
 
 def _expect(proposal: Proposal, *states: str) -> None:
@@ -197,18 +201,33 @@ def _next_number(proposal: Proposal) -> int:
     return (top or 0) + 1
 
 
+# pg_advisory_xact_lock's first key: "numbering of proposals" (the second is the sitting).
+NUMBERING_LOCK = 2112
+
+
+def _lock_numbering(proposal: Proposal) -> None:
+    """Serialize the numbering of one sitting until the transaction ends (PostgreSQL; an
+    SQLite database has one writer at a time anyway)."""
+    if connection.vendor == "postgresql":
+        key = (proposal.term * 10_000 + proposal.year) * 10 + proposal.sitting
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [NUMBERING_LOCK, key])
+
+
 def proposal_register(
     *, proposal: Proposal, user: User, on: datetime.date | None = None, attempts: int = 5
 ) -> Proposal:
     """submitted → registered (立案) with the next number of its sitting (第 N 号). Two
-    staff registering at once: the unique constraint `proposal_number_unique` refuses
-    the second insert of a number and the registration retries with the next one."""
+    staff registering at once: the sitting's numbering is locked for the transaction
+    (`_lock_numbering`), and the unique constraint `proposal_number_unique` stays the
+    backstop — a number taken anyway is retried with the next one."""
     _require_register(user)
     for attempt in range(attempts):
         try:
             with transaction.atomic():
                 locked = _locked(proposal)
                 _expect(locked, State.SUBMITTED)
+                _lock_numbering(locked)
                 locked.number = _next_number(locked)
                 locked.state = State.REGISTERED
                 locked.decided_on = on or timezone.localdate()

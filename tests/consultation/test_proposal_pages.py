@@ -30,7 +30,9 @@ def sitting(staff_user, member_user, other_member_user):
     proposals of other members and a sector."""
     lead = MemberFactory(user=member_user, name="张领衔")
     cosigner = MemberFactory(user=other_member_user, name="李附议")
-    joint = SubmittedProposalFactory(proposer=lead, kind=Proposal.Kind.JOINT, title="关于联名的提案")
+    joint = SubmittedProposalFactory(
+        proposer=lead, kind=Proposal.Kind.JOINT, title="关于联名的提案"
+    )
     ProposalSigner.objects.create(
         proposal=joint, member=cosigner, state="confirmed", responded_on=datetime.date(2021, 1, 11)
     )
@@ -38,7 +40,11 @@ def sitting(staff_user, member_user, other_member_user):
     referral = services.proposal_assign(
         proposal=joint, user=staff_user, department=DepartmentFactory(name="县甲局")
     )
-    referral.reply_text, referral.replied_on, referral.implementation = "答复", referral.referred_on, "B"
+    referral.reply_text, referral.replied_on, referral.implementation = (
+        "答复",
+        referral.referred_on,
+        "B",
+    )
     referral.save()
     for _ in range(3):
         services.proposal_register(proposal=SubmittedProposalFactory(), user=staff_user)
@@ -125,7 +131,14 @@ def test_member_drafts_on_the_page_and_keeps_input_on_error(client_for, member_u
     page = client.get(url)
     assert page.status_code == 200
     key = page.context["submission_key"] if "submission_key" in page.context else None
-    data = {"kind": "joint", "sitting": "1", "category": category.pk, "title": "关于某事的提案", "background": "案据", "measures": "办法"}
+    data = {
+        "kind": "joint",
+        "sitting": "1",
+        "category": category.pk,
+        "title": "关于某事的提案",
+        "background": "案据",
+        "measures": "办法",
+    }
     if key:
         data["submission_key"] = key
     response = client.post(url, data)
@@ -170,7 +183,9 @@ def test_register_filters(client_for, sitting):
 
 
 def test_export_lists_what_the_filter_lists(client_for, sitting):
-    response = client_for("staff_user").get(reverse("consultation:proposal_export"), {"state": "replied"})
+    response = client_for("staff_user").get(
+        reverse("consultation:proposal_export"), {"state": "replied"}
+    )
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2
@@ -179,7 +194,9 @@ def test_export_lists_what_the_filter_lists(client_for, sitting):
 
 
 def test_statistics_counts_the_sitting(client_for, sitting):
-    stats = client_for("staff_user").get(reverse("consultation:proposal_statistics")).context["stats"]
+    stats = (
+        client_for("staff_user").get(reverse("consultation:proposal_statistics")).context["stats"]
+    )
     assert stats["totals"]["submitted"] == 5
     assert stats["totals"]["registered"] == 4
     assert stats["registered_rate"] == 80.0
@@ -193,7 +210,10 @@ def _more(staff_user, n):
     for _ in range(n):
         proposal = SubmittedProposalFactory(kind=Proposal.Kind.JOINT)
         ProposalSigner.objects.create(
-            proposal=proposal, member=MemberFactory(), state="confirmed", responded_on=datetime.date(2021, 1, 10)
+            proposal=proposal,
+            member=MemberFactory(),
+            state="confirmed",
+            responded_on=datetime.date(2021, 1, 10),
         )
         services.proposal_register(proposal=proposal, user=staff_user)
         services.proposal_assign(proposal=proposal, user=staff_user, department=DepartmentFactory())
@@ -208,7 +228,9 @@ def _more(staff_user, n):
         ("consultation:proposal_export", 10),
     ],
 )
-def test_pages_do_not_grow_with_rows(client_for, sitting, staff_user, django_assert_max_num_queries, name, budget):
+def test_pages_do_not_grow_with_rows(
+    client_for, sitting, staff_user, django_assert_max_num_queries, name, budget
+):
     client = client_for("staff_user")
     client.get(reverse(name))
     _more(staff_user, 6)

@@ -198,7 +198,11 @@ def test_merged_links_the_other_proposal(people):
     proposal = SubmittedProposalFactory()
     services.proposal_merge(proposal=proposal, into=into, user=people["staff"])
     proposal.refresh_from_db()
-    assert (proposal.state, proposal.merged_into_id, proposal.number) == (State.MERGED, into.pk, None)
+    assert (proposal.state, proposal.merged_into_id, proposal.number) == (
+        State.MERGED,
+        into.pk,
+        None,
+    )
     with pytest.raises(ValidationError):
         services.proposal_merge(proposal=into, into=into, user=people["staff"])
 
@@ -239,7 +243,9 @@ def test_staff_close_after_the_rating_or_the_grace_period(people, settings):
     settings.PROPOSAL_RATING_GRACE_DAYS = 30
     proposal, referral = _assigned(people)
     with pytest.raises(ValidationError) as error:
-        services.proposal_close(proposal=proposal, user=people["staff"], on=datetime.date(2021, 4, 10))
+        services.proposal_close(
+            proposal=proposal, user=people["staff"], on=datetime.date(2021, 4, 10)
+        )
     assert error.value.code == "grace"
     services.proposal_close(proposal=proposal, user=people["staff"], on=datetime.date(2021, 5, 1))
     referral.refresh_from_db()
@@ -256,7 +262,9 @@ def test_only_staff_assign_and_close(people, who):
     registered = SubmittedProposalFactory()
     services.proposal_register(proposal=registered, user=people["staff"])
     with pytest.raises(PermissionDenied):
-        services.proposal_assign(proposal=registered, user=people[who], department=DepartmentFactory())
+        services.proposal_assign(
+            proposal=registered, user=people[who], department=DepartmentFactory()
+        )
 
 
 def test_unsatisfied_reopens_once(people):
@@ -268,7 +276,11 @@ def test_unsatisfied_reopens_once(people):
     assert first.satisfaction == "unsatisfied" and first.closed_on is not None
     assert second.department_id == first.department_id and second.closed_on is None
     assert (proposal.round, proposal.rating, proposal.state) == (2, "", State.ASSIGNED)
-    second.reply_text, second.replied_on, second.implementation = "再次答复", second.referred_on, "A"
+    second.reply_text, second.replied_on, second.implementation = (
+        "再次答复",
+        second.referred_on,
+        "A",
+    )
     second.save()
     services.proposal_rate(proposal=proposal, user=people["lead"], rating="unsatisfied")
     with pytest.raises(ValidationError):
@@ -287,9 +299,7 @@ def test_a_satisfied_reply_is_not_reopened(people):
 
 def test_leaders_mark_key_proposals_and_instruct(people):
     proposal, _ = _assigned(people, replied=False)
-    services.proposal_mark_key(
-        proposal=proposal, user=people["leader"], instruction="请认真办理。"
-    )
+    services.proposal_mark_key(proposal=proposal, user=people["leader"], instruction="请认真办理。")
     proposal.refresh_from_db()
     assert proposal.is_key
     assert proposal.instructions.get().leader == people["leader"]
@@ -328,7 +338,9 @@ def test_reading_rules(people):
     draft = _joint(people)
     other_draft = ProposalFactory(proposer=outsider)
     submitted = SubmittedProposalFactory(proposer=outsider)
-    visible = {who: set(Proposal.objects.for_user(people[who])) for who in people if who != "members"}
+    visible = {
+        who: set(Proposal.objects.for_user(people[who])) for who in people if who != "members"
+    }
     assert visible["lead"] == {draft}
     assert visible["cosigner"] == {draft}
     assert visible["outsider"] == {other_draft, submitted}
