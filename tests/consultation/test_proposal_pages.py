@@ -130,7 +130,7 @@ def test_member_drafts_on_the_page_and_keeps_input_on_error(client_for, member_u
     url = reverse("consultation:proposal_create")
     page = client.get(url)
     assert page.status_code == 200
-    key = page.context["submission_key"] if "submission_key" in page.context else None
+    key = page.context.get("submission_key")
     data = {
         "kind": "joint",
         "sitting": "1",

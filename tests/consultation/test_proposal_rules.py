@@ -334,7 +334,7 @@ def test_a_draft_cannot_be_registered_or_marked(people):
 
 
 def test_reading_rules(people):
-    lead, cosigner, outsider = people["members"]
+    outsider = people["members"][2]
     draft = _joint(people)
     other_draft = ProposalFactory(proposer=outsider)
     submitted = SubmittedProposalFactory(proposer=outsider)
