@@ -3,7 +3,7 @@ research projects, reports, the suggestion ledger, referrals and departments bes
 
 from django.urls import include, path
 
-from .views import departments, referrals, research, sessions, suggestions
+from .views import departments, handling, referrals, research, sessions, suggestions
 
 app_name = "consultation"
 
@@ -90,6 +90,26 @@ urlpatterns = [
     ),
     path("referrals/<int:pk>/reply/", referrals.ReferralReplyView.as_view(), name="referral_reply"),
     path("referrals/<int:pk>/close/", referrals.ReferralCloseView.as_view(), name="referral_close"),
+    path(
+        "referrals/<int:pk>/reopen/", referrals.ReferralReopenView.as_view(), name="referral_reopen"
+    ),
+    path(
+        "referrals/<int:pk>/letter/", referrals.ReferralLetterView.as_view(), name="referral_letter"
+    ),
+    path(
+        "referrals/rounds/<int:pk>/letter/",
+        referrals.ReferralLetterView.as_view(round=True),
+        name="referral_round_letter",
+    ),
+    # A handling department's own pages (承办单位)
+    path("handling/", handling.HandlingListView.as_view(), name="handling_list"),
+    path("handling/<int:pk>/", handling.HandlingDetailView.as_view(), name="handling_detail"),
+    path("handling/<int:pk>/reply/", handling.HandlingReplyView.as_view(), name="handling_reply"),
+    path(
+        "handling/<int:pk>/opinion/",
+        handling.HandlingOpinionView.as_view(),
+        name="handling_opinion",
+    ),
     # Departments
     path("departments/", departments.DepartmentListView.as_view(), name="department_list"),
     path(
