@@ -5,12 +5,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Department,
+    DepartmentAccount,
     Instruction,
     Proposal,
     ProposalCategory,
     ProposalInstruction,
     ProposalSigner,
     Referral,
+    ReferralOpinion,
+    ReferralRound,
     Report,
     ReportVersion,
     ResearchProject,
@@ -188,11 +191,40 @@ class InstructionAdmin(SimpleHistoryAdmin):
     readonly_fields = ["entered_by"]
 
 
+class DepartmentAccountInline(admin.TabularInline):
+    """The users (role `department`) acting for the department; a user for one at most."""
+
+    model = DepartmentAccount
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+class ReferralOpinionInline(admin.TabularInline):
+    model = ReferralOpinion
+    extra = 0
+    readonly_fields = ["department", "round_number", "given_on", "recorded_by", "on_behalf"]
+    fields = [*readonly_fields, "text"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReferralRoundInline(admin.TabularInline):
+    model = ReferralRound
+    extra = 0
+    fields = ["number", "replied_on", "implementation", "satisfaction", "closed_on", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Department)
 class DepartmentAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "contact_person", "contact_phone", "sort_order", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "contact_person"]
+    inlines = [DepartmentAccountInline]
 
 
 @admin.register(Referral)
@@ -212,7 +244,8 @@ class ReferralAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["suggestion", "instruction"]
     filter_horizontal = ["co_departments"]
     date_hierarchy = "referred_on"
-    readonly_fields = ["referred_by", "reply_recorded_by", "closed_by"]
+    readonly_fields = ["referred_by", "reply_recorded_by", "closed_by", "round_number"]
+    inlines = [ReferralOpinionInline, ReferralRoundInline]
 
 
 @admin.register(ProposalCategory)

@@ -23,10 +23,12 @@ class ConsultationConfig(AppConfig):
     verbose_name = _("Consultation")
 
     # Leaders write instructions; staff plan the research, refer suggestions, record the
-    # departments' replies and close them; office heads read; a member reads the published
-    # sessions they took part in, the projects whose team they served on (with reports and
-    # instructions) and the suggestions they proposed, and changes nothing (row-level rules
-    # are in managers.py and services.py).
+    # departments' replies on their behalf, close and reopen them; a handling department
+    # replies to what it leads and gives its opinion on what it co-handles (handling.py);
+    # office heads read; a member reads the published sessions they took part in, the
+    # projects whose team they served on (with reports and instructions) and the
+    # suggestions they proposed, and changes nothing (row-level rules are in managers.py,
+    # services.py and handling.py).
     role_permissions = {
         "county_staff": [
             *_RESEARCH_READ,
@@ -54,6 +56,7 @@ class ConsultationConfig(AppConfig):
             "consultation.add_proposal",
             "consultation.register_proposal",
             "consultation.export_proposal",
+            "consultation.reopen_referral",
         ],
         "leader": [
             *_RESEARCH_READ,
@@ -74,6 +77,11 @@ class ConsultationConfig(AppConfig):
             "consultation.export_session",
             "consultation.view_sessionphoto",
         ],
+        # A handling department's users: their department's referrals only (row rules in
+        # `ReferralQuerySet.for_user`, step rules in `handling.py`).
+        "department": [
+            "consultation.handle_referral",
+        ],
         "member": [
             "consultation.view_own_suggestion",
             "consultation.add_own_proposal",
@@ -88,7 +96,7 @@ class ConsultationConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from apps.accounts.roles import is_leader, is_member, is_office_head
+        from apps.accounts.roles import is_department, is_leader, is_member, is_office_head
         from apps.core.registry import NavItem, registry
 
         from . import dashboard, sections
@@ -129,10 +137,19 @@ class ConsultationConfig(AppConfig):
         )
         registry.add_nav(
             NavItem(
+                _("Referrals to handle"),
+                "consultation:handling_list",
+                permission="consultation.handle_referral",
+                visible=lambda user: not user.is_superuser,
+                order=340,
+            )
+        )
+        registry.add_nav(
+            NavItem(
                 _("Proposals"),
                 "consultation:proposal_list",
                 permission="consultation.view_proposal",
-                order=340,
+                order=345,
             )
         )
         registry.add_nav(
@@ -151,4 +168,5 @@ class ConsultationConfig(AppConfig):
         registry.add_home_section("consultation/home_office_head.html", is_office_head, order=100)
         registry.add_home_section("consultation/home_member.html", is_member, order=110)
         registry.add_home_section("consultation/home_member_proposals.html", is_member, order=105)
+        registry.add_home_section("consultation/home_department.html", is_department, order=90)
         sections.register()

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from apps.accounts.roles import sees_everything
+from apps.accounts.roles import is_department, sees_everything
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -47,15 +47,13 @@ def proposal_scope_q(user: User, prefix: str = "") -> Q:
 
 
 def department_proposal_q(user: User, prefix: str = "") -> Q | None:
-    """The proposals referred to the department of a department user (None for others)."""
+    """The proposals referred to the department of a department user, as lead or
+    co-handling department (None for others): the handling chain's own rule."""
     from .models import Referral
 
-    department_id = getattr(user, "department_id", None)
-    if not department_id:
+    if not is_department(user):
         return None
-    referred = Referral.objects.filter(
-        Q(department_id=department_id) | Q(co_departments=department_id), proposal__isnull=False
-    )
+    referred = Referral.objects.for_user(user).filter(proposal__isnull=False)
     return Q(**{f"{prefix}pk__in": referred.values("proposal_id")})
 
 
@@ -108,7 +106,8 @@ class ProposalQuerySet(models.QuerySet):
 
     def with_related(self):
         """Category, proposer, body and sector joined; co-signers (with their members)
-        and referrals (with their departments) prefetched: three queries per page."""
+        and referrals (with their departments, and their earlier rounds) prefetched: four
+        queries per page."""
         from .models import ProposalSigner, Referral
 
         return (
@@ -121,9 +120,9 @@ class ProposalQuerySet(models.QuerySet):
                 ),
                 Prefetch(
                     "referrals",
-                    queryset=Referral.objects.select_related("department").order_by(
-                        "referred_on", "id"
-                    ),
+                    queryset=Referral.objects.select_related("department")
+                    .prefetch_related("rounds")
+                    .order_by("referred_on", "id"),
                 ),
             )
         )

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.roles import is_staff_user
 from apps.members.models import Member
 
+from . import handling
 from .models import (
     Department,
     Proposal,
@@ -317,7 +318,7 @@ def proposal_merge(
     return proposal
 
 
-# --- assignment, rating, closing --------------------------------------------------------------
+# --- assignment, rating, closing: through the handling chain ---------------------------------
 
 
 def _open_referral(proposal: Proposal, *, lock: bool = True) -> Referral | None:
@@ -338,13 +339,14 @@ def proposal_assign(
     due_on: datetime.date | None = None,
     note: str = "",
 ) -> Referral:
-    """registered → assigned (交办): a referral of the handling chain to a lead department
-    (and co-handling ones), due `PROPOSAL_DUE_MONTHS` (3) months later unless given."""
+    """registered → assigned (交办): a referral of the handling chain
+    (`handling.referral_create`) to a lead department (and co-handling ones), due
+    `PROPOSAL_DUE_MONTHS` (3) months later unless given."""
     _require_register(user)
     proposal = _locked(proposal)
     _expect(proposal, State.REGISTERED)
     assigned_on = assigned_on or timezone.localdate()
-    referral = _new_referral(
+    referral = handling.referral_create(
         proposal=proposal,
         user=user,
         department=department,
@@ -355,32 +357,6 @@ def proposal_assign(
     )
     proposal.state = State.ASSIGNED
     proposal.save()
-    return referral
-
-
-def _new_referral(
-    *,
-    proposal: Proposal,
-    user: User,
-    department: Department,
-    co_departments: Iterable[Department],
-    referred_on: datetime.date,
-    due_on: datetime.date,
-    note: str,
-) -> Referral:
-    if due_on < referred_on:
-        raise ValidationError({"due_on": _("The due date cannot be before the assignment.")})
-    referral = Referral(
-        proposal=proposal,
-        department=department,
-        referred_on=referred_on,
-        due_on=due_on,
-        note=note.strip(),
-        referred_by=user,
-    )
-    referral.full_clean(exclude=["suggestion"])
-    referral.save()
-    referral.co_departments.set([d for d in co_departments if d.pk != department.pk])
     return referral
 
 
@@ -410,8 +386,8 @@ def proposal_rate(
 @transaction.atomic
 def proposal_close(*, proposal: Proposal, user: User, on: datetime.date | None = None) -> Proposal:
     """rated (or replied, once `PROPOSAL_RATING_GRACE_DAYS` passed without a rating) →
-    closed, by staff; the open referral closes with the rating (none given: counted as
-    basically satisfied, as the README says)."""
+    closed, by staff; the referral closes (`handling.referral_close`) with the rating, or
+    unrated after the grace period as basically satisfied (the README says so)."""
     _require_register(user)
     proposal = _locked(proposal)
     _expect(proposal, State.ASSIGNED)
@@ -420,62 +396,62 @@ def proposal_close(*, proposal: Proposal, user: User, on: datetime.date | None =
     if referral is None or referral.replied_on is None:
         raise _invalid(_("The department has not replied yet."))
     if not proposal.rating and not rating_grace_over(referral.replied_on, on):
+        grace = datetime.timedelta(days=settings.PROPOSAL_RATING_GRACE_DAYS)
         raise _invalid(
             _("The proposer may still rate the reply until %(date)s.")
-            % {
-                "date": (
-                    referral.replied_on
-                    + datetime.timedelta(days=settings.PROPOSAL_RATING_GRACE_DAYS)
-                ).isoformat()
-            },
+            % {"date": (referral.replied_on + grace).isoformat()},
             "grace",
         )
-    _close_referral(referral, user, proposal.rating or Proposal.Rating.BASICALLY, on)
+    handling.referral_close(
+        referral=referral,
+        user=user,
+        satisfaction=proposal.rating or Proposal.Rating.BASICALLY,
+        closed_on=max(on, referral.replied_on),
+    )
     proposal.state = State.CLOSED
     proposal.closed_on = on
     proposal.save()
     return proposal
 
 
-def _close_referral(referral: Referral, user: User, satisfaction: str, on: datetime.date) -> None:
-    referral.satisfaction = satisfaction
-    referral.closed_on = max(on, referral.replied_on)
-    referral.closed_by = user
-    referral.save()
-
-
 @transaction.atomic
 def proposal_reopen(
-    *, proposal: Proposal, user: User, on: datetime.date | None = None, due_on=None
+    *,
+    proposal: Proposal,
+    user: User,
+    on: datetime.date | None = None,
+    due_on: datetime.date | None = None,
 ) -> Referral:
-    """An unsatisfied proposer's proposal goes back to the same departments for one more
-    round (再办理): the first referral closes with "not satisfied" (the record), a new
-    one opens, the rating starts afresh."""
+    """An unsatisfied proposer's proposal goes back to its department for one more round
+    (再办理): the referral closes with "not satisfied" and reopens for round 2
+    (`handling.referral_reopen` keeps the first round as a `ReferralRound`); the rating
+    starts afresh."""
     _require_register(user)
     proposal = _locked(proposal)
     _expect(proposal, State.ASSIGNED)
     if proposal.rating != Proposal.Rating.UNSATISFIED:
         raise _invalid(_("Only a reply the proposer is not satisfied with is handled again."))
-    if proposal.round >= 2:
+    if proposal.round >= Referral.MAX_ROUNDS:
         raise _invalid(_("This proposal was already handled a second time."))
     on = on or timezone.localdate()
     referral = _open_referral(proposal)
-    assert referral is not None  # a rating needs a replied open referral
-    _close_referral(referral, user, Proposal.Rating.UNSATISFIED, on)
-    new = _new_referral(
-        proposal=proposal,
-        user=user,
-        department=referral.department,
-        co_departments=referral.co_departments.all(),
-        referred_on=on,
-        due_on=due_on or default_due(on),
-        note=_("Handled again: the proposer was not satisfied with the first reply."),
+    assert referral is not None and referral.replied_on is not None  # a rating needs a reply
+    closed_on = max(on, referral.replied_on)
+    handling.referral_close(
+        referral=referral, user=user, satisfaction=Proposal.Rating.UNSATISFIED, closed_on=closed_on
     )
-    proposal.round = 2
+    referral = handling.referral_reopen(
+        referral=referral,
+        user=user,
+        reopened_on=closed_on,
+        due_on=due_on or default_due(closed_on),
+        reason=_("The proposer was not satisfied with the reply."),
+    )
+    proposal.round = referral.round_number
     proposal.rating = ""
     proposal.rated_on = None
     proposal.save()
-    return new
+    return referral
 
 
 # --- key and outstanding proposals ----------------------------------------------------------

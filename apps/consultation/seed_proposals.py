@@ -27,6 +27,7 @@ from .models import (
     ProposalInstruction,
     ProposalSigner,
     Referral,
+    ReferralRound,
     Suggestion,
     default_due,
 )
@@ -256,29 +257,38 @@ def _handle(ctx, proposal: Proposal, department: Department, rng: random.Random,
     referral.save()
     ctx.count("proposal referrals", True)
     if rating == Proposal.Rating.UNSATISFIED and index % 29 == 3:
-        # Handled again: a second referral, replied, rated at last.
-        second = Referral.objects.create(
-            proposal=proposal,
-            department=department,
-            referred_on=referral.closed_on,
-            due_on=default_due(referral.closed_on),
-            note="提案者对首次答复不满意，再次交办。",
-            replied_on=referral.closed_on + datetime.timedelta(days=45),
-            reply_text=_reply(proposal, "A" if grade != "A" else "B"),
-            implementation="A" if grade != "A" else "B",
+        # Handled again: the first round kept (ReferralRound), the referral replied anew.
+        ReferralRound.objects.create(
+            referral=referral,
+            number=1,
+            due_on=referral.due_on,
+            reply_text=referral.reply_text,
+            replied_on=referral.replied_on,
+            implementation=referral.implementation,
+            satisfaction=rating,
+            closed_on=referral.closed_on,
+            reopened_on=referral.closed_on,
+            reason="提案者对首次答复不满意，再次交办。",
         )
-        ctx.count("proposal referrals", True)
+        second_grade = "A" if grade != "A" else "B"
+        reopened = referral.closed_on
+        referral.round_number = 2
+        referral.due_on = default_due(reopened)
+        referral.replied_on = reopened + datetime.timedelta(days=45)
+        referral.reply_text = _reply(proposal, second_grade)
+        referral.implementation = second_grade
+        referral.satisfaction, referral.closed_on = "", None
         proposal.round = 2
         rating = rng.choice([Proposal.Rating.SATISFIED, Proposal.Rating.BASICALLY])
-        rated_on = second.replied_on + datetime.timedelta(days=7)
+        rated_on = referral.replied_on + datetime.timedelta(days=7)
         if index % 2:  # still open: rated, waiting for staff to close
+            referral.save()
             proposal.rating, proposal.rated_on = rating, rated_on
             proposal.save()
             return
-        second.satisfaction = rating
-        second.closed_on = rated_on + datetime.timedelta(days=3)
-        second.save()
-        referral = second
+        referral.satisfaction = rating
+        referral.closed_on = rated_on + datetime.timedelta(days=3)
+        referral.save()
     proposal.rating, proposal.rated_on = rating, rated_on
     if index % 17 == 8:  # rated, waiting for staff to close
         proposal.save()

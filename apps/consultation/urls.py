@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from .views import (
     departments,
+    handling,
     proposal_reports,
     proposals,
     referrals,
@@ -132,6 +133,26 @@ urlpatterns = [
     ),
     path("referrals/<int:pk>/reply/", referrals.ReferralReplyView.as_view(), name="referral_reply"),
     path("referrals/<int:pk>/close/", referrals.ReferralCloseView.as_view(), name="referral_close"),
+    path(
+        "referrals/<int:pk>/reopen/", referrals.ReferralReopenView.as_view(), name="referral_reopen"
+    ),
+    path(
+        "referrals/<int:pk>/letter/", referrals.ReferralLetterView.as_view(), name="referral_letter"
+    ),
+    path(
+        "referrals/rounds/<int:pk>/letter/",
+        referrals.ReferralLetterView.as_view(round=True),
+        name="referral_round_letter",
+    ),
+    # A handling department's own pages (承办单位)
+    path("handling/", handling.HandlingListView.as_view(), name="handling_list"),
+    path("handling/<int:pk>/", handling.HandlingDetailView.as_view(), name="handling_detail"),
+    path("handling/<int:pk>/reply/", handling.HandlingReplyView.as_view(), name="handling_reply"),
+    path(
+        "handling/<int:pk>/opinion/",
+        handling.HandlingOpinionView.as_view(),
+        name="handling_opinion",
+    ),
     # Departments
     path("departments/", departments.DepartmentListView.as_view(), name="department_list"),
     path(

@@ -7,8 +7,10 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 from PIL import Image
 
+from apps.accounts import roles
 from apps.consultation.models import (
     Department,
+    DepartmentAccount,
     Instruction,
     Proposal,
     ProposalCategory,
@@ -23,7 +25,7 @@ from apps.consultation.models import (
     Topic,
 )
 from apps.core.uploads import process_image
-from tests.accounts.factories import UnitFactory
+from tests.accounts.factories import UnitFactory, UserFactory
 from tests.venues.factories import VenueFactory
 
 
@@ -203,6 +205,16 @@ class RepliedReferralFactory(ReferralFactory):
 class ClosedReferralFactory(RepliedReferralFactory):
     closed_on = datetime.date(2021, 8, 15)
     satisfaction = Referral.Satisfaction.SATISFIED
+
+
+class DepartmentAccountFactory(DjangoModelFactory):
+    """A user of the `department` role acting for a department."""
+
+    class Meta:
+        model = DepartmentAccount
+
+    user = factory.SubFactory(UserFactory, roles=[roles.DEPARTMENT])
+    department = factory.SubFactory(DepartmentFactory)
 
 
 class ProposalCategoryFactory(DjangoModelFactory):

@@ -270,18 +270,16 @@ def test_only_staff_assign_and_close(people, who):
 def test_unsatisfied_reopens_once(people):
     proposal, first = _assigned(people)
     services.proposal_rate(proposal=proposal, user=people["lead"], rating="unsatisfied")
-    second = services.proposal_reopen(proposal=proposal, user=people["staff"])
-    first.refresh_from_db()
+    again = services.proposal_reopen(proposal=proposal, user=people["staff"])
     proposal.refresh_from_db()
-    assert first.satisfaction == "unsatisfied" and first.closed_on is not None
-    assert second.department_id == first.department_id and second.closed_on is None
+    # The handling chain keeps the first round and reopens the same referral.
+    assert again.pk == first.pk and again.round_number == 2 and again.closed_on is None
+    kept = again.rounds.get()
+    assert (kept.number, kept.satisfaction, kept.reply_text) == (1, "unsatisfied", "已落实。")
     assert (proposal.round, proposal.rating, proposal.state) == (2, "", State.ASSIGNED)
-    second.reply_text, second.replied_on, second.implementation = (
-        "再次答复",
-        second.referred_on,
-        "A",
-    )
-    second.save()
+    assert Proposal.objects.with_status().get(pk=proposal.pk).status == State.ASSIGNED
+    again.reply_text, again.replied_on, again.implementation = "再次答复", again.due_on, "A"
+    again.save()
     services.proposal_rate(proposal=proposal, user=people["lead"], rating="unsatisfied")
     with pytest.raises(ValidationError):
         services.proposal_reopen(proposal=proposal, user=people["staff"])

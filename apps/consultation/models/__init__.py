@@ -2,6 +2,13 @@
 Django registers them and `apps.consultation.models.<Name>` is the one import path for
 everyone. Sessions come first (research visits them, suggestions come from both)."""
 
+from .handling import (
+    Department,
+    DepartmentAccount,
+    Referral,
+    ReferralOpinion,
+    ReferralRound,
+)
 from .proposals import (
     Proposal,
     ProposalCategory,
@@ -13,16 +20,19 @@ from .proposals import (
 )
 from .research import Instruction, Report, ReportVersion, ResearchProject, download_name
 from .sessions import Session, SessionPhoto, Topic
-from .suggestions import Department, Referral, Suggestion, derive_progress
+from .suggestions import Suggestion, derive_progress
 
 __all__ = [
     "Department",
+    "DepartmentAccount",
     "Instruction",
     "Proposal",
     "ProposalCategory",
     "ProposalInstruction",
     "ProposalSigner",
     "Referral",
+    "ReferralOpinion",
+    "ReferralRound",
     "Report",
     "ReportVersion",
     "ResearchProject",

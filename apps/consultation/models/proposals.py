@@ -86,6 +86,9 @@ class Proposal(Audited):
         BASICALLY = "basically", _("Basically satisfied")
         UNSATISFIED = "unsatisfied", _("Not satisfied")
 
+    # The detail page (a referral links to its subject's page by this name).
+    DETAIL_URL_NAME = "consultation:proposal_detail"
+
     # Stored states that carry a number (registered and after).
     NUMBERED_STATES = (State.REGISTERED, State.ASSIGNED, State.CLOSED)
     STORED_STATES = (
@@ -292,7 +295,7 @@ class Proposal(Audited):
         return f"{self.numbered} {self.title}".strip()
 
     def get_absolute_url(self) -> str:
-        return reverse("consultation:proposal_detail", args=[self.pk])
+        return reverse(self.DETAIL_URL_NAME, args=[self.pk])
 
     @property
     def numbered(self) -> str:
