@@ -212,7 +212,7 @@ class ReferralOpinionInline(admin.TabularInline):
 class ReferralRoundInline(admin.TabularInline):
     model = ReferralRound
     extra = 0
-    fields = ["number", "replied_on", "implementation", "satisfaction", "closed_on", "reason"]
+    fields = ("number", "replied_on", "implementation", "satisfaction", "closed_on", "reason")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:

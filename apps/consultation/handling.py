@@ -228,11 +228,11 @@ def referral_reply(
     referral.replied_on = replied_on
     referral.implementation = implementation
     if letter is not None:
-        referral.reply_letter = letter.file  # type: ignore[assignment]
+        referral.reply_letter = letter.file
         referral.reply_letter_name = letter.name[:200]
         referral.reply_letter_size = letter.size
     elif remove_letter:
-        referral.reply_letter = ""  # type: ignore[assignment]
+        referral.reply_letter = ""
         referral.reply_letter_name = ""
         referral.reply_letter_size = 0
     referral.reply_recorded_by = user
@@ -399,7 +399,7 @@ def referral_reopen(
     referral.reply_text = ""
     referral.replied_on = None
     referral.implementation = ""
-    referral.reply_letter = ""  # type: ignore[assignment]
+    referral.reply_letter = ""
     referral.reply_letter_name = ""
     referral.reply_letter_size = 0
     referral.reply_recorded_by = None

@@ -328,10 +328,17 @@ class Referral(Audited):
         return f"{self.department} · {self.subject}"
 
     @classmethod
+    def subject_model(cls, name: str) -> type[models.Model]:
+        """The model of the subject field `name`."""
+        field = cls._meta.get_field(name)
+        assert isinstance(field, models.ForeignKey)
+        return field.related_model
+
+    @classmethod
     def subject_field_for(cls, subject: models.Model) -> str:
         """The foreign key that holds a subject of `subject`'s model."""
         for name in cls.SUBJECT_FIELDS:
-            if isinstance(subject, cls._meta.get_field(name).related_model):
+            if isinstance(subject, cls.subject_model(name)):
                 return name
         raise TypeError(f"{type(subject).__name__} is not a kind of referral subject.")
 
@@ -351,7 +358,7 @@ class Referral(Audited):
     @property
     def subject_kind(self) -> StrOrPromise:
         """The subject's kind as a label ("suggestion", …)."""
-        return self._meta.get_field(self.subject_field).verbose_name
+        return self.subject_model(self.subject_field)._meta.verbose_name or self.subject_field
 
     @property
     def subject_template(self) -> str:
@@ -362,8 +369,8 @@ class Referral(Audited):
     def get_absolute_url(self) -> str:
         """The referral on its subject's page (staff, leaders, office heads, proposers)."""
         name = self.subject_field
-        model = self._meta.get_field(name).related_model
-        url = reverse(model.DETAIL_URL_NAME, args=[getattr(self, f"{name}_id")])
+        url_name = getattr(self.subject_model(name), "DETAIL_URL_NAME")  # noqa: B009
+        url = reverse(url_name, args=[getattr(self, f"{name}_id")])
         return f"{url}#referral-{self.pk}"
 
     def get_handling_url(self) -> str:
