@@ -355,9 +355,9 @@ class ProposalSigner(models.Model):
     declines (then no longer a co-signer; the row stays as the record)."""
 
     class State(models.TextChoices):
-        INVITED = "invited", _("Invited")
-        CONFIRMED = "confirmed", _("Confirmed")
-        DECLINED = "declined", _("Declined")
+        INVITED = "invited", _("Awaiting the co-signature")
+        CONFIRMED = "confirmed", _("Co-signed")
+        DECLINED = "declined", _("Declined to co-sign")
 
     proposal = models.ForeignKey(
         Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="signers"
