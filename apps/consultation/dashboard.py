@@ -203,13 +203,17 @@ def year_statistics(year: int) -> dict:
 
 
 def proposal_figures(user, *, year: int | None = None) -> list[Figure]:
-    """Proposals of the year (submitted, registered) and those overdue at a department,
-    for readers of the register. One query."""
+    """Proposals of the year (default: the latest year with proposals; submitted,
+    registered) and those overdue at a department, for readers of the register. Two
+    queries."""
     if not user.has_perm("consultation.view_proposal"):
         return []
+    from django.db.models import Max
+
     from .models import Proposal
 
-    year = year or timezone.localdate().year
+    latest = Proposal.objects.submitted().aggregate(latest=Max("year"))["latest"]
+    year = year or latest or timezone.localdate().year
     counts = (
         Proposal.objects.submitted()
         .with_status()

@@ -62,6 +62,7 @@ def sitting_statistics(sitting: Sitting, today: datetime.date | None = None) -> 
         Proposal.objects.submitted()
         .of_sitting(term=sitting.term, year=sitting.year, sitting=sitting.sitting)
         .with_status(today)
+        .order_by("category__sort_order", "category__name")
         .values_list("state", "rating", "category__name", "has_reply", "is_overdue", "is_key")
     )
     State = Proposal.State
@@ -118,6 +119,6 @@ def sitting_statistics(sitting: Sitting, today: datetime.date | None = None) -> 
         "ratings": [
             (r, ratings.get(r.value, 0) + totals[f"rating_{r.value}"]) for r in Proposal.Rating
         ],
-        "by_category": sorted(by_category.items()),
+        "by_category": list(by_category.items()),  # in the categories' order
         "by_department": list(departments),
     }

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
@@ -49,7 +50,12 @@ class ProposalListView(PermissionRequiredMixin, PageMixin, FilterView):
     paginate_by = settings.PAGINATE_BY
 
     def get_queryset(self):
-        return Proposal.objects.for_user(self.request.user).submitted().with_related()
+        return (
+            Proposal.objects.for_user(self.request.user)
+            .submitted()
+            .with_related()
+            .order_by("-year", "sitting", F("number").asc(nulls_first=True), "-pk")
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(query=self.request.GET.urlencode(), **kwargs)
