@@ -17,6 +17,8 @@ from django.utils import timezone
 from apps.accounts.roles import is_department, sees_everything
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from apps.accounts.models import User
 
 
@@ -58,15 +60,17 @@ def department_proposal_q(user: User, prefix: str = "") -> Q | None:
 
 
 class ProposalQuerySet(models.QuerySet):
-    def for_user(self, user: User):
-        return self.filter(proposal_scope_q(user))
+    def for_user(self, user: User | AnonymousUser):
+        return self.filter(proposal_scope_q(user))  # type: ignore[arg-type]
 
     def submitted(self):
         """Left the draft: what the register lists."""
-        return self.exclude(state=self.model.State.DRAFT)
+        return self.exclude(state="draft")
 
     def registered(self):
-        return self.filter(state__in=self.model.NUMBERED_STATES)
+        from .models import Proposal
+
+        return self.filter(state__in=Proposal.NUMBERED_STATES)
 
     def of_sitting(self, *, term: int, year: int, sitting: int):
         return self.filter(term=term, year=year, sitting=sitting)
@@ -85,7 +89,9 @@ class ProposalQuerySet(models.QuerySet):
 
     def with_status_value(self, status: str):
         """Filter by the status a reader sees (`Proposal.status`)."""
-        State = self.model.State
+        from .models import Proposal
+
+        State = Proposal.State
         qs = self.with_status()
         if status == State.ASSIGNED:
             return qs.filter(state=State.ASSIGNED, rating="", has_reply=False)
@@ -131,4 +137,6 @@ class ProposalQuerySet(models.QuerySet):
 class ProposalSignerQuerySet(models.QuerySet):
     def waiting_for(self, user: User):
         """Co-sign requests the member linked to `user` has not answered."""
-        return self.filter(member__user=user, state=self.model.State.INVITED)
+        from .models import ProposalSigner
+
+        return self.filter(member__user=user, state=ProposalSigner.State.INVITED)

@@ -54,11 +54,8 @@ def _invalid(message: str, code: str = "invalid_state") -> ValidationError:
 
 def is_proposer(user: User, proposal: Proposal) -> bool:
     """The lead member of an individual or joint proposal."""
-    return (
-        user.is_authenticated
-        and proposal.proposer_id is not None
-        and proposal.proposer.user_id == user.pk
-    )
+    proposer = proposal.proposer if proposal.proposer_id is not None else None
+    return user.is_authenticated and proposer is not None and proposer.user_id == user.pk
 
 
 def may_register(user: User) -> bool:
@@ -75,13 +72,10 @@ def may_edit(user: User, proposal: Proposal) -> bool:
 
 
 def may_rate(user: User, proposal: Proposal) -> bool:
-    return (
-        is_proposer(user, proposal)
-        and proposal.state == State.ASSIGNED
-        and not proposal.rating
-        and _open_referral(proposal, lock=False) is not None
-        and _open_referral(proposal, lock=False).replied_on is not None
-    )
+    if not (is_proposer(user, proposal) and proposal.state == State.ASSIGNED):
+        return False
+    referral = _open_referral(proposal, lock=False)
+    return not proposal.rating and referral is not None and referral.replied_on is not None
 
 
 def _require_register(user: User) -> None:
@@ -282,7 +276,7 @@ def proposal_convert(*, proposal: Proposal, user: User):
     suggestion = Suggestion(
         proposal=proposal,
         text=f"{proposal.title}\n\n{proposal.measures}",
-        raised_on=proposal.submitted_on,
+        raised_on=proposal.submitted_on or timezone.localdate(),
     )
     suggestion.save()
     members = [proposal.proposer_id] if proposal.proposer_id else []

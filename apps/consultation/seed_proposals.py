@@ -193,7 +193,7 @@ def seed(ctx: SeedContext) -> None:
             suggestion = Suggestion.objects.create(
                 proposal=proposal,
                 text=f"{proposal.title}\n\n{proposal.measures}",
-                raised_on=proposal.submitted_on,
+                raised_on=SUBMITTED,
             )
             if proposal.proposer_id:
                 suggestion.members.set([proposal.proposer_id])
@@ -365,12 +365,8 @@ def _demo_member(ctx: SeedContext, member: Member) -> None:
         state=Proposal.State.SUBMITTED,
         submitted_on=SUBMITTED,
     )
-    top = max(
-        Proposal.objects.filter(term=TERM, year=YEAR, sitting=1)
-        .values_list("number", flat=True)
-        .exclude(number=None),
-        default=0,
-    )
+    numbers = Proposal.objects.filter(term=TERM, year=YEAR, sitting=1, number__isnull=False)
+    top: int = max((n or 0 for n in numbers.values_list("number", flat=True)), default=0)
     # Assigned and replied, waiting for the member's rating.
     waiting = Proposal.objects.create(
         **common,

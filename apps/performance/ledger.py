@@ -373,8 +373,8 @@ def collect_proposals(*, year: int, members: frozenset[int] | None) -> Iterator[
     for proposal_id, member_id in signers.order_by().values_list("proposal_id", "member_id"):
         by_proposal[proposal_id].append(member_id)
     numbered = set(Proposal.NUMBERED_STATES)
-    fields = ("pk", "proposer_id", "kind", "state", "title", "submitted_on", "decided_on")
-    fields += ("is_key", "is_outstanding", "outstanding_on")
+    fields: tuple[str, ...] = ("pk", "proposer_id", "kind", "state", "title", "submitted_on")
+    fields += ("decided_on", "is_key", "is_outstanding", "outstanding_on")
     for row in rows.order_by().distinct().values_list(*fields):
         pk, lead, kind, state, title, submitted, decided, key, outstanding, marked = row
         summary = title if len(title) <= 30 else f"{title[:30]}…"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -78,6 +79,8 @@ class ProposalExportView(PermissionRequiredMixin, View):
 
 
 class SittingMixin:
+    request: HttpRequest
+
     def sitting_context(self) -> dict:
         available = sittings()
         return {

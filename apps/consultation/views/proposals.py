@@ -3,12 +3,14 @@ committee's register, one proposal with every step open to the user, the steps."
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +33,9 @@ from ..forms.proposals import (
 )
 from ..models import Proposal, ProposalSigner
 from ..proposal_filters import ProposalFilter
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def may_write(user) -> bool:
@@ -97,6 +102,9 @@ class MyProposalsView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
 
 class ProposalScopeMixin:
     """The proposal of the URL among those the user may read (404 otherwise)."""
+
+    request: HttpRequest
+    kwargs: dict[str, Any]
 
     def get_proposal(self) -> Proposal:
         return get_object_or_404(
@@ -290,8 +298,8 @@ class ProposalFormStepView(LoginRequiredMixin, ProposalScopeMixin, FormView):
     page, phone-sized; errors stay by their fields."""
 
     template_name = "consultation/proposal_step.html"
-    title = ""
-    allowed = staticmethod(services.may_register)
+    title: StrOrPromise = ""
+    done: StrOrPromise = ""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
