@@ -164,6 +164,7 @@ def referral_create(
         raise PermissionDenied
     if due_on < referred_on:
         raise _field_error("due_on", _("The due date cannot be before the referral."), "due_before")
+    # An instruction is on a report: it fits a subject of that report only.
     if instruction is not None and instruction.report_id != getattr(value, "report_id", None):
         raise _field_error(
             "instruction", _("Pick an instruction on this suggestion's report."), "other_report"
@@ -171,7 +172,9 @@ def referral_create(
     if Referral.objects.open().filter(**{name: value}, department=department).exists():
         raise _field_error(
             "department",
-            _("This suggestion is already with that department and not closed yet."),
+            _("This suggestion is already with that department and not closed yet.")
+            if name == "suggestion"
+            else _("This subject is already with that department and not closed yet."),
             "duplicate",
         )
     referral = Referral(

@@ -260,15 +260,30 @@ def report_suggestions(report: Report, user: User) -> list[Suggestion]:
 # --- suggestions, referrals, departments ----------------------------------------------------
 
 
-def suggestion_referrals(suggestion: Suggestion) -> list[Referral]:
-    """Every referral of a suggestion, oldest first, with departments, who recorded the
-    reply and the closing, the co-handling opinions and earlier rounds: four queries."""
-    return list(
-        Referral.objects.filter(suggestion=suggestion)
+def subject_referrals(subject, user: User | None = None) -> list[Referral]:
+    """Every referral of a subject (a suggestion, …), oldest first, with departments, who
+    recorded the reply and the closing, the co-handling opinions and earlier rounds: four
+    queries. With `user`, each gets `can_reply`, `can_close` and `can_reopen` (the rules
+    of `handling.py`) for `consultation/_referral_card.html`."""
+    from .handling import can_close, can_reopen, can_reply
+
+    name = Referral.subject_field_for(subject)
+    referrals = list(
+        Referral.objects.filter(**{name: subject})
         .with_handling()
         .select_related("closed_by")
         .order_by("referred_on", "pk")
     )
+    if user is not None:
+        for referral in referrals:
+            referral.can_reply = can_reply(user, referral)
+            referral.can_close = can_close(user, referral)
+            referral.can_reopen = can_reopen(user, referral)
+    return referrals
+
+
+def suggestion_referrals(suggestion: Suggestion, user: User | None = None) -> list[Referral]:
+    return subject_referrals(suggestion, user)
 
 
 REFERRAL_STATES: dict[str, Callable[[Any, datetime.date], Any]] = {

@@ -361,6 +361,13 @@ class Referral(Audited):
         return self.subject_model(self.subject_field)._meta.verbose_name or self.subject_field
 
     @property
+    def subject_summary(self) -> str:
+        """The subject in a line of text for lists and forms: its `text` (a suggestion's),
+        else its `str()` (a proposal's title, …)."""
+        subject = self.subject
+        return str(getattr(subject, "text", "") or subject or "")
+
+    @property
     def subject_template(self) -> str:
         """The template that shows the subject on the department's pages (one per kind:
         `consultation/handling/subject_<field>.html`, given `subject`)."""

@@ -18,7 +18,7 @@ from apps.core.access import page_opens
 from apps.core.mixins import PageMixin, UserFormKwargsMixin
 from apps.core.submission import SubmitOnceMixin
 
-from .. import handling, services
+from .. import services
 from ..exports import suggestions_ledger_workbook
 from ..filters import SuggestionFilter
 from ..forms.suggestions import ReportSuggestionForm
@@ -99,11 +99,8 @@ class SuggestionDetailView(SuggestionReadMixin, PermissionRequiredMixin, DetailV
         user = self.request.user
         suggestion = self.object
         source = suggestion.report if suggestion.report_id else suggestion.session
-        referrals = suggestion_referrals(suggestion)
-        for referral in referrals:
-            referral.can_reopen = handling.can_reopen(user, referral)
         context.update(
-            referrals=referrals,
+            referrals=suggestion_referrals(suggestion, user),
             source_opens=page_opens(user, source),
             can_change=user.has_perm("consultation.change_suggestion"),
             can_refer=user.has_perm("consultation.add_referral"),
