@@ -115,7 +115,8 @@ def test_joint_proposal_from_draft_to_points(live_server, browser):
     # The member reads the reply and rates it on the phone.
     phone.goto(f"{live_server.url}{proposal.get_absolute_url()}")
     expect(phone.locator("#proposal-status")).to_have_text("已答复")
-    expect(phone.locator(".reply-text")).to_contain_text("普惠托位200个")
+    expect(phone.locator(".referral-reply")).to_contain_text("普惠托位200个")
+    expect(phone.locator(".reply-letter")).to_have_count(1)
     phone.locator("#rate-link").click()
     phone.get_by_label("满意", exact=True).check()
     fits(phone)

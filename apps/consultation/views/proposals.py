@@ -33,6 +33,7 @@ from ..forms.proposals import (
 )
 from ..models import Proposal, ProposalSigner
 from ..proposal_filters import ProposalFilter
+from ..selectors import subject_referrals
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -115,7 +116,8 @@ class ProposalScopeMixin:
 
 class ProposalDetailView(LoginRequiredMixin, ProposalScopeMixin, DetailView):
     """One proposal: text, proposers and co-signers, decisions, referrals with their
-    replies, the rating, instructions; the steps open to the user. Five queries."""
+    replies (the handling chain's cards), the rating, instructions; the steps open to the
+    user. A fixed number of queries."""
 
     template_name = "consultation/proposal_detail.html"
     context_object_name = "proposal"
@@ -133,7 +135,11 @@ class ProposalDetailView(LoginRequiredMixin, ProposalScopeMixin, DetailView):
         proposal = self.object
         State = Proposal.State
         registrar = services.may_register(user)
-        referrals = list(proposal.referrals.all())
+        # The handling chain's cards; closing and the second round of a proposal go
+        # through its own steps (they move the proposal too), not the card's buttons.
+        referrals = subject_referrals(proposal, user)
+        for referral in referrals:
+            referral.can_close = referral.can_reopen = False
         current = next((r for r in reversed(referrals) if r.closed_on is None), None)
         my_signer = next(
             (
