@@ -254,6 +254,7 @@ class ProposalCategoryAdmin(SimpleHistoryAdmin):
 
     list_display = ["name", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
+    search_fields = ["name"]
 
 
 class ProposalSignerInline(admin.TabularInline):

@@ -357,28 +357,38 @@ def collect_proposals(*, year: int, members: frozenset[int] | None) -> Iterator[
     submitted), registered (立案, dated when decided), key (重点提案, dated when
     registered), outstanding (优秀提案, dated when marked). A confirmed co-signer of a
     joint proposal submitted: the co-signer rule; of an outstanding one: that rule too.
-    Two queries."""
+    One query (a row per proposal and co-signer)."""
     in_year = Q(submitted_on__year=year) | Q(decided_on__year=year) | Q(outstanding_on__year=year)
     rows = Proposal.objects.filter(in_year, proposer__isnull=False).exclude(
         state=Proposal.State.DRAFT
     )
-    signers = ProposalSigner.objects.filter(
-        state=ProposalSigner.State.CONFIRMED, proposal__in=rows.values("pk")
-    )
     if members is not None:
-        rows = rows.filter(Q(proposer_id__in=members) | Q(signers__member_id__in=members))
-        signers = signers.filter(member_id__in=members)
+        signed = ProposalSigner.objects.filter(member_id__in=members).values("proposal_id")
+        rows = rows.filter(Q(proposer_id__in=members) | Q(pk__in=signed))
     type_id = Fact.type_id(Proposal)
-    by_proposal: dict[int, list[int]] = defaultdict(list)
-    for proposal_id, member_id in signers.order_by().values_list("proposal_id", "member_id"):
-        by_proposal[proposal_id].append(member_id)
-    numbered = set(Proposal.NUMBERED_STATES)
+    confirmed = ProposalSigner.State.CONFIRMED
+    proposals: dict[int, tuple] = {}
+    cosigners: dict[int, list[int]] = defaultdict(list)
     fields: tuple[str, ...] = ("pk", "proposer_id", "kind", "state", "title", "submitted_on")
-    fields += ("decided_on", "is_key", "is_outstanding", "outstanding_on")
-    for row in rows.order_by().distinct().values_list(*fields):
-        pk, lead, kind, state, title, submitted, decided, key, outstanding, marked = row
+    fields += ("decided_on", "is_key", "is_outstanding", "outstanding_on", "signers__member_id")
+    for row in rows.order_by("pk", "signers__id").values_list(*fields, "signers__state"):
+        proposals.setdefault(row[0], row[1:10])
+        if row[10] is not None and row[11] == confirmed:
+            cosigners[row[0]].append(row[10])
+    numbered = set(Proposal.NUMBERED_STATES)
+    for pk, (
+        lead,
+        kind,
+        state,
+        title,
+        submitted,
+        decided,
+        key,
+        outstanding,
+        marked,
+    ) in proposals.items():
         summary = title if len(title) <= 30 else f"{title[:30]}…"
-        facts: list[tuple[int, str, datetime.date | None, str]] = []
+        facts: list[tuple[int, str, datetime.date, str]] = []
         if submitted and submitted.year == year:
             code = (
                 Code.PROPOSAL_JOINT_LEAD
@@ -386,7 +396,7 @@ def collect_proposals(*, year: int, members: frozenset[int] | None) -> Iterator[
                 else Code.PROPOSAL_INDIVIDUAL
             )
             facts.append((lead, code, submitted, _("Proposal submitted: %(t)s")))
-            for member_id in by_proposal.get(pk, ()):
+            for member_id in cosigners.get(pk, ()):
                 facts.append(
                     (member_id, Code.PROPOSAL_COSIGNED, submitted, _("Proposal co-signed: %(t)s"))
                 )
@@ -395,13 +405,12 @@ def collect_proposals(*, year: int, members: frozenset[int] | None) -> Iterator[
             if key:
                 facts.append((lead, Code.PROPOSAL_KEY, decided, _("Key proposal: %(t)s")))
         if outstanding and marked and marked.year == year:
-            for member_id in (lead, *by_proposal.get(pk, ())):
+            for member_id in (lead, *cosigners.get(pk, ())):
                 facts.append(
                     (member_id, Code.PROPOSAL_OUTSTANDING, marked, _("Outstanding proposal: %(t)s"))
                 )
         for member_id, code, date, text in facts:
-            if date is not None:
-                yield Fact(member_id, code, type_id, pk, date, text % {"t": summary})
+            yield Fact(member_id, code, type_id, pk, date, text % {"t": summary})
 
 
 def _proposal_years(proposal: Proposal) -> list[int]:

@@ -86,10 +86,10 @@ def test_the_ledger_follows_registration(proposals, staff_user, django_capture_o
     assert Code.PROPOSAL_REGISTERED in codes(proposals["solo"])
 
 
-def test_collecting_takes_two_queries(proposals, django_assert_num_queries):
+def test_collecting_takes_one_query(proposals, django_assert_num_queries):
     Proposal.objects.all()  # warm the content type cache
     list(collect_proposals(year=YEAR, members=None))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         facts = list(collect_proposals(year=YEAR, members=None))
     assert len(facts) == 7
 

@@ -281,6 +281,9 @@ class Proposal(Audited):
                 | Q(is_outstanding=True, outstanding_on__isnull=False),
                 name="proposal_outstanding_on",
             ),
+            at_most_constraint("proposal", "term", TERM_MAX),
+            at_most_constraint("proposal", "year", 2100),
+            at_most_constraint("proposal", "number", NUMBER_MAX),
             at_most_constraint("proposal", "sitting", SITTING_MAX),
             at_most_constraint("proposal", "round", 2),
         ]
