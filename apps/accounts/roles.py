@@ -1,9 +1,10 @@
-"""The four roles of DESIGN.md as Django groups, and cheap checks on a user.
+"""The roles of DESIGN.md and the handling departments' users as Django groups, and
+cheap checks on a user.
 
-Groups are created by migration `0002_roles`. Each app declares what each role may
-do as `role_permissions` on its AppConfig, the one source of truth for the grants;
-`sync_role_permissions` (run after every `migrate` and after a test flush) adds them to
-the groups. It only adds: a permission an administrator grants by hand stays.
+Groups are created by migrations `0002_roles` and `0004_department_role`. Each app
+declares what each role may do as `role_permissions` on its AppConfig, the one source of
+truth for the grants; `sync_role_permissions` (run after every `migrate` and after a test
+flush) adds them to the groups. It only adds: a permission an administrator grants by hand stays.
 """
 
 from __future__ import annotations
@@ -19,12 +20,16 @@ COUNTY_STAFF = "county_staff"
 LEADER = "leader"
 OFFICE_HEAD = "office_head"
 MEMBER = "member"
+# 承办单位: a user acting for one handling department (linked in consultation's
+# `DepartmentAccount`); sees only the referrals sent to that department.
+DEPARTMENT = "department"
 
 ROLE_LABELS = {
     COUNTY_STAFF: _("County staff"),
     LEADER: _("Leader"),
     OFFICE_HEAD: _("Office head"),
     MEMBER: _("Member"),
+    DEPARTMENT: _("Handling department"),
 }
 ALL_ROLES = tuple(ROLE_LABELS)
 
@@ -66,6 +71,11 @@ def is_member(user: User) -> bool:
     return user.is_authenticated and has_role(user, MEMBER)
 
 
+def is_department(user: User) -> bool:
+    """A handling department's user (承办单位)."""
+    return user.is_authenticated and has_role(user, DEPARTMENT)
+
+
 def declared_role_permissions() -> dict[str, set[str]]:
     """`role_permissions` of every installed app, merged by role."""
     from django.apps import apps as global_apps
@@ -78,7 +88,7 @@ def declared_role_permissions() -> dict[str, set[str]]:
 
 
 def sync_role_permissions(using: str = "default", **kwargs) -> None:
-    """post_migrate receiver: make sure the four groups exist with their declared permissions."""
+    """post_migrate receiver: make sure the role groups exist with their declared permissions."""
     from django.contrib.auth.models import Group, Permission
 
     declared = declared_role_permissions()

@@ -21,6 +21,8 @@ DEMO_USERS = [
     ("office1", roles.OFFICE_HEAD, "演示联络室主任一", None),
     ("office2", roles.OFFICE_HEAD, "演示联络室主任二", None),
     ("member", roles.MEMBER, "演示委员", None),
+    # Linked to the department with the most referrals by consultation's seed.
+    ("dept1", roles.DEPARTMENT, "演示承办单位联络员", None),
 ]
 
 

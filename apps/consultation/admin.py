@@ -5,8 +5,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Department,
+    DepartmentAccount,
     Instruction,
+    Proposal,
+    ProposalCategory,
+    ProposalInstruction,
+    ProposalSigner,
     Referral,
+    ReferralOpinion,
+    ReferralRound,
     Report,
     ReportVersion,
     ResearchProject,
@@ -184,11 +191,40 @@ class InstructionAdmin(SimpleHistoryAdmin):
     readonly_fields = ["entered_by"]
 
 
+class DepartmentAccountInline(admin.TabularInline):
+    """The users (role `department`) acting for the department; a user for one at most."""
+
+    model = DepartmentAccount
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+class ReferralOpinionInline(admin.TabularInline):
+    model = ReferralOpinion
+    extra = 0
+    readonly_fields = ["department", "round_number", "given_on", "recorded_by", "on_behalf"]
+    fields = [*readonly_fields, "text"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReferralRoundInline(admin.TabularInline):
+    model = ReferralRound
+    extra = 0
+    fields = ("number", "replied_on", "implementation", "satisfaction", "closed_on", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Department)
 class DepartmentAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "contact_person", "contact_phone", "sort_order", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "contact_person"]
+    inlines = [DepartmentAccountInline]
 
 
 @admin.register(Referral)
@@ -208,4 +244,37 @@ class ReferralAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["suggestion", "instruction"]
     filter_horizontal = ["co_departments"]
     date_hierarchy = "referred_on"
-    readonly_fields = ["referred_by", "reply_recorded_by", "closed_by"]
+    readonly_fields = ["referred_by", "reply_recorded_by", "closed_by", "round_number"]
+    inlines = [ReferralOpinionInline, ReferralRoundInline]
+
+
+@admin.register(ProposalCategory)
+class ProposalCategoryAdmin(SimpleHistoryAdmin):
+    """提案类别: the table staff maintain."""
+
+    list_display = ["name", "sort_order", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+    search_fields = ["name"]
+
+
+class ProposalSignerInline(admin.TabularInline):
+    model = ProposalSigner
+    extra = 0
+    autocomplete_fields = ["member"]
+
+
+class ProposalInstructionInline(admin.TabularInline):
+    model = ProposalInstruction
+    extra = 0
+
+
+@admin.register(Proposal)
+class ProposalAdmin(SimpleHistoryAdmin):
+    """Read and correct; the state changes go through the pages (the services)."""
+
+    list_display = ["__str__", "year", "sitting", "kind", "category", "state", "is_key"]
+    list_filter = ["year", "sitting", "kind", "category", "state", "is_key", "is_outstanding"]
+    search_fields = ["title", "proposer__name"]
+    readonly_fields = ["state", "number", "round", "rating", "rated_on", "closed_on"]
+    autocomplete_fields = ["proposer", "merged_into"]
+    inlines = [ProposalSignerInline, ProposalInstructionInline]

@@ -13,6 +13,9 @@ _RESEARCH_READ = [
     "consultation.view_referral",
 ]
 
+# The proposal register, its compilation and statistics (staff and leaders).
+_PROPOSAL_READ = ["consultation.view_proposal", "consultation.view_proposalcategory"]
+
 
 class ConsultationConfig(AppConfig):
     name = "apps.consultation"
@@ -20,10 +23,12 @@ class ConsultationConfig(AppConfig):
     verbose_name = _("Consultation")
 
     # Leaders write instructions; staff plan the research, refer suggestions, record the
-    # departments' replies and close them; office heads read; a member reads the published
-    # sessions they took part in, the projects whose team they served on (with reports and
-    # instructions) and the suggestions they proposed, and changes nothing (row-level rules
-    # are in managers.py and services.py).
+    # departments' replies on their behalf, close and reopen them; a handling department
+    # replies to what it leads and gives its opinion on what it co-handles (handling.py);
+    # office heads read; a member reads the published sessions they took part in, the
+    # projects whose team they served on (with reports and instructions) and the
+    # suggestions they proposed, and changes nothing (row-level rules are in managers.py,
+    # services.py and handling.py).
     role_permissions = {
         "county_staff": [
             *_RESEARCH_READ,
@@ -47,6 +52,11 @@ class ConsultationConfig(AppConfig):
             "consultation.add_referral",
             "consultation.reply_referral",
             "consultation.close_referral",
+            *_PROPOSAL_READ,
+            "consultation.add_proposal",
+            "consultation.register_proposal",
+            "consultation.export_proposal",
+            "consultation.reopen_referral",
         ],
         "leader": [
             *_RESEARCH_READ,
@@ -55,6 +65,9 @@ class ConsultationConfig(AppConfig):
             "consultation.view_sessionphoto",
             "consultation.add_instruction",
             "consultation.export_suggestion",
+            *_PROPOSAL_READ,
+            "consultation.export_proposal",
+            "consultation.mark_key_proposal",
         ],
         "office_head": [
             *_RESEARCH_READ,
@@ -64,8 +77,15 @@ class ConsultationConfig(AppConfig):
             "consultation.export_session",
             "consultation.view_sessionphoto",
         ],
+        # A handling department's users: their department's referrals only (row rules in
+        # `ReferralQuerySet.for_user`, step rules in `handling.py`).
+        "department": [
+            "consultation.handle_referral",
+        ],
         "member": [
             "consultation.view_own_suggestion",
+            "consultation.add_own_proposal",
+            "members.pick_member",  # co-signers of a joint proposal
             "consultation.view_session",
             "consultation.view_sessionphoto",
             "consultation.view_researchproject",
@@ -76,7 +96,7 @@ class ConsultationConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from apps.accounts.roles import is_member, is_office_head
+        from apps.accounts.roles import is_department, is_leader, is_member, is_office_head
         from apps.core.registry import NavItem, registry
 
         from . import charts, dashboard, sections
@@ -115,12 +135,42 @@ class ConsultationConfig(AppConfig):
                 order=335,
             )
         )
+        registry.add_nav(
+            NavItem(
+                _("Referrals to handle"),
+                "consultation:handling_list",
+                permission="consultation.handle_referral",
+                visible=lambda user: not user.is_superuser,
+                order=340,
+            )
+        )
+        registry.add_nav(
+            NavItem(
+                _("Proposals"),
+                "consultation:proposal_list",
+                permission="consultation.view_proposal",
+                order=345,
+            )
+        )
+        registry.add_nav(
+            NavItem(
+                _("My proposals"),
+                "consultation:my_proposals",
+                permission="consultation.add_own_proposal",
+                visible=lambda user: not user.is_superuser,
+                order=336,
+            )
+        )
         registry.add_figures(dashboard.figures, order=310)
+        registry.add_figures(dashboard.proposal_figures, order=330)
+        registry.add_home_section("consultation/home_leader.html", is_leader, order=105)
         registry.add_figures(dashboard.research_figures, order=320)
         registry.add_record_years(charts.record_year)
         registry.add_charts(charts.charts, order=300)
         registry.add_home_section("consultation/home_office_head.html", is_office_head, order=100)
         registry.add_home_section("consultation/home_member.html", is_member, order=110)
+        registry.add_home_section("consultation/home_member_proposals.html", is_member, order=105)
+        registry.add_home_section("consultation/home_department.html", is_department, order=90)
         sections.register()
 
         from apps.core.todos import todos

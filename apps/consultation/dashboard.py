@@ -213,3 +213,41 @@ def year_statistics(year: int) -> dict:
         ],
         "by_department": departments,
     }
+
+
+def proposal_figures(user, *, year: int | None = None) -> list[Figure]:
+    """Proposals of the year (default: the latest year with proposals; submitted,
+    registered) and those overdue at a department, for readers of the register. Two
+    queries."""
+    if not user.has_perm("consultation.view_proposal"):
+        return []
+    from django.db.models import Max
+
+    from .models import Proposal
+
+    latest = Proposal.objects.submitted().aggregate(latest=Max("year"))["latest"]
+    year = year or latest or timezone.localdate().year
+    counts = (
+        Proposal.objects.submitted()
+        .with_status()
+        .aggregate(
+            submitted=Count("pk", filter=Q(year=year)),
+            registered=Count("pk", filter=Q(year=year, state__in=Proposal.NUMBERED_STATES)),
+            overdue=Count("pk", filter=Q(is_overdue=True)),
+        )
+    )
+    register = reverse("consultation:proposal_list")
+    return [
+        Figure(
+            gettext("Proposals in %(year)s") % {"year": year},
+            counts["submitted"],
+            f"{register}?year={year}",
+            hint=gettext("%(n)s registered") % {"n": counts["registered"]},
+        ),
+        Figure(
+            _("Proposals overdue at a department"),
+            counts["overdue"],
+            f"{register}?overdue=on",
+            warn=counts["overdue"] > 0,
+        ),
+    ]

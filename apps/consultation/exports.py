@@ -118,6 +118,8 @@ def suggestions_ledger_workbook(request, suggestions, *, filter_text: str = "") 
             if suggestion.report_id:
                 source = suggestion.report.title
                 project = suggestion.report.project.title
+            elif suggestion.proposal_id:
+                source, project = _("Proposal not registered"), ""
             else:
                 session = suggestion.session
                 source = f"{session.venue.name} · {session.topic.title}"

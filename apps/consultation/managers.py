@@ -46,7 +46,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from apps.accounts.roles import is_office_head, is_staff_user, sees_everything
+from apps.accounts.roles import is_department, is_office_head, is_staff_user, sees_everything
 from apps.venues.managers import managed_venue_ids
 
 if TYPE_CHECKING:
@@ -132,6 +132,13 @@ def _count(queryset: models.QuerySet, key: str = "session") -> Coalesce:
 
 def _today(today: datetime.date | None) -> datetime.date:
     return today or timezone.localdate()
+
+
+def _ids(value) -> models.QuerySet | list:
+    """A department (object or id) or a subquery of ids, as the right side of `__in`."""
+    if isinstance(value, models.QuerySet):
+        return value
+    return [getattr(value, "pk", value)]
 
 
 class TopicQuerySet(models.QuerySet):
@@ -299,13 +306,51 @@ class DepartmentQuerySet(models.QuerySet):
         )
 
 
+def own_department_ids(user: User):
+    """Ids of the department the `department`-role user acts for (a subquery)."""
+    from .models import DepartmentAccount
+
+    return DepartmentAccount.objects.filter(user=user).values("department_id")
+
+
 class ReferralQuerySet(models.QuerySet):
     def for_user(self, user: User):
+        """Staff, leaders and office heads read every referral; a department user those
+        sent to their department, as lead or co-handling department, of every kind; a
+        member those of the suggestions they proposed."""
         if sees_everything(user) or is_office_head(user):
             return self
         if not user.is_authenticated:
             return self.none()
+        if is_department(user):
+            return self.for_department(own_department_ids(user))
         return self.filter(suggestion_id__in=own_suggestion_ids(user))
+
+    def for_department(self, department):
+        """Sent to `department` (an object, an id or an id subquery) as lead or
+        co-handling department; no join, so no row twice."""
+        from .models import Referral
+
+        co = Referral.co_departments.through.objects.filter(department_id__in=_ids(department))
+        return self.filter(
+            Q(department_id__in=_ids(department)) | Q(pk__in=co.values("referral_id"))
+        )
+
+    def led_by(self, department):
+        return self.filter(department_id__in=_ids(department))
+
+    def due_soon(self, days: int | None = None, today: datetime.date | None = None):
+        """Awaiting a reply and due within `days` (default `REFERRAL_DUE_SOON_DAYS`) from
+        `today`, not yet overdue: for reminders."""
+        from django.conf import settings
+
+        today = _today(today)
+        days = settings.REFERRAL_DUE_SOON_DAYS if days is None else days
+        return self.filter(
+            replied_on__isnull=True,
+            due_on__gte=today,
+            due_on__lte=today + datetime.timedelta(days=days),
+        )
 
     def waiting(self):
         """No reply yet."""
@@ -338,11 +383,38 @@ class ReferralQuerySet(models.QuerySet):
         )
 
     def with_related(self):
-        """Suggestion, department, instruction joined; co-handling departments prefetched:
+        """Subject, department, instruction joined; co-handling departments prefetched:
         two queries per page."""
         return self.select_related(
-            "suggestion", "department", "instruction", "referred_by"
+            *self.model.SUBJECT_FIELDS, "department", "instruction", "referred_by"
         ).prefetch_related("co_departments")
+
+    def with_handling(self):
+        """A department's detail page: `with_related`, plus who recorded the reply and
+        the co-handling opinions and closed rounds prefetched: four queries."""
+        from .models import ReferralOpinion
+
+        return (
+            self.with_related()
+            .select_related("reply_recorded_by")
+            .prefetch_related(
+                Prefetch(
+                    "opinions",
+                    queryset=ReferralOpinion.objects.select_related("department").order_by(
+                        "round_number", "given_on", "pk"
+                    ),
+                ),
+                "rounds",
+            )
+        )
+
+
+class ReferralOpinionQuerySet(models.QuerySet):
+    def for_user(self, user: User):
+        """Opinions follow their referral."""
+        from .models import Referral
+
+        return self.filter(referral__in=Referral.objects.for_user(user).values("pk"))
 
 
 class SuggestionQuerySet(models.QuerySet):

@@ -13,6 +13,7 @@ import random
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Count
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
@@ -22,8 +23,8 @@ from apps.members.models import Member
 from apps.venues.models import Venue
 from apps.venues.seed import DEMO_MANAGERS
 
-from . import seed_notifications, seed_research
-from .models import Session, SessionPhoto, Suggestion, Topic
+from . import seed_notifications, seed_proposals, seed_research
+from .models import Department, DepartmentAccount, Session, SessionPhoto, Suggestion, Topic
 
 YEAR = 2021
 F = Session.Form
@@ -228,11 +229,29 @@ def seed(ctx: SeedContext) -> None:
 
     # The year's research: projects, reports, suggestions, instructions and referrals.
     seed_research.seed(ctx)
+    seed_proposals.seed(ctx)
 
 
 def link_demo_users(ctx: SeedContext, users: dict) -> None:
     seed_research.link_demo_users(ctx, users)
     seed_notifications.link_demo_users(ctx, users)
+    _link_department_user(ctx, users.get("dept1"))
+    seed_proposals.link_demo_users(ctx, users)
+
+
+def _link_department_user(ctx: SeedContext, user) -> None:
+    """The demo department user acts for the department that leads the most referrals (a
+    user is linked once; a later run keeps the link)."""
+    if user is None or DepartmentAccount.objects.filter(user=user).exists():
+        return
+    department = (
+        Department.objects.annotate(n=Count("referrals"))
+        .order_by("-n", "sort_order", "name")
+        .first()
+    )
+    if department is not None:
+        DepartmentAccount.objects.create(user=user, department=department)
+        ctx.count("department accounts", True)
 
 
 def _rng(venue: Venue, salt: str) -> random.Random:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -260,20 +260,36 @@ def report_suggestions(report: Report, user: User) -> list[Suggestion]:
 # --- suggestions, referrals, departments ----------------------------------------------------
 
 
-def suggestion_referrals(suggestion: Suggestion) -> list[Referral]:
-    """Every referral of a suggestion, oldest first, with departments and who recorded
-    the reply and the closing: two queries."""
-    return list(
-        Referral.objects.filter(suggestion=suggestion)
-        .with_related()
-        .select_related("reply_recorded_by", "closed_by")
+def subject_referrals(subject, user: User | None = None) -> list[Referral]:
+    """Every referral of a subject (a suggestion, …), oldest first, with departments, who
+    recorded the reply and the closing, the co-handling opinions and earlier rounds: four
+    queries. With `user`, each gets `can_reply`, `can_close` and `can_reopen` (the rules
+    of `handling.py`) for `consultation/_referral_card.html`."""
+    from .handling import can_close, can_reopen, can_reply
+
+    name = Referral.subject_field_for(subject)
+    referrals = list(
+        Referral.objects.filter(**{name: subject})
+        .with_handling()
+        .select_related("closed_by")
         .order_by("referred_on", "pk")
     )
+    if user is not None:
+        for referral in referrals:
+            referral.can_reply = can_reply(user, referral)
+            referral.can_close = can_close(user, referral)
+            referral.can_reopen = can_reopen(user, referral)
+    return referrals
+
+
+def suggestion_referrals(suggestion: Suggestion, user: User | None = None) -> list[Referral]:
+    return subject_referrals(suggestion, user)
 
 
 REFERRAL_STATES: dict[str, Callable[[Any, datetime.date], Any]] = {
     "waiting": lambda qs, today: qs.waiting(),
     "overdue": lambda qs, today: qs.overdue(today),
+    "due_soon": lambda qs, today: qs.due_soon(today=today),
     "replied": lambda qs, today: qs.replied().open(),
     "closed": lambda qs, today: qs.closed(),
 }
@@ -285,6 +301,12 @@ REFERRAL_STATE_CHOICES = [
     ("replied", _("Replied, not closed")),
     ("closed", _("Closed")),
 ]
+# The state filter of a department user's own list (due soon added).
+HANDLING_STATE_CHOICES = [
+    *REFERRAL_STATE_CHOICES[:2],
+    ("due_soon", _("Due soon")),
+    *REFERRAL_STATE_CHOICES[2:],
+]
 
 
 def department_referrals(
@@ -293,14 +315,7 @@ def department_referrals(
     """The referrals a department handles, as lead or co-handling department, in `state`
     (a key of REFERRAL_STATES; anything else: all), newest first, with their suggestion's
     source. A queryset: the page paginates it."""
-    referrals = Referral.objects.filter(
-        Q(department=department)
-        | Q(
-            pk__in=Referral.co_departments.through.objects.filter(department=department).values(
-                "referral_id"
-            )
-        )
-    )
+    referrals = Referral.objects.for_department(department)
     if state in REFERRAL_STATES:
         referrals = REFERRAL_STATES[state](referrals, today)
     return (

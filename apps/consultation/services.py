@@ -8,11 +8,9 @@ Sessions:
       └──(edit, submit)── returned ◀──return (with a reason)
 
 Research: topic → project (`project_save`) → report (`report_save`, each save a version)
-→ suggestions (`suggestion_save`) and leaders' instructions (`instruction_add`) →
-referrals to departments (`referral_create`) → replies (`referral_reply`) → closed with the
-proposers' satisfaction (`referral_close`):
-
-    referred ──reply──▶ replied ──close──▶ closed
+→ suggestions (`suggestion_save`) and leaders' instructions (`instruction_add`). What
+follows — referrals to departments, replies, opinions, closing, reopening — is the
+handling chain, for every kind of subject: `handling.py`.
 """
 
 from __future__ import annotations
@@ -36,9 +34,7 @@ from apps.members.models import Member
 from apps.venues.managers import manages_venue
 
 from .models import (
-    Department,
     Instruction,
-    Referral,
     Report,
     ReportVersion,
     ResearchProject,
@@ -478,134 +474,3 @@ def suggestion_save(
     suggestion.save()
     suggestion.members.set(members)
     return suggestion
-
-
-# --- referrals ------------------------------------------------------------------------------
-
-
-def _locked_referral(referral: Referral) -> Referral:
-    return Referral.objects.select_for_update().get(pk=referral.pk)
-
-
-@transaction.atomic
-def referral_create(
-    *,
-    suggestion: Suggestion,
-    user: User,
-    department: Department,
-    co_departments: Iterable[Department] = (),
-    instruction: Instruction | None = None,
-    referred_on: datetime.date,
-    due_on: datetime.date,
-    note: str = "",
-) -> Referral:
-    """Refer a suggestion to a lead department (and co-handling ones), by staff; on a
-    leader's instruction on the suggestion's report, if any."""
-    _require(user, "consultation.add_referral")
-    if due_on < referred_on:
-        raise _field_error("due_on", _("The due date cannot be before the referral."), "due_before")
-    if instruction is not None and instruction.report_id != suggestion.report_id:
-        raise _field_error(
-            "instruction", _("Pick an instruction on this suggestion's report."), "other_report"
-        )
-    if Referral.objects.open().filter(suggestion=suggestion, department=department).exists():
-        raise _field_error(
-            "department",
-            _("This suggestion is already with that department and not closed yet."),
-            "duplicate",
-        )
-    referral = Referral(
-        suggestion=suggestion,
-        department=department,
-        instruction=instruction,
-        referred_on=referred_on,
-        due_on=due_on,
-        note=note.strip(),
-        referred_by=user,
-    )
-    _record_author(referral, user)
-    referral.save()
-    referral.co_departments.set([d for d in co_departments if d.pk != department.pk])
-    return referral
-
-
-@transaction.atomic
-def referral_reply(
-    *,
-    referral: Referral,
-    user: User,
-    text: str,
-    replied_on: datetime.date,
-    implementation: str,
-) -> Referral:
-    """Record the department's reply (text, date, class A/B/C), by staff. A reply may be
-    corrected until the referral is closed."""
-    _require(user, "consultation.reply_referral")
-    referral = _locked_referral(referral)
-    if referral.closed_on:
-        raise _invalid_state(_("This referral is closed; its reply can no longer change."))
-    text = text.strip()
-    if not text:
-        raise _field_error("text", _("Write the department's reply."), "no_text")
-    if implementation not in Referral.Implementation.values:
-        raise _field_error("implementation", _("Pick the implementation class."), "no_class")
-    if replied_on < referral.referred_on:
-        raise _field_error(
-            "replied_on",
-            _("A reply cannot be dated before the referral (%(date)s)."),
-            "before_referral",
-            {"date": referral.referred_on.isoformat()},
-        )
-    first_reply = referral.replied_on is None
-    referral.reply_text = text
-    referral.replied_on = replied_on
-    referral.implementation = implementation
-    referral.reply_recorded_by = user
-    _record_author(referral, user)
-    referral.save()
-    if first_reply:
-        suggestion = referral.suggestion
-        notify(
-            User.objects.filter(member__suggestions=suggestion).distinct(),
-            kind="referral_replied",
-            title=_("%(department)s replied to your suggestion")
-            % {"department": referral.department},
-            body=text,
-            url=suggestion.get_absolute_url(),
-            target=referral,
-        )
-    return referral
-
-
-@transaction.atomic
-def referral_close(
-    *,
-    referral: Referral,
-    user: User,
-    satisfaction: str,
-    closed_on: datetime.date,
-) -> Referral:
-    """replied → closed, with the proposers' satisfaction, by staff."""
-    _require(user, "consultation.close_referral")
-    referral = _locked_referral(referral)
-    if referral.closed_on:
-        raise _invalid_state(_("This referral is already closed."))
-    if not referral.replied_on:
-        raise _invalid_state(_("Record the department's reply before closing."))
-    if satisfaction not in Referral.Satisfaction.values:
-        raise _field_error(
-            "satisfaction", _("Pick the proposers' satisfaction."), "no_satisfaction"
-        )
-    if closed_on < referral.replied_on:
-        raise _field_error(
-            "closed_on",
-            _("A referral cannot be closed before its reply (%(date)s)."),
-            "before_reply",
-            {"date": referral.replied_on.isoformat()},
-        )
-    referral.satisfaction = satisfaction
-    referral.closed_on = closed_on
-    referral.closed_by = user
-    _record_author(referral, user)
-    referral.save()
-    return referral

@@ -3,7 +3,16 @@ research projects, reports, the suggestion ledger, referrals and departments bes
 
 from django.urls import include, path
 
-from .views import departments, referrals, research, sessions, suggestions
+from .views import (
+    departments,
+    handling,
+    proposal_reports,
+    proposals,
+    referrals,
+    research,
+    sessions,
+    suggestions,
+)
 
 app_name = "consultation"
 
@@ -25,8 +34,42 @@ session_patterns = [
     ),
 ]
 
+P = proposals
+proposal_patterns = [
+    path("", P.ProposalListView.as_view(), name="proposal_list"),
+    path("export.xlsx", proposal_reports.ProposalExportView.as_view(), name="proposal_export"),
+    path("compilation/", proposal_reports.CompilationView.as_view(), name="proposal_compilation"),
+    path(
+        "statistics/",
+        proposal_reports.ProposalStatisticsView.as_view(),
+        name="proposal_statistics",
+    ),
+    path("mine/", P.MyProposalsView.as_view(), name="my_proposals"),
+    path("new/", P.ProposalCreateView.as_view(), name="proposal_create"),
+    path("<int:pk>/", P.ProposalDetailView.as_view(), name="proposal_detail"),
+    path("<int:pk>/edit/", P.ProposalUpdateView.as_view(), name="proposal_update"),
+    path("<int:pk>/file/", P.ProposalFileView.as_view(), name="proposal_file"),
+    *[
+        path(f"<int:pk>/{step}/", P.ProposalStepView.as_view(step=step), name=f"proposal_{step}")
+        for step in P.ProposalStepView.steps
+    ],
+    path("<int:pk>/key/", P.ProposalFlagView.as_view(flag="key"), name="proposal_key"),
+    path(
+        "<int:pk>/outstanding/",
+        P.ProposalFlagView.as_view(flag="outstanding"),
+        name="proposal_outstanding",
+    ),
+    path("<int:pk>/not-registered/", P.NotRegisterView.as_view(), name="proposal_not_register"),
+    path("<int:pk>/merge/", P.MergeView.as_view(), name="proposal_merge"),
+    path("<int:pk>/assign/", P.AssignView.as_view(), name="proposal_assign"),
+    path("<int:pk>/rate/", P.RateView.as_view(), name="proposal_rate"),
+    path("<int:pk>/instruct/", P.InstructView.as_view(), name="proposal_instruct"),
+    path("cosign/<int:pk>/", P.SignerRespondView.as_view(), name="proposal_cosign"),
+]
+
 urlpatterns = [
     path("sessions/", include(session_patterns)),
+    path("proposals/", include(proposal_patterns)),
     # Topics and research projects
     path("topics/", research.TopicListView.as_view(), name="topic_list"),
     path("topics/new/", research.TopicCreateView.as_view(), name="topic_create"),
@@ -90,6 +133,26 @@ urlpatterns = [
     ),
     path("referrals/<int:pk>/reply/", referrals.ReferralReplyView.as_view(), name="referral_reply"),
     path("referrals/<int:pk>/close/", referrals.ReferralCloseView.as_view(), name="referral_close"),
+    path(
+        "referrals/<int:pk>/reopen/", referrals.ReferralReopenView.as_view(), name="referral_reopen"
+    ),
+    path(
+        "referrals/<int:pk>/letter/", referrals.ReferralLetterView.as_view(), name="referral_letter"
+    ),
+    path(
+        "referrals/rounds/<int:pk>/letter/",
+        referrals.ReferralLetterView.as_view(round=True),
+        name="referral_round_letter",
+    ),
+    # A handling department's own pages (承办单位)
+    path("handling/", handling.HandlingListView.as_view(), name="handling_list"),
+    path("handling/<int:pk>/", handling.HandlingDetailView.as_view(), name="handling_detail"),
+    path("handling/<int:pk>/reply/", handling.HandlingReplyView.as_view(), name="handling_reply"),
+    path(
+        "handling/<int:pk>/opinion/",
+        handling.HandlingOpinionView.as_view(),
+        name="handling_opinion",
+    ),
     # Departments
     path("departments/", departments.DepartmentListView.as_view(), name="department_list"),
     path(

@@ -45,7 +45,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.consultation.models import ResearchProject, Session, Suggestion
+from apps.consultation.models import (
+    Proposal,
+    ProposalSigner,
+    ResearchProject,
+    Session,
+    Suggestion,
+)
 from apps.core.access import readable_ids
 from apps.members.models import ContactRecord, Pairing
 
@@ -68,6 +74,12 @@ class Code:
     CONTACT = "contact_record"
     DUTY_REPORT = "duty_report"
     STUDY = "study_attend"
+    PROPOSAL_INDIVIDUAL = "proposal_individual"
+    PROPOSAL_JOINT_LEAD = "proposal_joint_lead"
+    PROPOSAL_COSIGNED = "proposal_cosigned"
+    PROPOSAL_REGISTERED = "proposal_registered"
+    PROPOSAL_KEY = "proposal_key"
+    PROPOSAL_OUTSTANDING = "proposal_outstanding"
 
 
 class Fact(NamedTuple):
@@ -342,6 +354,77 @@ def _suggestion_years(suggestion: Suggestion) -> list[int]:
     return sorted({d.year for d in (suggestion.raised_on, suggestion.outcome_on) if d is not None})
 
 
+def collect_proposals(*, year: int, members: frozenset[int] | None) -> Iterator[Fact]:
+    """A member's proposals (collective ones earn no member points), all lines linked to
+    the proposal. The lead: an individual or a joint proposal submitted (dated when
+    submitted), registered (立案, dated when decided), key (重点提案, dated when
+    registered), outstanding (优秀提案, dated when marked). A confirmed co-signer of a
+    joint proposal submitted: the co-signer rule; of an outstanding one: that rule too.
+    One query (a row per proposal and co-signer)."""
+    in_year = Q(submitted_on__year=year) | Q(decided_on__year=year) | Q(outstanding_on__year=year)
+    rows = Proposal.objects.filter(in_year, proposer__isnull=False).exclude(
+        state=Proposal.State.DRAFT
+    )
+    if members is not None:
+        signed = ProposalSigner.objects.filter(member_id__in=members).values("proposal_id")
+        rows = rows.filter(Q(proposer_id__in=members) | Q(pk__in=signed))
+    type_id = Fact.type_id(Proposal)
+    confirmed = ProposalSigner.State.CONFIRMED
+    proposals: dict[int, tuple] = {}
+    cosigners: dict[int, list[int]] = defaultdict(list)
+    fields: tuple[str, ...] = ("pk", "proposer_id", "kind", "state", "title", "submitted_on")
+    fields += ("decided_on", "is_key", "is_outstanding", "outstanding_on", "signers__member_id")
+    for row in rows.order_by("pk", "signers__id").values_list(*fields, "signers__state"):
+        proposals.setdefault(row[0], row[1:10])
+        if row[10] is not None and row[11] == confirmed:
+            cosigners[row[0]].append(row[10])
+    numbered = set(Proposal.NUMBERED_STATES)
+    for pk, (
+        lead,
+        kind,
+        state,
+        title,
+        submitted,
+        decided,
+        key,
+        outstanding,
+        marked,
+    ) in proposals.items():
+        summary = title if len(title) <= 30 else f"{title[:30]}…"
+        facts: list[tuple[int, str, datetime.date, str]] = []
+        if submitted and submitted.year == year:
+            code = (
+                Code.PROPOSAL_JOINT_LEAD
+                if kind == Proposal.Kind.JOINT
+                else Code.PROPOSAL_INDIVIDUAL
+            )
+            facts.append((lead, code, submitted, _("Proposal submitted: %(t)s")))
+            for member_id in cosigners.get(pk, ()):
+                facts.append(
+                    (member_id, Code.PROPOSAL_COSIGNED, submitted, _("Proposal co-signed: %(t)s"))
+                )
+        if state in numbered and decided and decided.year == year:
+            facts.append((lead, Code.PROPOSAL_REGISTERED, decided, _("Proposal registered: %(t)s")))
+            if key:
+                facts.append((lead, Code.PROPOSAL_KEY, decided, _("Key proposal: %(t)s")))
+        if outstanding and marked and marked.year == year:
+            for member_id in (lead, *cosigners.get(pk, ())):
+                facts.append(
+                    (member_id, Code.PROPOSAL_OUTSTANDING, marked, _("Outstanding proposal: %(t)s"))
+                )
+        for member_id, code, date, text in facts:
+            yield Fact(member_id, code, type_id, pk, date, text % {"t": summary})
+
+
+def _proposal_years(proposal: Proposal) -> list[int]:
+    dates = (proposal.submitted_on, proposal.decided_on, proposal.outstanding_on)
+    return sorted({d.year for d in dates if d is not None})
+
+
+def _signer_years(signer: ProposalSigner) -> list[int]:
+    return _proposal_years(signer.proposal)
+
+
 # --------------------------------------------------------------------------- the sources
 
 
@@ -364,6 +447,11 @@ COLLECTORS: tuple[Collector, ...] = (
     Collector("sessions", collect_sessions, watch={Session: _session_years}),
     Collector("research_teams", collect_research_teams, watch={ResearchProject: _project_years}),
     Collector("suggestions", collect_suggestions, watch={Suggestion: _suggestion_years}),
+    Collector(
+        "proposals",
+        collect_proposals,
+        watch={Proposal: _proposal_years, ProposalSigner: _signer_years},
+    ),
 )
 """Every source of points. `ledger_derive` reads exactly these; their `watch` models (and
 the rule table) are the models that keep the ledger current."""
@@ -396,7 +484,16 @@ def _contact_link(entry) -> str:
     return reverse("members:detail", args=[entry.member_id])
 
 
-SOURCE_LINKS: Mapping[type[models.Model], LinkFn] = {ContactRecord: _contact_link}
+def _proposal_link(entry) -> str:
+    """Every proposal line (lead, co-signer, registered, key, outstanding) opens the
+    proposal itself, by id: no query for the proposal's row."""
+    return reverse("consultation:proposal_detail", args=[entry.source_id])
+
+
+SOURCE_LINKS: Mapping[type[models.Model], LinkFn] = {
+    ContactRecord: _contact_link,
+    Proposal: _proposal_link,
+}
 """Source models whose ledger line does not link to their `get_absolute_url()`:
 `link(entry)` gives a URL or None (and may raise NoReverseMatch)."""
 

@@ -7,9 +7,14 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 from PIL import Image
 
+from apps.accounts import roles
 from apps.consultation.models import (
     Department,
+    DepartmentAccount,
     Instruction,
+    Proposal,
+    ProposalCategory,
+    ProposalSigner,
     Referral,
     Report,
     ReportVersion,
@@ -20,7 +25,7 @@ from apps.consultation.models import (
     Topic,
 )
 from apps.core.uploads import process_image
-from tests.accounts.factories import UnitFactory
+from tests.accounts.factories import UnitFactory, UserFactory
 from tests.venues.factories import VenueFactory
 
 
@@ -200,3 +205,51 @@ class RepliedReferralFactory(ReferralFactory):
 class ClosedReferralFactory(RepliedReferralFactory):
     closed_on = datetime.date(2021, 8, 15)
     satisfaction = Referral.Satisfaction.SATISFIED
+
+
+class DepartmentAccountFactory(DjangoModelFactory):
+    """A user of the `department` role acting for a department."""
+
+    class Meta:
+        model = DepartmentAccount
+
+    user = factory.SubFactory(UserFactory, roles=[roles.DEPARTMENT])
+    department = factory.SubFactory(DepartmentFactory)
+
+
+class ProposalCategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = ProposalCategory
+        django_get_or_create = ["name"]
+
+    name = "社会事业"
+
+
+class ProposalFactory(DjangoModelFactory):
+    """A draft individual proposal of the 11th term's first plenary sitting (2021)."""
+
+    class Meta:
+        model = Proposal
+
+    term = 11
+    year = 2021
+    sitting = 1
+    title = factory.Sequence(lambda n: f"关于测试事项{n}的提案")
+    background = "案据：问题较为突出。"
+    measures = "建议：加强统筹。"
+    category = factory.SubFactory(ProposalCategoryFactory)
+    kind = Proposal.Kind.INDIVIDUAL
+    proposer = factory.SubFactory("tests.members.factories.MemberFactory")
+
+
+class SubmittedProposalFactory(ProposalFactory):
+    state = Proposal.State.SUBMITTED
+    submitted_on = datetime.date(2021, 1, 12)
+
+
+class ProposalSignerFactory(DjangoModelFactory):
+    class Meta:
+        model = ProposalSigner
+
+    proposal = factory.SubFactory(ProposalFactory, kind=Proposal.Kind.JOINT)
+    member = factory.SubFactory("tests.members.factories.MemberFactory")

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
-from apps.consultation import services
+from apps.consultation import handling, services
 from apps.consultation.models import (
     Instruction,
     Referral,
@@ -95,7 +95,7 @@ def test_the_sql_annotation_agrees_with_the_rule(states):
 def test_progress_moves_along_the_services(staff_user):
     suggestion = ReportSuggestionFactory()
     assert progress_of(suggestion) == P.RAISED
-    referral = services.referral_create(
+    referral = handling.referral_create(
         suggestion=suggestion,
         user=staff_user,
         department=DepartmentFactory(),
@@ -103,7 +103,7 @@ def test_progress_moves_along_the_services(staff_user):
         due_on=datetime.date(2021, 8, 31),
     )
     assert progress_of(suggestion) == P.REFERRED
-    services.referral_reply(
+    handling.referral_reply(
         referral=referral,
         user=staff_user,
         text="正在推进。",
@@ -111,7 +111,7 @@ def test_progress_moves_along_the_services(staff_user):
         implementation="B",
     )
     assert progress_of(suggestion) == P.IN_PROGRESS
-    services.referral_close(
+    handling.referral_close(
         referral=referral,
         user=staff_user,
         satisfaction=Referral.Satisfaction.BASICALLY,
@@ -331,7 +331,7 @@ def refer(user, suggestion, **kwargs):
         "due_on": datetime.date(2021, 8, 31),
         **kwargs,
     }
-    return services.referral_create(suggestion=suggestion, user=user, **values)
+    return handling.referral_create(suggestion=suggestion, user=user, **values)
 
 
 @pytest.mark.parametrize(
@@ -346,7 +346,7 @@ def test_only_staff_refer_reply_and_close(users, who):
         with pytest.raises(PermissionDenied):
             refer(user, suggestion)
         with pytest.raises(PermissionDenied):
-            services.referral_reply(
+            handling.referral_reply(
                 referral=referral,
                 user=user,
                 text="x",
@@ -355,7 +355,7 @@ def test_only_staff_refer_reply_and_close(users, who):
             )
         replied = RepliedReferralFactory()
         with pytest.raises(PermissionDenied):
-            services.referral_close(
+            handling.referral_close(
                 referral=replied,
                 user=user,
                 satisfaction="satisfied",
@@ -395,14 +395,14 @@ def test_a_referral_refuses_bad_dates_and_duplicates(staff_user):
 def test_a_reply_then_a_close_in_that_order(staff_user):
     referral = ReferralFactory()
     with pytest.raises(ValidationError):
-        services.referral_close(
+        handling.referral_close(
             referral=referral,
             user=staff_user,
             satisfaction="satisfied",
             closed_on=datetime.date(2021, 8, 9),
         )
     with pytest.raises(ValidationError) as error:
-        services.referral_reply(
+        handling.referral_reply(
             referral=referral,
             user=staff_user,
             text="x",
@@ -411,7 +411,7 @@ def test_a_reply_then_a_close_in_that_order(staff_user):
         )
     assert "replied_on" in error.value.message_dict
     assert "2021-07-01" in error.value.message_dict["replied_on"][0]
-    services.referral_reply(
+    handling.referral_reply(
         referral=referral,
         user=staff_user,
         text="已解决。",
@@ -419,20 +419,20 @@ def test_a_reply_then_a_close_in_that_order(staff_user):
         implementation="A",
     )
     with pytest.raises(ValidationError):
-        services.referral_close(
+        handling.referral_close(
             referral=referral,
             user=staff_user,
             satisfaction="nope",
             closed_on=datetime.date(2021, 8, 9),
         )
     with pytest.raises(ValidationError):
-        services.referral_close(
+        handling.referral_close(
             referral=referral,
             user=staff_user,
             satisfaction="satisfied",
             closed_on=datetime.date(2021, 7, 9),
         )
-    services.referral_close(
+    handling.referral_close(
         referral=referral,
         user=staff_user,
         satisfaction="satisfied",
@@ -441,7 +441,7 @@ def test_a_reply_then_a_close_in_that_order(staff_user):
     referral.refresh_from_db()
     assert referral.state == R.CLOSED and referral.closed_by == staff_user
     with pytest.raises(ValidationError):
-        services.referral_reply(
+        handling.referral_reply(
             referral=referral,
             user=staff_user,
             text="改",
@@ -449,7 +449,7 @@ def test_a_reply_then_a_close_in_that_order(staff_user):
             implementation="B",
         )
     with pytest.raises(ValidationError):
-        services.referral_close(
+        handling.referral_close(
             referral=referral,
             user=staff_user,
             satisfaction="satisfied",

@@ -5,9 +5,11 @@ import pytest
 from django.core.management import call_command
 from PIL import Image
 
+from apps.accounts.models import User
 from apps.consultation.dashboard import year_statistics
 from apps.consultation.models import (
     Department,
+    DepartmentAccount,
     Instruction,
     Referral,
     Report,
@@ -41,6 +43,7 @@ def test_the_2021_work_is_seeded(seeded_county):
     check_demo_offices()
     check_research_work()
     check_demo_member_suggestions()
+    check_demo_department_user()
 
 
 def check_livelihood_consultations():
@@ -115,8 +118,9 @@ def check_research_work():
     stats = year_statistics(2021)
     assert (stats["projects"], stats["reports"]) == (14, 14)
     totals = stats["totals"]
-    assert (totals["total"], totals["referred"], totals["adopted"]) == (176, 87, 100)
-    assert Suggestion.objects.in_year(2021).count() == 177
+    # 176 of sessions and reports, and two proposals not registered kept as suggestions.
+    assert (totals["total"], totals["referred"], totals["adopted"]) == (178, 87, 100)
+    assert Suggestion.objects.in_year(2021).count() == 179  # with the two of proposals
     assert (
         Suggestion.objects.in_year(2021)
         .exclude(pk__in=Suggestion.objects.raised())
@@ -138,6 +142,23 @@ def check_demo_member_suggestions():
     assert progress == set(Suggestion.Progress.values)
 
 
+def check_demo_department_user():
+    """`dept1` acts for the department that leads the most referrals, and sees them."""
+    from apps.consultation.handling import department_of
+
+    user = User.objects.get(username="dept1")
+    department = department_of(user)
+    assert department is not None
+    most = max(Department.objects.all(), key=lambda d: d.referrals.count())
+    assert department.referrals.count() == most.referrals.count() > 0
+    assert Referral.objects.for_user(user).count() >= department.referrals.count()
+    assert (
+        not Referral.objects.for_user(user)
+        .exclude(pk__in=Referral.objects.for_department(department))
+        .exists()
+    )
+
+
 def test_the_sample_pdf_is_a_pdf():
     assert sample_pdf("x").startswith(b"%PDF-1.4") and sample_pdf("x").endswith(b"%%EOF\n")
 
@@ -154,6 +175,7 @@ def test_seeding_again_adds_nothing(seeded_county):
         ReportVersion,
         Instruction,
         Department,
+        DepartmentAccount,
         Referral,
     )
     counts = [m.objects.count() for m in models]

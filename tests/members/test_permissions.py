@@ -32,7 +32,8 @@ GET_MATRIX = [
     ("members:list", None, [302, 200, 200, 403, 403, 200]),
     ("members:create", None, [302, 200, 403, 403, 403, 200]),
     ("members:export", None, [302, 200, 200, 403, 403, 200]),
-    ("members:search", None, [302, 200, 403, 200, 403, 200]),
+    # Members pick the co-signers of a joint proposal (by name; never by phone).
+    ("members:search", None, [302, 200, 403, 200, 200, 200]),
     ("members:import", None, [302, 200, 403, 403, 403, 200]),
     ("members:import_template", None, [302, 200, 403, 403, 403, 200]),
     ("members:detail", "other", [302, 200, 200, 404, 404, 200]),

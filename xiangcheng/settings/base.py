@@ -217,6 +217,14 @@ VENUE_IDLE_DAYS = env.int("VENUE_IDLE_DAYS", default=60)
 # A referred suggestion is due back from its department this many days later (the default
 # of the referral form; staff may change the date).
 REFERRAL_DUE_DAYS = env.int("REFERRAL_DUE_DAYS", default=30)
+# A referral awaiting its reply is "due soon" this many days before its due date
+# (`ReferralQuerySet.due_soon`, for reminders and the department's list).
+REFERRAL_DUE_SOON_DAYS = env.int("REFERRAL_DUE_SOON_DAYS", default=7)
+# An assigned proposal (交办) is due back this many months later (staff may change the date).
+PROPOSAL_DUE_MONTHS = env.int("PROPOSAL_DUE_MONTHS", default=3)
+# The proposer rates a reply within this many days; then staff may close it unrated
+# (counted as basically satisfied).
+PROPOSAL_RATING_GRACE_DAYS = env.int("PROPOSAL_RATING_GRACE_DAYS", default=30)
 
 # A filter's empty choice reads 全部 (forms' selects read 请选择: apps.core.forms).
 FILTERS_EMPTY_CHOICE_LABEL = _("All")

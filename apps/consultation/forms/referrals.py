@@ -1,4 +1,5 @@
-"""Referring a suggestion to a department, recording the reply, closing it."""
+"""The handling chain's forms: referring a subject to a department, the reply (with its
+letter), a co-handling opinion, closing, reopening."""
 
 from __future__ import annotations
 
@@ -6,13 +7,16 @@ import datetime
 
 from django import forms
 from django.conf import settings
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.dates import WorkDateValidator
 from apps.core.forms import StyledForm, StyledModelForm, field_of
+from apps.core.uploads import DocumentUploadField
 
-from ..models import Department, Instruction, Referral, Suggestion
+from ..models import Department, Instruction, Referral
+from ..services import DocumentInput
 from .fields import DateInput, date_fields
 
 
@@ -28,19 +32,20 @@ class ReferralForm(StyledModelForm):
             "note": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, user, suggestion: Suggestion, **kwargs):
+    def __init__(self, *args, user, subject: Model, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.instance.suggestion = suggestion
+        setattr(self.instance, Referral.subject_field_for(subject), subject)
+        report_id = getattr(subject, "report_id", None)
         departments = Department.objects.active().order_by("sort_order", "name")
         field_of(self, "department", forms.ModelChoiceField).queryset = departments
         field_of(self, "co_departments", forms.ModelChoiceField).queryset = departments
         self.fields["co_departments"].help_text = _("Hold Ctrl (or ⌘) to pick several.")
-        if suggestion.report_id:
+        if report_id:
             instruction_field = field_of(self, "instruction", forms.ModelChoiceField)
-            instruction_field.queryset = Instruction.objects.filter(
-                report_id=suggestion.report_id
-            ).order_by("instructed_on", "pk")
+            instruction_field.queryset = Instruction.objects.filter(report_id=report_id).order_by(
+                "instructed_on", "pk"
+            )
             instructions = list(instruction_field.queryset)
             if len(instructions) == 1:
                 instruction_field.initial = instructions[0].pk
@@ -65,6 +70,9 @@ class ReferralForm(StyledModelForm):
 
 
 class ReferralReplyForm(StyledForm):
+    """The lead department's reply: text, date, class A/B/C and the reply letter (PDF or
+    DOCX, checked by content as research reports are)."""
+
     text = forms.CharField(
         label=_("Department's reply"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
     )
@@ -79,6 +87,8 @@ class ReferralReplyForm(StyledForm):
         choices=Referral.Implementation.choices,
         widget=forms.RadioSelect,
     )
+    letter = DocumentUploadField(label=_("Reply letter"), required=False)
+    remove_letter = forms.BooleanField(label=_("Remove the reply letter"), required=False)
 
     def __init__(self, *args, user, referral: Referral, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,6 +97,37 @@ class ReferralReplyForm(StyledForm):
         self.fields["replied_on"].initial = referral.replied_on or timezone.localdate()
         self.fields["text"].initial = referral.reply_text
         self.fields["implementation"].initial = referral.implementation or None
+        if not referral.reply_letter:
+            del self.fields["remove_letter"]
+
+    def letter_input(self) -> DocumentInput | None:
+        upload = self.cleaned_data.get("letter")
+        if not upload:
+            return None
+        return DocumentInput(
+            file=upload, name=getattr(upload, "original_name", upload.name), size=upload.size
+        )
+
+
+class ReferralOpinionForm(StyledForm):
+    """A co-handling department's opinion on the current round."""
+
+    text = forms.CharField(
+        label=_("Co-handling opinion"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
+    given_on = forms.DateField(
+        label=_("Given on"),
+        widget=DateInput,
+        input_formats=["%Y-%m-%d"],
+        validators=[WorkDateValidator()],
+    )
+
+    def __init__(self, *args, user, referral: Referral, opinion=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.referral = referral
+        self.fields["given_on"].initial = opinion.given_on if opinion else timezone.localdate()
+        self.fields["text"].initial = opinion.text if opinion else ""
 
 
 class ReferralCloseForm(StyledForm):
@@ -107,3 +148,34 @@ class ReferralCloseForm(StyledForm):
         self.user = user
         self.referral = referral
         self.fields["closed_on"].initial = timezone.localdate()
+
+
+class ReferralReopenForm(StyledForm):
+    """Staff reopen a referral whose proposers were not satisfied: why, and the new due
+    date."""
+
+    reason = forms.CharField(
+        label=_("Why it is handled again"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    reopened_on = forms.DateField(
+        label=_("Reopened on"),
+        widget=DateInput,
+        input_formats=["%Y-%m-%d"],
+        validators=[WorkDateValidator()],
+    )
+    due_on = forms.DateField(
+        label=_("New reply due by"),
+        widget=DateInput,
+        input_formats=["%Y-%m-%d"],
+        validators=[WorkDateValidator()],
+    )
+
+    def __init__(self, *args, user, referral: Referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.referral = referral
+        today = timezone.localdate()
+        self.fields["reopened_on"].initial = today
+        self.fields["due_on"].initial = today + datetime.timedelta(days=settings.REFERRAL_DUE_DAYS)

@@ -2,14 +2,37 @@
 Django registers them and `apps.consultation.models.<Name>` is the one import path for
 everyone. Sessions come first (research visits them, suggestions come from both)."""
 
+from .handling import (
+    Department,
+    DepartmentAccount,
+    Referral,
+    ReferralOpinion,
+    ReferralRound,
+)
+from .proposals import (
+    Proposal,
+    ProposalCategory,
+    ProposalInstruction,
+    ProposalSigner,
+    default_due,
+    rating_grace_over,
+    sitting_label,
+)
 from .research import Instruction, Report, ReportVersion, ResearchProject, download_name
 from .sessions import Session, SessionPhoto, Topic
-from .suggestions import Department, Referral, Suggestion, derive_progress
+from .suggestions import Suggestion, derive_progress
 
 __all__ = [
     "Department",
+    "DepartmentAccount",
     "Instruction",
+    "Proposal",
+    "ProposalCategory",
+    "ProposalInstruction",
+    "ProposalSigner",
     "Referral",
+    "ReferralOpinion",
+    "ReferralRound",
     "Report",
     "ReportVersion",
     "ResearchProject",
@@ -17,6 +40,9 @@ __all__ = [
     "SessionPhoto",
     "Suggestion",
     "Topic",
+    "default_due",
     "derive_progress",
     "download_name",
+    "rating_grace_over",
+    "sitting_label",
 ]

@@ -1,15 +1,14 @@
-"""Suggestions (of a report or a session), the departments they are referred to and the
-`Referral` that follows each one to its reply and closing."""
+"""Suggestions (of a report or a session). The departments they are referred to and the
+`Referral` that follows each one to its reply and closing are the handling chain
+(`handling.py`)."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,21 +16,19 @@ from simple_history.models import HistoricalRecords
 
 from apps.core.dates import WorkDateValidator
 from apps.core.models import Audited
-from apps.core.numbers import SORT_ORDER_MAX, AtMost, at_most_constraint
 from apps.members.models import Member
 
-from ..managers import DepartmentQuerySet, ReferralQuerySet, SuggestionQuerySet
-from .research import Instruction, Report
+from ..managers import SuggestionQuerySet
+from .research import Report
 from .sessions import Session
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 
 def derive_progress(referral_states: Iterable[str]) -> str:
     """A suggestion's progress from the states of its referrals (the rule that
     `SuggestionQuerySet.with_progress` writes in SQL): none → raised; all closed →
     closed; any replied or closed → in progress; else referred."""
+    from .handling import Referral
+
     states = list(referral_states)
     if not states:
         return Suggestion.Progress.RAISED
@@ -68,6 +65,9 @@ class Suggestion(Audited):
         IN_PROGRESS = "in_progress", _("Being handled")
         CLOSED = "closed", _("Handled and closed")
 
+    # The detail page (a referral links to its subject's page by this name).
+    DETAIL_URL_NAME = "consultation:suggestion_detail"
+
     # Outcomes that count as adopted in the statistics and the performance points.
     ADOPTED_OUTCOMES = (Outcome.ADOPTED, Outcome.PARTLY)
 
@@ -86,6 +86,15 @@ class Suggestion(Audited):
         null=True,
         blank=True,
         related_name="suggestions",
+    )
+    # A proposal not registered (不予立案) kept as a suggestion: its third kind of source.
+    proposal = models.OneToOneField(
+        "consultation.Proposal",
+        verbose_name=_("from the proposal"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="converted_suggestion",
     )
     text = models.TextField(_("suggestion"))
     category = models.CharField(
@@ -119,11 +128,12 @@ class Suggestion(Audited):
             # One origin: it decides who reads the suggestion (the session's venue rules or
             # the research pages) and where it is counted, so nothing is counted twice.
             models.CheckConstraint(
-                condition=Q(session__isnull=False, report__isnull=True)
-                | Q(session__isnull=True, report__isnull=False),
+                condition=Q(session__isnull=False, report__isnull=True, proposal__isnull=True)
+                | Q(session__isnull=True, report__isnull=False, proposal__isnull=True)
+                | Q(session__isnull=True, report__isnull=True, proposal__isnull=False),
                 name="suggestion_exactly_one_source",
                 violation_error_message=_(
-                    "A suggestion comes either from a report or from a session."
+                    "A suggestion comes from a report, a session or a proposal not registered."
                 ),
             ),
             models.CheckConstraint(
@@ -147,7 +157,7 @@ class Suggestion(Audited):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("consultation:suggestion_detail", args=[self.pk])
+        return reverse(self.DETAIL_URL_NAME, args=[self.pk])
 
     def source_date(self) -> datetime.date:
         """The date of the session or report it comes from (today for neither)."""
@@ -155,6 +165,8 @@ class Suggestion(Audited):
             return self.session.held_on()
         if self.report is not None:
             return self.report.submitted_on
+        if self.proposal is not None and self.proposal.submitted_on:
+            return self.proposal.submitted_on
         return timezone.localdate()
 
     @property
@@ -164,207 +176,3 @@ class Suggestion(Audited):
     @property
     def is_adopted(self) -> bool:
         return self.outcome in self.ADOPTED_OUTCOMES
-
-
-class Department(models.Model):
-    """承办单位: a department of the county that receives referred suggestions (reference
-    data from `fixtures/departments.json`)."""
-
-    class Kind(models.TextChoices):
-        GOVERNMENT = "government", _("Government department")
-        PUBLIC_BODY = "public_body", _("Public institution or enterprise")
-        TOWNSHIP = "township", _("Township government")
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.GOVERNMENT)
-    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
-    contact_title = models.CharField(_("contact's position"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
-    sort_order = models.PositiveSmallIntegerField(
-        _("sort order"), default=100, validators=[AtMost(SORT_ORDER_MAX)]
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-
-    history = HistoricalRecords()
-    objects = DepartmentQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("handling department")
-        verbose_name_plural = _("handling departments")
-        ordering = ["sort_order", "name"]
-        indexes = [models.Index(fields=["sort_order", "name"], name="department_order_idx")]
-        constraints = [at_most_constraint("department", "sort_order", SORT_ORDER_MAX)]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("consultation:department_detail", args=[self.pk])
-
-
-class Referral(Audited):
-    """批转/交办: a suggestion sent to a lead department (with co-handling ones), usually on
-    a leader's instruction, with a due date. The department's reply (text, date, class
-    A/B/C) is recorded by staff, who then close it with the proposers' satisfaction.
-
-        referred ──reply──▶ replied ──close──▶ closed
-
-    Overdue: past the due date without a reply (`ReferralQuerySet.overdue`)."""
-
-    class State(models.TextChoices):
-        REFERRED = "referred", _("Awaiting reply")
-        REPLIED = "replied", _("Replied")
-        CLOSED = "closed", _("Closed")
-
-    class Implementation(models.TextChoices):
-        SOLVED = "A", _("A · Solved")
-        SOLVING = "B", _("B · Being solved")
-        PLANNED = "C", _("C · Planned")
-
-    class Satisfaction(models.TextChoices):
-        SATISFIED = "satisfied", _("Satisfied")
-        BASICALLY = "basically", _("Basically satisfied")
-        UNSATISFIED = "unsatisfied", _("Not satisfied")
-
-    suggestion = models.ForeignKey(
-        Suggestion,
-        verbose_name=_("suggestion"),
-        on_delete=models.PROTECT,
-        related_name="referrals",
-    )
-    department = models.ForeignKey(
-        Department,
-        verbose_name=_("lead department"),
-        on_delete=models.PROTECT,
-        related_name="referrals",
-    )
-    co_departments = models.ManyToManyField(
-        Department,
-        verbose_name=_("co-handling departments"),
-        blank=True,
-        related_name="co_referrals",
-    )
-    instruction = models.ForeignKey(
-        Instruction,
-        verbose_name=_("on the instruction"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="referrals",
-    )
-    referred_on = models.DateField(_("referred on"), validators=[WorkDateValidator()])
-    due_on = models.DateField(_("reply due by"), validators=[WorkDateValidator()])
-    note = models.TextField(_("requirements"), blank=True)
-    referred_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("referred by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    reply_text = models.TextField(_("reply"), blank=True)
-    replied_on = models.DateField(
-        _("replied on"), null=True, blank=True, validators=[WorkDateValidator()]
-    )
-    implementation = models.CharField(
-        _("implementation"), max_length=1, choices=Implementation.choices, blank=True
-    )
-    reply_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reply recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    satisfaction = models.CharField(
-        _("proposers' satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True
-    )
-    closed_on = models.DateField(
-        _("closed on"), null=True, blank=True, validators=[WorkDateValidator()]
-    )
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("closed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    created_by = None
-
-    history = HistoricalRecords(m2m_fields=[co_departments])
-    objects = ReferralQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("referral")
-        verbose_name_plural = _("referrals")
-        ordering = ["-referred_on", "-id"]
-        indexes = [
-            models.Index(fields=["-referred_on", "-id"], name="referral_date_idx"),
-            models.Index(fields=["department", "-referred_on"], name="referral_department_idx"),
-            models.Index(fields=["suggestion", "referred_on"], name="referral_suggestion_idx"),
-            models.Index(fields=["replied_on", "due_on"], name="referral_waiting_idx"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(due_on__gte=F("referred_on")),
-                name="referral_due_after_referred",
-                violation_error_message=_("The due date cannot be before the referral."),
-            ),
-            models.CheckConstraint(
-                condition=Q(replied_on__isnull=True, implementation="", reply_text="")
-                | (Q(replied_on__gte=F("referred_on")) & ~Q(implementation="") & ~Q(reply_text="")),
-                name="referral_reply_complete",
-                violation_error_message=_(
-                    "A reply needs its text, its date (not before the referral) and its class."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=Q(closed_on__isnull=True, satisfaction="")
-                | Q(closed_on__gte=F("replied_on"), replied_on__isnull=False) & ~Q(satisfaction=""),
-                name="referral_closed_after_reply",
-                violation_error_message=_(
-                    "Close a referral after its reply, with the proposers' satisfaction."
-                ),
-            ),
-            models.UniqueConstraint(
-                fields=["suggestion", "department"],
-                condition=Q(closed_on__isnull=True),
-                name="referral_one_open_per_department",
-                violation_error_message=_(
-                    "This suggestion is already with that department and not closed yet."
-                ),
-            ),
-        ]
-        permissions = [
-            ("reply_referral", _("Can record a department's reply")),
-            ("close_referral", _("Can close a referral")),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.department} · {self.suggestion}"
-
-    def get_absolute_url(self) -> str:
-        url = reverse("consultation:suggestion_detail", args=[self.suggestion_id])
-        return f"{url}#referral-{self.pk}"
-
-    @property
-    def state(self) -> str:
-        if self.closed_on:
-            return self.State.CLOSED
-        if self.replied_on:
-            return self.State.REPLIED
-        return self.State.REFERRED
-
-    def get_state_display(self) -> StrOrPromise:
-        return self.State(self.state).label
-
-    def is_overdue(self, today: datetime.date | None = None) -> bool:
-        """Past the due date without a reply."""
-        return self.replied_on is None and self.due_on < (today or timezone.localdate())
-
-    def days_to_reply(self) -> int | None:
-        return (self.replied_on - self.referred_on).days if self.replied_on else None

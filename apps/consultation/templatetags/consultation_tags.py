@@ -3,11 +3,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django import template
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from apps.venues.models import Venue
 
+from ..handling import department_of
 from ..managers import own_suggestion_ids
 from ..models import Referral, ResearchProject, Session, Suggestion
 from ..sections import venue_activity
@@ -51,6 +52,31 @@ def office_head_panel(context):
         .order_by("needs_work", "-started_at")[:10]
     )
     return {"venues": venues, "sessions": sessions, "year": year, "request": context["request"]}
+
+
+@register.inclusion_tag("consultation/_department_panel.html", takes_context=True)
+def department_panel(context):
+    """A handling department user's home: how many referrals are open, overdue and due
+    soon, and the open ones, overdue and nearest due first. Three queries."""
+    user = context["user"]
+    department = department_of(user)
+    result = {"department": department, "request": context["request"]}
+    if department is None:
+        return result
+    today = timezone.localdate()
+    mine = Referral.objects.for_department(department)
+    counts = mine.aggregate(
+        open_count=Count("pk", filter=Q(closed_on__isnull=True)),
+        overdue_count=Count("pk", filter=Q(pk__in=mine.overdue(today).values("pk"))),
+        due_soon_count=Count("pk", filter=Q(pk__in=mine.due_soon(today=today).values("pk"))),
+    )
+    referrals = list(
+        mine.open()
+        .with_related()
+        .annotate(answered=Case(When(replied_on__isnull=True, then=Value(0)), default=Value(1)))
+        .order_by("answered", "due_on", "pk")[:10]
+    )
+    return {**result, **counts, "referrals": referrals}
 
 
 PROGRESS_BADGES: dict[str, str] = {

@@ -105,7 +105,7 @@ class SuggestionDetailView(SuggestionReadMixin, PermissionRequiredMixin, DetailV
         suggestion = self.object
         source = suggestion.report if suggestion.report_id else suggestion.session
         context.update(
-            referrals=suggestion_referrals(suggestion),
+            referrals=suggestion_referrals(suggestion, user),
             source_opens=page_opens(user, source),
             can_change=user.has_perm("consultation.change_suggestion"),
             can_refer=user.has_perm("consultation.add_referral"),

@@ -50,7 +50,11 @@ class Command(BaseCommand):
                         entry.msgstr = value
                     if "fuzzy" in entry.flags:
                         entry.flags.remove("fuzzy")
+                        # The previous ids go together: a lone "#| msgid_plural" is a
+                        # syntax error to the next msgmerge.
                         entry.previous_msgid = None
+                        entry.previous_msgid_plural = None
+                        entry.previous_msgctxt = None
                 if not entry.translated() or "fuzzy" in entry.flags:
                     missing.setdefault(entry.msgid, str(path.relative_to(settings.BASE_DIR)))
             po.save()
