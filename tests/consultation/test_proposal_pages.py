@@ -5,11 +5,9 @@ the statistics."""
 from __future__ import annotations
 
 import datetime
-import io
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from apps.consultation import proposal_services as services
 from apps.consultation.models import Proposal, ProposalSigner
@@ -20,6 +18,7 @@ from tests.consultation.factories import (
     SubmittedProposalFactory,
 )
 from tests.members.factories import MemberFactory, SectorFactory
+from tests.xlsx import table_sheet, workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -186,11 +185,13 @@ def test_export_lists_what_the_filter_lists(client_for, sitting):
     response = client_for("staff_user").get(
         reverse("consultation:proposal_export"), {"state": "replied"}
     )
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = table_sheet(response)
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2
     assert rows[1][2] == "关于联名的提案"
     assert "李附议" in rows[1][6]
+    title = workbook(response).worksheets[0].cell(row=1, column=1).value
+    assert "提案" in title and "已答复" in title  # the filter is named in the title row
 
 
 def test_statistics_counts_the_sitting(client_for, sitting):

@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
-from openpyxl import Workbook
 
-from apps.core.spreadsheets import text_safe_row, workbook_bytes, xlsx_response
+from apps.core.spreadsheets import Sheet, filter_summary, xlsx_download
 
 from ..models import Proposal
 from ..proposal_filters import ProposalFilter
@@ -27,54 +26,61 @@ class ProposalExportView(PermissionRequiredMixin, View):
         queryset = Proposal.objects.for_user(request.user).submitted().with_related()
         filterset = ProposalFilter(request.GET, queryset=queryset, request=request)
         rows = filterset.qs if filterset.is_valid() else queryset.none()
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Proposals"))
-        sheet.append(
-            [
-                _("Sitting"),
-                _("Number"),
-                _("Title"),
-                _("Category"),
-                _("Kind"),
-                _("Proposer"),
-                _("Co-signers"),
-                _("State"),
-                _("Submitted on"),
-                _("Departments"),
-                _("Replied on"),
-                _("Class"),
-                _("Rating"),
-                _("Key proposal"),
-            ]
-        )
-        for p in rows:
-            referrals = list(p.referrals.all())
-            sheet.append(
-                text_safe_row(
-                    sheet,
-                    [
-                        p.sitting_label,
-                        p.number or "",
-                        p.title,
-                        p.category.name,
-                        p.get_kind_display(),
-                        p.proposer_name,
-                        "、".join(s.member.name for s in p.signers.all() if s.state == "confirmed"),
-                        str(p.get_status_display()),
-                        p.submitted_on.isoformat() if p.submitted_on else "",
-                        "、".join(r.department.name for r in referrals),
-                        "、".join(r.replied_on.isoformat() for r in referrals if r.replied_on),
-                        "、".join(r.implementation for r in referrals if r.implementation),
-                        str(p.get_rating_display()) if p.rating else "",
-                        _("Yes") if p.is_key else "",
-                    ],
-                )
-            )
+        headers = [
+            _("Sitting"),
+            _("Number"),
+            _("Title"),
+            _("Category"),
+            _("Kind"),
+            _("Proposer"),
+            _("Co-signers"),
+            _("State"),
+            _("Submitted on"),
+            _("Departments"),
+            _("Replied on"),
+            _("Class"),
+            _("Rating"),
+            _("Key proposal"),
+        ]
+
+        def single(referrals, value):
+            """One referral's date as a date cell; several as lines of text."""
+            dates = [value(r) for r in referrals if value(r)]
+            if len(dates) <= 1:
+                return dates[0] if dates else None
+            return "、".join(d.isoformat() for d in dates)
+
+        def register_rows():
+            for p in rows:
+                referrals = list(p.referrals.all())
+                yield [
+                    p.sitting_label,
+                    p.number or "",
+                    p.title,
+                    p.category.name,
+                    p.get_kind_display(),
+                    p.proposer_name,
+                    "、".join(s.member.name for s in p.signers.all() if s.state == "confirmed"),
+                    str(p.get_status_display()),
+                    p.submitted_on,
+                    "、".join(r.department.name for r in referrals),
+                    single(referrals, lambda r: r.replied_on),
+                    "、".join(
+                        r.get_implementation_display() for r in referrals if r.implementation
+                    ),
+                    str(p.get_rating_display()) if p.rating else "",
+                    _("Yes") if p.is_key else "",
+                ]
+
         today = timezone.localdate()
-        return xlsx_response(
-            workbook_bytes(workbook),
+        title = _("Proposal register")
+        return xlsx_download(
+            request,
+            Sheet(_("Proposals"), headers, register_rows()),
+            title=title,
+            filter_text=filter_summary(filterset.form),
             filename=f"proposals-{today:%Y%m%d}.xlsx",
-            display_name=f"提案登记表-{today:%Y%m%d}.xlsx",
+            display_name=f"{title}-{today:%Y%m%d}.xlsx",
         )
 
 
