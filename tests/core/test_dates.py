@@ -33,6 +33,11 @@ SYSTEM_SET_NUMBERS = {
     "consultation.Report.version",
     "consultation.ReportVersion.number",
     "consultation.ReportVersion.attachment_size",
+    # The handling chain's rounds and letter sizes (bounded by `referral_round_in_range`).
+    "consultation.Referral.round_number",
+    "consultation.Referral.reply_letter_size",
+    "consultation.ReferralOpinion.round_number",
+    "consultation.ReferralRound.number",
     "performance.PointEntry.year",
     "performance.PointEntry.source_id",
     "core.SubmissionKey.object_id",

@@ -471,9 +471,9 @@ class ReferralRound(Audited):
         Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="rounds"
     )
     number = models.PositiveSmallIntegerField(_("round of handling"))
-    due_on = models.DateField(_("reply due by"))
+    due_on = models.DateField(_("reply due by"), validators=[WorkDateValidator()])
     reply_text = models.TextField(_("reply"))
-    replied_on = models.DateField(_("replied on"))
+    replied_on = models.DateField(_("replied on"), validators=[WorkDateValidator()])
     implementation = models.CharField(
         _("implementation"), max_length=1, choices=Referral.Implementation.choices
     )
@@ -495,8 +495,8 @@ class ReferralRound(Audited):
     satisfaction = models.CharField(
         _("proposers' satisfaction"), max_length=12, choices=Referral.Satisfaction.choices
     )
-    closed_on = models.DateField(_("closed on"))
-    reopened_on = models.DateField(_("reopened on"))
+    closed_on = models.DateField(_("closed on"), validators=[WorkDateValidator()])
+    reopened_on = models.DateField(_("reopened on"), validators=[WorkDateValidator()])
     reopened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("reopened by"),
