@@ -7,11 +7,22 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.forms.renderers import DjangoTemplates
 
+from . import widget_html
+
 _F = TypeVar("_F", bound=forms.Field)
 
 
 class BootstrapFormRenderer(DjangoTemplates):
+    """Fields through `core/bs_field.html`; selects, radio buttons and checkbox lists in
+    Python (`apps.core.widget_html`: the templates' HTML without a template per option)."""
+
     field_template_name = "core/bs_field.html"
+
+    def render(self, template_name, context, request=None):
+        html = widget_html.render(template_name, context)
+        if html is not None:
+            return html
+        return super().render(template_name, context, request=request)
 
 
 def _widget_class(widget: forms.Widget) -> str:
