@@ -26,7 +26,9 @@ class HomeView(TemplateView):
         context["year"] = year
         this_year = timezone.localdate().year
         context["year_choices"] = list(range(this_year, this_year - 6, -1))
-        context["figures"] = registry.figures_for(user, year=year) if sees_everything(user) else []
+        context["figures"] = (
+            registry.cached_figures_for(user, year=year) if sees_everything(user) else []
+        )
         context["home_sections"] = registry.home_sections_for(user)
         return context
 

@@ -7,11 +7,16 @@ shared template.
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
+from django.utils import timezone, translation
+
+from . import versions
 from .sections import sections
 
 if TYPE_CHECKING:
@@ -19,6 +24,11 @@ if TYPE_CHECKING:
 
     # The project's user model (accounts, above core) is an AbstractUser.
     User = AbstractUser | AnonymousUser
+
+
+# Seconds a cached overview is kept (memory hygiene only: the data version and the date
+# in its key decide whether it is current).
+FIGURES_MAX_AGE = 60 * 60 * 24
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,37 @@ class Registry:
                 figures.extend(provider(user, year=year))
             else:
                 figures.extend(provider(user))
+        return figures
+
+    def cached_figures_for(self, user: User, *, year: int | None = None) -> list[Figure]:
+        """`figures_for`, computed once per data version: cached (Django's cache, a day at
+        most) under the year, the data version (`apps.core.versions`: it moves on every
+        committed write of a project record), today's date (figures such as "overdue" or
+        "stationed" count against today), the language and the user's permissions (a
+        provider may depend on the user through them only). A transaction that has
+        written computes them afresh and stores nothing."""
+        if versions.wrote_in_transaction():
+            return self.figures_for(user, year=year)
+        perms = ",".join(sorted(user.get_all_permissions())) + f"|{user.is_superuser}"
+        key = (
+            "xc:figures:"
+            + ":".join(
+                [
+                    str(year or "-"),
+                    str(versions.data_version()),  # before the records are read
+                    timezone.localdate().isoformat(),
+                    translation.get_language() or "",
+                    hashlib.sha256(perms.encode()).hexdigest()[:16],
+                ]
+            )
+        )
+        figures = cache.get(key)
+        if figures is None:
+            figures = [
+                replace(f, label=str(f.label), hint=str(f.hint))
+                for f in self.figures_for(user, year=year)
+            ]
+            cache.set(key, figures, timeout=FIGURES_MAX_AGE)
         return figures
 
     def home_sections_for(self, user: User) -> list[str]:
