@@ -64,6 +64,12 @@ WRITES: list[tuple[str, str, str]] = [
     # A session at a venue with 20 members, 3 photos (800×600 JPEG) and 2 suggestions.
     ("session save", "/sessions/new/", "session"),
 ]
+# Exports: (label, path), timed one at a time (not against the floor): the whole file
+# of every year the user may read.
+EXPORTS: list[tuple[str, str]] = [
+    ("suggestion export", "/suggestions/export.xlsx"),
+    ("session export", "/sessions/export.xlsx"),
+]
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))  # per page
 WRITE_REQUESTS = int(os.environ.get("BENCH_WRITE_REQUESTS", "80"))  # per write page
@@ -281,6 +287,23 @@ def drive(
     return elapsed, latencies
 
 
+def fetch_timed(port: int, path: str, cookie: str) -> tuple[float, float, int]:
+    """One GET: (seconds to the last byte, seconds to the first, bytes)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    headers = {"Cookie": f"sessionid={cookie}", "X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
+    start = time.perf_counter()
+    conn.request("GET", path, headers=headers)
+    response = conn.getresponse()
+    first = response.read(1)
+    first_byte = time.perf_counter() - start
+    size = len(first) + len(response.read())
+    seconds = time.perf_counter() - start
+    conn.close()
+    if response.status != 200:
+        raise SystemExit(f"bench: {path}: HTTP {response.status}")
+    return seconds, first_byte, size
+
+
 def report(label: str, elapsed: float, latencies: list[float], floor: tuple[float, float]):
     """Print a row; returns (p50, requests/s) and whether it is within 2x the floor."""
     latencies.sort()
@@ -370,6 +393,11 @@ def main() -> None:
                 "-c",
                 CLEANUP_SCRIPT % (WRITE_PLACE, WRITE_PLACE, WRITE_TOPIC),
             )
+        print(f"\n{'export':<22}{'seconds':>9}{'first byte':>11}{'KB':>9}")
+        for label, path in EXPORTS:
+            for _ in range(2):  # the second of two
+                seconds, first_byte, size = fetch_timed(port, path, cookies[0])
+            print(f"{label:<22}{seconds:>9.2f}{first_byte:>11.2f}{size // 1024:>9}", flush=True)
         print(f"\npages within 2x floor: {within}/{total} ({engine}, {YEARS} years)", flush=True)
     finally:
         server.terminate()
