@@ -8,6 +8,7 @@ from django.core.validators import MaxLengthValidator
 from django.forms.renderers import DjangoTemplates
 
 from . import widget_html
+from .choices import CachedModelChoiceIterator
 
 _F = TypeVar("_F", bound=forms.Field)
 
@@ -60,12 +61,18 @@ def limit_text_length(field: forms.Field) -> None:
 class StyledFormMixin:
     """Adds Bootstrap classes to every widget and `is-invalid` to the fields in error,
     so a rejected form shows each message next to its field with the input kept. Long
-    text fields get a length limit (`limit_text_length`)."""
+    text fields get a length limit (`limit_text_length`); model choice fields cache their
+    options under the data version (`apps.core.choices`)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             limit_text_length(field)
+            if isinstance(field, forms.ModelChoiceField):
+                # Options cached under the data version (`apps.core.choices`); the
+                # widget takes its choices again from the field.
+                field.iterator = CachedModelChoiceIterator
+                field.widget.choices = field.choices
             css = _widget_class(field.widget)
             if css:
                 existing = field.widget.attrs.get("class", "")
