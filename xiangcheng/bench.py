@@ -154,7 +154,8 @@ for pk in current.values_list("pk", flat=True)[:20]:
 """
 
 CLEANUP_SCRIPT = """
-from apps.consultation.models import Session, Suggestion, Topic
+from apps.consultation.models import Referral, Session, Suggestion, Topic
+Referral.objects.filter(suggestion__session__place=%r).delete()
 Suggestion.objects.filter(session__place=%r).delete()
 for session in Session.objects.filter(place=%r):
     session.delete()
@@ -391,7 +392,7 @@ def main() -> None:
                 "-v",
                 "0",
                 "-c",
-                CLEANUP_SCRIPT % (WRITE_PLACE, WRITE_PLACE, WRITE_TOPIC),
+                CLEANUP_SCRIPT % (WRITE_PLACE, WRITE_PLACE, WRITE_PLACE, WRITE_TOPIC),
             )
         print(f"\n{'export':<22}{'seconds':>9}{'first byte':>11}{'KB':>9}")
         for label, path in EXPORTS:
@@ -401,7 +402,7 @@ def main() -> None:
         print(f"\npages within 2x floor: {within}/{total} ({engine}, {YEARS} years)", flush=True)
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=60)
 
 
 if __name__ == "__main__":
