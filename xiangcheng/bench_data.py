@@ -49,10 +49,11 @@ SEEDED_YEAR = 2021
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def refuse_unless_bench_database() -> None:
-    """Raise SystemExit unless the default database is a bench database (its name contains
-    "bench") and differs from the one `.env` configures (the demo database)."""
-    db = settings.DATABASES["default"]
+def refuse_unless_bench_database(db: dict | None = None) -> None:
+    """Raise SystemExit unless the database (default: the default one) is a bench database
+    (its name contains "bench") and differs from the one `.env` configures (the demo
+    database)."""
+    db = db if db is not None else settings.DATABASES["default"]
     name = str(db["NAME"])
     if "bench" not in Path(name).name.lower():
         raise SystemExit(
