@@ -305,7 +305,9 @@ def fetch_timed(port: int, path: str, cookie: str) -> tuple[float, float, int]:
     return seconds, first_byte, size
 
 
-def report(label: str, elapsed: float, latencies: list[float], floor: tuple[float, float]):
+def report(
+    label: str, elapsed: float, latencies: list[float], floor: tuple[float, float] | None
+) -> tuple[tuple[float, float], bool]:
     """Print a row; returns (p50, requests/s) and whether it is within 2x the floor."""
     latencies.sort()
     p50 = statistics.median(latencies) * 1000

@@ -117,7 +117,7 @@ def clone(
                 value = maps[field.related_model].get(value, value)
             values[field.attname] = value
         copies.append(model(**values))
-    model.objects.bulk_create(copies, batch_size=1000)
+    model._default_manager.bulk_create(copies, batch_size=1000)
     return {old.pk: new.pk for old, new in zip(rows, copies, strict=True)}
 
 

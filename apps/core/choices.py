@@ -52,10 +52,10 @@ class CachedModelChoiceIterator(ModelChoiceIterator):
                 pairs = cache.get(key)
         if pairs is None:
             queryset = self.queryset
-            if not queryset._prefetch_related_lookups:
-                queryset = queryset.iterator()
+            # Django's own iterator: .iterator() unless the queryset prefetches.
+            rows = queryset if queryset._prefetch_related_lookups else queryset.iterator()  # type: ignore[attr-defined]
             pairs = [
-                (field.prepare_value(obj), str(field.label_from_instance(obj))) for obj in queryset
+                (field.prepare_value(obj), str(field.label_from_instance(obj))) for obj in rows
             ]
             if key is not None:
                 cache.set(key, pairs, timeout=MAX_AGE)

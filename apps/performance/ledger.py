@@ -255,7 +255,7 @@ def _session_years(session: Session) -> list[int]:
     suggestions count once it is submitted). A draft's or a returned session's save
     changes no fact, so it derives nothing: the watch notes the years before and after
     a save, so a session leaving or entering the held states still re-derives."""
-    if session.state not in Session.HELD_STATES or not session.started_at:
+    if session.state not in set(Session.HELD_STATES) or not session.started_at:
         return []
     return [timezone.localtime(session.started_at).year]
 
@@ -344,7 +344,8 @@ def collect_suggestions(*, year: int, members: frozenset[int] | None) -> Iterato
 def _suggestion_years(suggestion: Suggestion) -> list[int]:
     """The years of a raised suggestion (of a report, or of a held session); a draft
     session's suggestions earn nothing until the session's own save holds it."""
-    if suggestion.session_id and suggestion.session.state not in Session.HELD_STATES:
+    session = suggestion.session if suggestion.session_id else None
+    if session is not None and session.state not in set(Session.HELD_STATES):
         return []
     return sorted({d.year for d in (suggestion.raised_on, suggestion.outcome_on) if d is not None})
 
