@@ -58,7 +58,7 @@ messages: install
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=xiangcheng.settings.production SECRET_KEY=check-deploy-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyz \
-	  ALLOWED_HOSTS=zx.example.gov.cn CSRF_TRUSTED_ORIGINS=https://zx.example.gov.cn \
+	  ALLOWED_HOSTS=zx.example.gov.cn CSRF_TRUSTED_ORIGINS=https://zx.example.gov.cn CACHE_URL=redis://127.0.0.1:6379/1 \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
 # Requests/s, p50 and p95 of the main pages against a floor view, through gunicorn.

@@ -23,3 +23,13 @@ def _no_ledger_years_from_earlier_tests():
     from apps.performance.services import pending
 
     pending.by_alias.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_values_from_earlier_tests():
+    """Cached figures and select options are keyed by the data version, which moves when a
+    write commits; an earlier test's writes were rolled back (or flushed) without moving
+    it, so each test starts on a version of its own."""
+    from apps.core import versions
+
+    versions._increment()

@@ -31,8 +31,8 @@ class HomeView(TemplateView):
         context["year_choices"] = year_choices(next_year=False)[:6]
         context["figures"] = context["charts"] = []
         if sees_everything(user):
-            context["figures"] = registry.figures_for(user, year=year, today=today)
-            context["charts"] = registry.charts_for(user, year=year, today=today)
+            context["figures"] = registry.cached_figures_for(user, year=year, today=today)
+            context["charts"] = registry.cached_charts_for(user, year=year, today=today)
 
         context["home_sections"] = registry.home_sections_for(user)
         return context

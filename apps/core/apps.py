@@ -8,9 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import media
+        from . import checks, media, versions
 
-        # Every model is loaded by now: files follow the rows of all apps.
+        # Every model is loaded by now: files follow the rows of all apps, and every
+        # write of a project model moves the data version (cached figures).
         media.connect_signals()
 
         from .registry import registry
@@ -19,3 +20,5 @@ class CoreConfig(AppConfig):
         registry.add_home_section(
             "core/home_todos.html", lambda user: user.is_authenticated, order=0
         )
+        versions.connect_signals()
+        checks.register()

@@ -9,11 +9,23 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.choices import BlankChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from . import widget_html
+from .choices import CachedModelChoiceIterator
+
 _F = TypeVar("_F", bound=forms.Field)
 
 
 class BootstrapFormRenderer(DjangoTemplates):
+    """Fields through `core/bs_field.html`; selects, radio buttons and checkbox lists in
+    Python (`apps.core.widget_html`: the templates' HTML without a template per option)."""
+
     field_template_name = "core/bs_field.html"
+
+    def render(self, template_name, context, request=None):
+        html = widget_html.render(template_name, context)
+        if html is not None:
+            return html
+        return super().render(template_name, context, request=request)
 
 
 def _widget_class(widget: forms.Widget) -> str:
@@ -81,13 +93,19 @@ def limit_text_length(field: forms.Field) -> None:
 class StyledFormMixin:
     """Adds Bootstrap classes to every widget and `is-invalid` to the fields in error,
     so a rejected form shows each message next to its field with the input kept. Long
-    text fields get a length limit (`limit_text_length`)."""
+    text fields get a length limit (`limit_text_length`); model choice fields cache their
+    options under the data version (`apps.core.choices`)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             limit_text_length(field)
             prompt_empty_choice(field)
+            if isinstance(field, forms.ModelChoiceField):
+                # Options cached under the data version (`apps.core.choices`); the
+                # widget takes its choices again from the field.
+                field.iterator = CachedModelChoiceIterator
+                field.widget.choices = field.choices
             css = _widget_class(field.widget)
             if css:
                 existing = field.widget.attrs.get("class", "")

@@ -8,11 +8,16 @@ shared template.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import inspect
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
+from django.utils import timezone, translation
+
+from . import versions
 from .sections import sections
 
 if TYPE_CHECKING:
@@ -20,6 +25,11 @@ if TYPE_CHECKING:
 
     # The project's user model (accounts, above core) is an AbstractUser.
     User = AbstractUser | AnonymousUser
+
+
+# Seconds a cached overview is kept (memory hygiene only: the data version and the date
+# in its key decide whether it is current).
+FIGURES_MAX_AGE = 60 * 60 * 24
 
 
 @dataclass(frozen=True)
@@ -157,6 +167,64 @@ class Registry:
         for _, provider, takes in self.figure_providers:
             figures.extend(provider(user, **{k: values[k] for k in takes}))
         return figures
+
+    def cached_figures_for(
+        self, user: User, *, year: int | None = None, today: datetime.date | None = None
+    ) -> list[Figure]:
+        """`figures_for`, computed once per data version: cached (Django's cache, a day at
+        most) under the year, the data version (`apps.core.versions`: it moves on every
+        committed write of a project record), today's date (figures such as "overdue" or
+        "stationed" count against today), the language and the user's permissions (a
+        provider may depend on the user through them only). A transaction that has
+        written computes them afresh and stores nothing."""
+        return self._cached(
+            "figures",
+            user,
+            year,
+            today,
+            lambda: [
+                replace(f, label=str(f.label), hint=str(f.hint))
+                for f in self.figures_for(user, year=year, today=today)
+            ],
+        )
+
+    def cached_charts_for(
+        self, user: User, *, year: int, today: datetime.date | None = None
+    ) -> list[Chart]:
+        """`charts_for`, cached like `cached_figures_for` (same key, same invalidation)."""
+        today = today or timezone.localdate()
+        return self._cached(
+            "charts",
+            user,
+            year,
+            today,
+            lambda: [
+                replace(c, title=str(c.title), note=str(c.note))
+                for c in self.charts_for(user, year=year, today=today)
+            ],
+        )
+
+    def _cached(self, name: str, user: User, year, today, compute: Callable[[], list]) -> list:
+        if versions.wrote_in_transaction():
+            return compute()
+        perms = ",".join(sorted(user.get_all_permissions())) + f"|{user.is_superuser}"
+        key = (
+            f"xc:{name}:"
+            + ":".join(
+                [
+                    str(year or "-"),
+                    str(versions.data_version()),  # before the records are read
+                    (today or timezone.localdate()).isoformat(),
+                    translation.get_language() or "",
+                    hashlib.sha256(perms.encode()).hexdigest()[:16],
+                ]
+            )
+        )
+        values = cache.get(key)
+        if values is None:
+            values = compute()
+            cache.set(key, values, timeout=FIGURES_MAX_AGE)
+        return values
 
     def home_sections_for(self, user: User) -> list[str]:
         return sections.page("home").templates_for(user)

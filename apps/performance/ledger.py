@@ -266,7 +266,13 @@ def collect_sessions(*, year: int, members: frozenset[int] | None) -> Iterator[F
 
 
 def _session_years(session: Session) -> list[int]:
-    return [timezone.localtime(session.started_at).year] if session.started_at else []
+    """The year of a held session (its members earn points once published; its
+    suggestions count once it is submitted). A draft's or a returned session's save
+    changes no fact, so it derives nothing: the watch notes the years before and after
+    a save, so a session leaving or entering the held states still re-derives."""
+    if session.state not in set(Session.HELD_STATES) or not session.started_at:
+        return []
+    return [timezone.localtime(session.started_at).year]
 
 
 def _project_date(actual_end, actual_start, planned_start):
@@ -351,6 +357,11 @@ def collect_suggestions(*, year: int, members: frozenset[int] | None) -> Iterato
 
 
 def _suggestion_years(suggestion: Suggestion) -> list[int]:
+    """The years of a raised suggestion (of a report, or of a held session); a draft
+    session's suggestions earn nothing until the session's own save holds it."""
+    session = suggestion.session if suggestion.session_id else None
+    if session is not None and session.state not in set(Session.HELD_STATES):
+        return []
     return sorted({d.year for d in (suggestion.raised_on, suggestion.outcome_on) if d is not None})
 
 

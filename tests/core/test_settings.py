@@ -13,6 +13,8 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "zx.example.gov.cn",
     "CSRF_TRUSTED_ORIGINS": "https://zx.example.gov.cn",
     "DATABASE_URL": "sqlite:////tmp/xc-deploy-check.sqlite3",
+    # gunicorn's workers share the cache (the overview's figures: core.W001).
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
 }
 
 
@@ -30,6 +32,14 @@ def test_check_deploy_is_clean_with_production_variables():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_extra=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.slow_subprocess
+def test_check_deploy_warns_of_a_per_process_cache():
+    env = {**PRODUCTION_ENV, "CACHE_URL": "locmemcache://"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_extra=env)
+    assert result.returncode != 0
+    assert "core.W001" in result.stdout + result.stderr
 
 
 @pytest.mark.slow_subprocess

@@ -14,6 +14,8 @@ from apps.performance.services import ledger_derive
 from tests.consultation.factories import (
     PublishedSessionFactory,
     ResearchProjectFactory,
+    SessionFactory,
+    SubmittedSessionFactory,
     SuggestionFactory,
 )
 from tests.members.factories import (
@@ -209,12 +211,22 @@ def _make(kind):
     if kind == "research_project_team":
         record = ResearchProjectFactory(actual_start=day(3, 1))
         return lambda: record.team.add(MemberFactory())
-    if kind == "suggestion":
-        record = SuggestionFactory(raised_on=day(4, 1))
+    if kind == "suggestion":  # of a session held (a draft's suggestion earns nothing)
+        record = SuggestionFactory(raised_on=day(4, 1), session=SubmittedSessionFactory())
         return lambda: record.save()
     if kind == "suggestion_members":
-        record = SuggestionFactory(raised_on=day(4, 1))
+        record = SuggestionFactory(raised_on=day(4, 1), session=SubmittedSessionFactory())
         return lambda: record.members.add(MemberFactory())
+    if kind == "session_submitted":  # its suggestions are raised now
+        record = SessionFactory(started_at=datetime.datetime(YEAR, 5, 1, 9, tzinfo=SHANGHAI))
+        SuggestionFactory(raised_on=day(5, 1), session=record)
+
+        def submit():
+            record.state = record.State.SUBMITTED
+            record.submitted_at = record.started_at
+            record.save()
+
+        return submit
     if kind == "point_rule":
         record = standard_rules()["duty_report"]
         return lambda: record.save()
@@ -250,6 +262,7 @@ def _drain(capture):
         "research_project_team",
         "suggestion",
         "suggestion_members",
+        "session_submitted",
         "point_rule",
         "grade_threshold",
     ],
@@ -270,6 +283,25 @@ def test_changing_a_source_of_each_kind_rederives_its_year_once_on_commit(
         assert derived == []  # not before the commit
 
     assert derived == [{"year": YEAR}]
+
+
+def test_saving_a_draft_session_with_its_suggestions_derives_nothing(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """A draft earns nothing and raises nothing: saving it (an office head's form, many
+    times over) costs no derivation of the year."""
+    from apps.performance import services
+
+    session = SessionFactory(started_at=datetime.datetime(YEAR, 5, 1, 9, tzinfo=SHANGHAI))
+    derived = []
+    monkeypatch.setattr(services, "ledger_derive", lambda **kw: derived.append(kw))
+    _drain(django_capture_on_commit_callbacks)
+    derived.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        session.members.add(MemberFactory())
+        SuggestionFactory(raised_on=day(5, 1), session=session, members=[MemberFactory()])
+        session.save()
+    assert derived == []
 
 
 def test_records_of_other_models_do_not_touch_the_ledger(

@@ -1,0 +1,96 @@
+"""The data version: one counter in Django's cache that moves on every committed write of
+a record of the project's apps, so that something computed from the records (the
+overview's figures, `Registry.cached_figures_for`) can be cached under it and is never
+shown stale.
+
+    if not wrote_in_transaction():
+        key = f"my-thing:{data_version()}:…"   # read the version BEFORE the records
+
+**What moves it.** `CoreConfig.ready()` connects `post_save` and `post_delete` of every
+model of an app under `apps.` and every `m2m_changed` of theirs (no list to keep up to
+date: a new model or a new figure is covered without a line here). A write that sends no
+signal (`bulk_create`, `bulk_update`, a raw delete, `QuerySet.update()` on its own) calls
+`bump_data_version()` itself: the ledger derivation and attendance marking
+(`performance.services._bulk_history`) and the roster import do.
+
+**When.** After the write is committed: at once in autocommit, else when the transaction
+commits (nothing when it rolls back). A reader reads the version first and the records
+after, so an entry is never older than its version. A transaction that has written
+(`wrote_in_transaction()`) neither reads nor stores cached values: it would see its own
+uncommitted records, or figures without them.
+
+**Where.** The cache `default` (`CACHE_URL`). With local memory (the default) the
+counter lives in each process: exact for one process (`runserver`, the tests), but
+gunicorn with several workers needs a shared cache, `CACHE_URL=redis://…` (the deploy
+check `core.W001` says so). The counter starts from the clock, so a flushed or restarted
+cache never reuses an old version.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.apps import apps as django_apps
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+KEY = "xc:data-version"
+
+
+def data_version() -> int:
+    """The current version (created on first use). Read it before the records."""
+    version = cache.get(KEY)
+    if version is None:
+        cache.add(KEY, time.time_ns(), timeout=None)
+        version = cache.get(KEY)
+    return int(version)
+
+
+def _increment() -> None:
+    try:
+        cache.incr(KEY)
+    except ValueError:  # not there (flushed, evicted, a new process with local memory)
+        cache.add(KEY, time.time_ns(), timeout=None)
+
+
+def _after_commit() -> None:
+    _increment()
+
+
+def wrote_in_transaction(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether the current transaction has written a project record not yet committed
+    (then cached values must be neither read nor stored)."""
+    connection = transaction.get_connection(using)
+    return connection.in_atomic_block and any(
+        func is _after_commit for _sids, func, _robust in connection.run_on_commit
+    )
+
+
+def bump_data_version(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Move the version once the current write is committed (at once in autocommit;
+    once per transaction, however many rows it writes)."""
+    if not transaction.get_connection(using).in_atomic_block:
+        _increment()
+    elif not wrote_in_transaction(using):
+        transaction.on_commit(_after_commit, using=using)
+
+
+def _on_write(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+    bump_data_version(using or DEFAULT_DB_ALIAS)
+
+
+def _on_m2m(sender, action, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+    if action.startswith("post_") and sender.__module__.startswith("apps."):
+        bump_data_version(using or DEFAULT_DB_ALIAS)
+
+
+def connect_signals() -> None:
+    """Saves and deletes of every model of the project's apps (history rows aside: they
+    are written with the rows they record); every many-to-many change of theirs."""
+    for model in django_apps.get_models():
+        if model.__module__.startswith("apps.") and not model.__name__.startswith("Historical"):
+            uid = f"core.versions.{model._meta.label_lower}"
+            post_save.connect(_on_write, sender=model, dispatch_uid=uid)
+            post_delete.connect(_on_write, sender=model, dispatch_uid=uid)
+    m2m_changed.connect(_on_m2m, dispatch_uid="core.versions.m2m")

@@ -1,0 +1,81 @@
+"""The overview's figures are computed once per data version (`apps.core.versions`,
+`Registry.cached_figures_for`) and stay exactly right after every write."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.consultation.models import Session
+from apps.core import versions
+from apps.core.registry import registry
+from tests.consultation.factories import PublishedSessionFactory, SubmittedSessionFactory
+from tests.members.factories import MemberFactory
+
+HOME = reverse("home")
+
+
+def waiting(response) -> int:
+    """The figure "sessions awaiting review" of an overview page."""
+    (figure,) = [
+        f for f in response.context["figures"] if f"state={Session.State.SUBMITTED}" in f.url
+    ]
+    return figure.value
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_write_shows_at_once_and_reads_are_cached(client_for):
+    client = client_for("staff_user")
+    assert waiting(client.get(HOME)) == 0
+    with CaptureQueriesContext(connection) as cached:
+        assert waiting(client.get(HOME)) == 0
+    session = SubmittedSessionFactory()  # autocommit: committed, version moved
+    with CaptureQueriesContext(connection) as fresh:
+        assert waiting(client.get(HOME)) == 1
+    # The second visit read no figure; the one after the write read them all again.
+    assert len(cached) + 10 < len(fresh)
+
+    with transaction.atomic():  # a transaction's writes count once it commits
+        session.members.add(MemberFactory())
+        session.state = Session.State.PUBLISHED
+        session.published_at = session.started_at
+        session.save()
+    assert waiting(client.get(HOME)) == 0
+    session.delete()
+    SubmittedSessionFactory.create_batch(2)
+    assert waiting(client.get(HOME)) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_write_leaves_no_figure_behind(staff_user):
+    before = registry.cached_figures_for(staff_user)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        SubmittedSessionFactory()
+        # Inside the writing transaction: its own records, computed afresh, not stored.
+        inside = registry.cached_figures_for(staff_user)
+        assert [f.value for f in inside] != [f.value for f in before]
+        raise RuntimeError
+    assert registry.cached_figures_for(staff_user) == before
+
+
+def test_figures_are_right_inside_a_test_transaction(client_for):
+    """Under the test settings (each test one transaction, no commit) nothing stale
+    shows either: a transaction that wrote reads no cached figure."""
+    client = client_for("staff_user")
+    assert waiting(client.get(HOME)) == 0
+    PublishedSessionFactory()
+    SubmittedSessionFactory()
+    assert waiting(client.get(HOME)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_moves_once_per_committed_transaction():
+    start = versions.data_version()
+    with transaction.atomic():
+        MemberFactory.create_batch(3)
+        assert versions.data_version() == start  # nothing committed yet
+    assert versions.data_version() == start + 1
+    MemberFactory()
+    assert versions.data_version() == start + 2
+    versions.bump_data_version()  # a bulk write's own call, in autocommit
+    assert versions.data_version() == start + 3
