@@ -1,7 +1,8 @@
-"""The four roles of DESIGN.md as Django groups, and cheap checks on a user.
+"""The four roles of DESIGN.md and the three administrators (三员分立) as Django groups,
+and cheap checks on a user.
 
-Groups are created by migration `0002_roles`. Each app declares what each role may
-do as `role_permissions` on its AppConfig, the one source of truth for the grants;
+Groups are created by migrations `0002_roles` and `0004_security`. Each app declares
+what each role may do as `role_permissions` on its AppConfig, the one source of truth for the grants;
 `sync_role_permissions` (run after every `migrate` and after a test flush) adds them to
 the groups. It only adds: a permission an administrator grants by hand stays.
 """
@@ -19,14 +20,30 @@ COUNTY_STAFF = "county_staff"
 LEADER = "leader"
 OFFICE_HEAD = "office_head"
 MEMBER = "member"
+# The three administrators (三员分立, 等保 2.0): none of them needs a superuser.
+# sysadmin: users, units, point rules and grades (settings); cannot read the audit trail.
+# secadmin: roles and permissions (groups), lockouts (axes), a user's roles and active flag;
+#           cannot change domain data.
+# auditor:  reads the security audit trail and every model read-only (history included);
+#           changes nothing.
+SYSADMIN = "sysadmin"
+SECADMIN = "secadmin"
+AUDITOR = "auditor"
+ADMINISTRATOR_ROLES = (SYSADMIN, SECADMIN, AUDITOR)
 
 ROLE_LABELS = {
     COUNTY_STAFF: _("County staff"),
     LEADER: _("Leader"),
     OFFICE_HEAD: _("Office head"),
     MEMBER: _("Member"),
+    SYSADMIN: _("System administrator"),
+    SECADMIN: _("Security administrator"),
+    AUDITOR: _("Audit administrator"),
 }
 ALL_ROLES = tuple(ROLE_LABELS)
+# In `role_permissions`: every model's default "view" permission (the auditor's read-only
+# access to all data and its history in the admin).
+ALL_VIEW = "*.view"
 
 
 def role_names(user: User) -> frozenset[str]:
@@ -66,6 +83,23 @@ def is_member(user: User) -> bool:
     return user.is_authenticated and has_role(user, MEMBER)
 
 
+def is_administrator(user: User) -> bool:
+    return user.is_authenticated and has_role(user, *ADMINISTRATOR_ROLES)
+
+
+def sync_staff_flag(user: User) -> None:
+    """Members of the administrator roles sign in to the Django admin (`is_staff`), which
+    then shows them only what their grants allow; leaving those roles takes it away
+    (superusers keep it). Called when a user's roles change (`signals`)."""
+    from django.contrib.auth.models import Group
+
+    in_admin_role = Group.objects.filter(user=user, name__in=ADMINISTRATOR_ROLES).exists()
+    wanted = bool(user.is_superuser or in_admin_role)
+    if user.is_staff != wanted:
+        type(user).objects.filter(pk=user.pk).update(is_staff=wanted)
+        user.is_staff = wanted
+
+
 def declared_role_permissions() -> dict[str, set[str]]:
     """`role_permissions` of every installed app, merged by role."""
     from django.apps import apps as global_apps
@@ -82,7 +116,17 @@ def sync_role_permissions(using: str = "default", **kwargs) -> None:
     from django.contrib.auth.models import Group, Permission
 
     declared = declared_role_permissions()
-    codenames = {dotted.split(".", 1)[1] for perms in declared.values() for dotted in perms}
+    codenames = {
+        dotted.split(".", 1)[1]
+        for perms in declared.values()
+        for dotted in perms
+        if dotted != ALL_VIEW
+    }
+    view_all = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.using(using).select_related("content_type")
+        if p.codename == f"view_{p.content_type.model}"
+    }
     # One query for all of them (this runs once per app after every migrate and test
     # flush); the first by Permission's ordering wins, as `.first()` would.
     existing: dict[str, Permission] = {}
@@ -94,4 +138,6 @@ def sync_role_permissions(using: str = "default", **kwargs) -> None:
         group, _created = Group.objects.using(using).get_or_create(name=role)
         # A permission missing here belongs to an app whose migrations have not run yet.
         wanted = [existing[dotted] for dotted in sorted(perms) if dotted in existing]
+        if ALL_VIEW in perms:
+            wanted += list(view_all.values())
         group.permissions.add(*wanted)

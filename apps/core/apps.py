@@ -7,8 +7,23 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core")
 
+    # The audit administrator (accounts.roles.AUDITOR) reads the security audit trail and,
+    # read-only, every model and its history ("*.view": each model's view permission).
+    role_permissions = {"auditor": ["core.view_securityevent", "*.view"]}
+
     def ready(self):
         from . import media
 
         # Every model is loaded by now: files follow the rows of all apps.
         media.connect_signals()
+
+        from .registry import NavItem, registry
+
+        registry.add_nav(
+            NavItem(
+                _("Security audit"),
+                "core:security_events",
+                permission="core.view_securityevent",
+                order=990,
+            )
+        )

@@ -29,9 +29,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from apps.core.spreadsheets import mark_as_text, workbook_bytes
+from apps.core.spreadsheets import mark_as_text, stamp_export, workbook_bytes
 
 from .models import Member, Sector
+from .personal import PERSONAL_FIELDS, export_value, may_reveal
 
 # The file format: (form field, header). The headers are the interchange format that
 # the office's spreadsheets use, so they are fixed Chinese text, not translated.
@@ -565,7 +566,9 @@ def template_xlsx() -> bytes:
     return workbook_bytes(workbook)
 
 
-def export_row(member: Member) -> list[Any]:
+def export_row(member: Member, user=None) -> list[Any]:
+    """One roster row; personal fields as `user` may export them (`personal.export_value`;
+    no user: the values themselves, for the import's own round trip in tests)."""
     values = {
         "term": member.term,
         "member_no": member.member_no,
@@ -585,15 +588,24 @@ def export_row(member: Member) -> list[Any]:
         "status": STATUS_TEXT.get(member.status, member.status),
         "left_on": member.left_on.isoformat() if member.left_on else "",
     }
+    if user is not None:
+        for field in PERSONAL_FIELDS:
+            values[field] = export_value(member, field, user)
     return [values[name] for name, _h in [*COLUMNS, *EXPORT_EXTRA]]
 
 
-def export_xlsx(members) -> bytes:
+def export_xlsx(members, *, user) -> tuple[bytes, int]:
     """The given members (an iterable; pass `with_related()`), one row each, with the
-    import's headers so that an exported file can be imported again."""
+    import's headers so that an exported file can be imported again; personal fields
+    masked unless `user` may see them, and then the file names who exported it and when.
+    Returns the file and its number of rows."""
     headers = [h for _f, h in [*COLUMNS, *EXPORT_EXTRA]]
     workbook, sheet = _workbook(headers, "委员名册")
+    rows = 0
     for row_number, member in enumerate(members, start=2):
-        for column, value in enumerate(export_row(member), start=1):
+        for column, value in enumerate(export_row(member, user), start=1):
             write_cell(sheet, row_number, column, value)
-    return workbook_bytes(workbook)
+        rows += 1
+    if may_reveal(user):
+        stamp_export(workbook, user)
+    return workbook_bytes(workbook), rows

@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
+from apps.core import audit
 from apps.core.files import serve_protected
 from apps.core.mixins import PageMixin, page_number
 from apps.core.sections import sections
@@ -82,10 +83,14 @@ class MemberExportView(PermissionRequiredMixin, View):
         queryset = Member.objects.with_related().order_by("name_pinyin", "name", "pk")
         filterset = MemberFilter(request.GET, queryset=queryset, request=request)
         members = filterset.qs if filterset.is_valid() else queryset.none()
-        content = roster_io.export_xlsx(members.iterator(chunk_size=500))
+        content, rows = roster_io.export_xlsx(members.iterator(chunk_size=500), user=request.user)
         stamp = timezone.localdate().strftime("%Y%m%d")
         return xlsx_response(
-            content, filename=f"members-{stamp}.xlsx", display_name=f"委员名册-{stamp}.xlsx"
+            content,
+            filename=f"members-{stamp}.xlsx",
+            display_name=f"委员名册-{stamp}.xlsx",
+            request=request,
+            rows=rows,
         )
 
 
@@ -354,6 +359,16 @@ class ImportPreviewView(PermissionRequiredMixin, TemplateView):
             return redirect("members:import_preview")
         import_store.delete_claimed(pending)
         del request.session[IMPORT_SESSION_KEY]
+        audit.record(
+            "import",
+            request=request,
+            target=pending.filename,
+            detail={
+                "created": summary.created,
+                "updated": summary.updated,
+                "unchanged": summary.unchanged,
+            },
+        )
         messages.success(
             request,
             gettext("Import done: %(created)s added, %(updated)s updated, %(unchanged)s unchanged.")
@@ -392,6 +407,7 @@ class ImportTemplateView(PermissionRequiredMixin, View):
             roster_io.template_xlsx(),
             filename="roster-template.xlsx",
             display_name="委员名册模板.xlsx",
+            request=request,
         )
 
 

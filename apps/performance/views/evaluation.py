@@ -18,6 +18,7 @@ from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
 from apps.accounts.roles import sees_everything
+from apps.core import audit
 from apps.core.mixins import PageMixin, UserFormKwargsMixin
 from apps.core.spreadsheets import text_safe_row, workbook_bytes, xlsx_response
 from apps.core.submission import SubmitOnceMixin
@@ -114,7 +115,9 @@ class EvaluationExportView(PermissionRequiredMixin, EvaluationQueryMixin, View):
         header += [str(label) for _value, label in Category.choices]
         header += [_("Total"), _("Grade")]
         sheet.append(header)
+        rows = 0
         for ev in filterset.qs:
+            rows += 1
             row = [
                 ev.rank,
                 ev.member.name,
@@ -126,7 +129,9 @@ class EvaluationExportView(PermissionRequiredMixin, EvaluationQueryMixin, View):
             row += [float(getattr(ev, f"points_{value}")) for value in Category.values]
             row += [float(ev.total), ev.grade.label if ev.grade else ""]
             sheet.append(text_safe_row(sheet, row))
-        return xlsx_response(workbook_bytes(workbook), filename=f"evaluation-{year}.xlsx")
+        return xlsx_response(
+            workbook_bytes(workbook), filename=f"evaluation-{year}.xlsx", request=request, rows=rows
+        )
 
 
 class LedgerDeriveView(PermissionRequiredMixin, View):
@@ -137,6 +142,16 @@ class LedgerDeriveView(PermissionRequiredMixin, View):
 
     def post(self, request, year):
         result = ledger_derive(year=year)
+        audit.record(
+            "ledger",
+            request=request,
+            target=str(year),
+            detail={
+                "created": result.created,
+                "updated": result.updated,
+                "deleted": result.deleted,
+            },
+        )
         if not result.configured:
             messages.warning(request, _("%(year)s has no point rules yet.") % {"year": year})
         else:
