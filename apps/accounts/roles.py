@@ -2,7 +2,8 @@
 and cheap checks on a user.
 
 Groups are created by migrations `0002_roles` and `0004_security`. Each app declares
-what each role may do as `role_permissions` on its AppConfig, the one source of truth for the grants;
+what each role may do as `role_permissions` on its AppConfig, the one source of
+truth for the grants;
 `sync_role_permissions` (run after every `migrate` and after a test flush) adds them to
 the groups. It only adds: a permission an administrator grants by hand stays.
 """
