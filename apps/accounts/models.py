@@ -75,7 +75,9 @@ class PasswordHistory(models.Model):
         "User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="password_history"
     )
     password = models.CharField(_("password hash"), max_length=128)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, validators=[WorkDateValidator()]
+    )
 
     class Meta:
         verbose_name = _("password history")
@@ -97,7 +99,9 @@ class UserSession(models.Model):
     session_key = models.CharField(_("session key"), max_length=40, unique=True)
     ip_address = models.GenericIPAddressField(_("source address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("signed in at"), default=timezone.now)
+    created_at = models.DateTimeField(
+        _("signed in at"), default=timezone.now, validators=[WorkDateValidator()]
+    )
 
     class Meta:
         verbose_name = _("signed-in session")
@@ -134,7 +138,9 @@ class User(AbstractUser):
     # Identity (等保 身份鉴别): when the password last changed (expiry after
     # PASSWORD_MAX_AGE_DAYS), and whether an administrator set it (a change is forced at the
     # next sign-in). Both are written by `save()` whenever the password changes.
-    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    password_changed_at = models.DateTimeField(
+        _("password changed at"), null=True, blank=True, validators=[WorkDateValidator()]
+    )
     must_change_password = models.BooleanField(_("must change password"), default=False)
 
     history = HistoricalRecords(excluded_fields=["password", "last_login", "password_changed_at"])

@@ -106,9 +106,15 @@ def declared_role_permissions() -> dict[str, set[str]]:
     from django.apps import apps as global_apps
 
     merged: dict[str, set[str]] = {role: set() for role in ALL_ROLES}
+    every_view = {
+        f"{model._meta.app_label}.view_{model._meta.model_name}"
+        for model in global_apps.get_models()
+        if "view" in model._meta.default_permissions
+    }
     for app_config in global_apps.get_app_configs():
         for role, perms in getattr(app_config, "role_permissions", {}).items():
-            merged[role].update(perms)
+            for dotted in perms:
+                merged[role] |= every_view if dotted == ALL_VIEW else {dotted}
     return merged
 
 
@@ -117,17 +123,7 @@ def sync_role_permissions(using: str = "default", **kwargs) -> None:
     from django.contrib.auth.models import Group, Permission
 
     declared = declared_role_permissions()
-    codenames = {
-        dotted.split(".", 1)[1]
-        for perms in declared.values()
-        for dotted in perms
-        if dotted != ALL_VIEW
-    }
-    view_all = {
-        f"{p.content_type.app_label}.{p.codename}": p
-        for p in Permission.objects.using(using).select_related("content_type")
-        if p.codename == f"view_{p.content_type.model}"
-    }
+    codenames = {dotted.split(".", 1)[1] for perms in declared.values() for dotted in perms}
     # One query for all of them (this runs once per app after every migrate and test
     # flush); the first by Permission's ordering wins, as `.first()` would.
     existing: dict[str, Permission] = {}
@@ -139,6 +135,4 @@ def sync_role_permissions(using: str = "default", **kwargs) -> None:
         group, _created = Group.objects.using(using).get_or_create(name=role)
         # A permission missing here belongs to an app whose migrations have not run yet.
         wanted = [existing[dotted] for dotted in sorted(perms) if dotted in existing]
-        if ALL_VIEW in perms:
-            wanted += list(view_all.values())
         group.permissions.add(*wanted)

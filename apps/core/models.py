@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .dates import WorkDateValidator
+
 
 class Audited(models.Model):
     created_by = models.ForeignKey(
@@ -157,7 +159,9 @@ class SecurityEvent(models.Model):
         SUCCESS = "success", _("Success")
         FAILURE = "failure", _("Failure")
 
-    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(
+        _("time"), default=timezone.now, db_index=True, validators=[WorkDateValidator()]
+    )
     # No database constraint: deleting a user must not touch (UPDATE) the trail; the
     # username is kept as it was at the time.
     user = models.ForeignKey(
