@@ -10,6 +10,7 @@ from __future__ import annotations
 import string
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -26,6 +27,18 @@ CLASSES = (
 def character_classes(password: str) -> int:
     """How many of upper case, lower case, digits and symbols `password` uses."""
     return sum(1 for _name, test in CLASSES if any(test(c) for c in password))
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, with the project's own (translated) words."""
+
+    def get_error_message(self) -> str:
+        return self.get_help_text()
+
+    def get_help_text(self) -> str:
+        return _("Your password must contain at least %(min_length)d characters.") % {
+            "min_length": self.min_length
+        }
 
 
 class CharacterClassValidator:

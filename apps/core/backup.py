@@ -148,14 +148,12 @@ def _dump_postgresql(target: Path) -> dict[str, int]:
 
 
 def _dump_sqlite(target: Path) -> dict[str, int]:
-    """SQLite's online backup API: a consistent copy while the app keeps running."""
-    source = sqlite3.connect(str(settings.DATABASES["default"]["NAME"]))
+    """SQLite's online backup API from the app's own connection: a consistent copy while
+    the app keeps running."""
+    connection.ensure_connection()
     destination = sqlite3.connect(str(target))
     try:
-        source.backup(destination)
-    finally:
-        source.close()
-    try:
+        connection.connection.backup(destination)
         destination.execute("PRAGMA journal_mode=DELETE")
         names = [
             row[0]
@@ -279,20 +277,12 @@ def restore(snapshot: Snapshot, *, force: bool = False) -> None:
             env,
         )
     else:
-        target = Path(settings.DATABASES["default"]["NAME"])
-        connection.close()
-        for extra in (
-            target.with_name(target.name + "-wal"),
-            target.with_name(target.name + "-shm"),
-        ):
-            extra.unlink(missing_ok=True)
+        connection.ensure_connection()
         source = sqlite3.connect(str(db_file))
-        destination = sqlite3.connect(str(target))
         try:
-            source.backup(destination)
+            source.backup(connection.connection)
         finally:
             source.close()
-            destination.close()
     media_root = Path(settings.MEDIA_ROOT)
     if force and media_root.exists():
         for child in media_root.iterdir():
