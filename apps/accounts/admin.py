@@ -19,7 +19,7 @@ class SetByAdminMixin:
 
     def save(self, commit=True):
         self.user.password_set_by_admin = True
-        return super().save(commit=commit)  # type: ignore[misc]
+        return super().save(commit=commit)
 
 
 class AdminSetPasswordForm(SetByAdminMixin, AdminPasswordChangeForm):

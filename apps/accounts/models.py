@@ -153,6 +153,8 @@ class User(AbstractUser):
     # (`accounts.roles.role_names`) and the managed venues (`venues.managers`).
     _role_names: frozenset[str]
     _managed_venue_ids: frozenset[int]
+    # The active flag as stored, read before a save (`signals`: disabled / enabled events).
+    _was_active: bool | None
 
     class Meta(AbstractUser.Meta):
         # django-stubs declares AbstractUser.Meta's names as str; Django's own are lazy too.
@@ -167,7 +169,7 @@ class User(AbstractUser):
         """When the password changed (`set_password` leaves the raw one in `_password`):
         stamp the change, decide whether its user must change it again, and keep the hash
         in the history (`passwords.remember`) with a security event."""
-        changed = self._password is not None  # type: ignore[attr-defined]
+        changed = self._password is not None
         created = self._state.adding
         if changed:
             self.password_changed_at = timezone.now()

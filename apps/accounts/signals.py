@@ -104,12 +104,12 @@ def on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
 def on_admin_action(sender, instance: LogEntry, created: bool, **kwargs):
     if not created:
         return
+    content_type = instance.content_type
+    model = f"{content_type.app_label}.{content_type.model}" if content_type else ""
     audit.record(
         "admin_action",
         user=instance.user,
-        target=f"{instance.content_type.app_label if instance.content_type_id else ''}."
-        f"{instance.content_type.model if instance.content_type_id else ''}:"
-        f"{instance.object_id or ''} {instance.object_repr}",
+        target=f"{model}:{instance.object_id or ''} {instance.object_repr}",
         detail={
             "action": {1: "add", 2: "change", 3: "delete"}.get(instance.action_flag, ""),
             "message": instance.get_change_message(),

@@ -18,7 +18,8 @@ export is logged) and the masked value for everyone else.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .models import Member
@@ -56,7 +57,7 @@ def mask_address(value: str) -> str:
     return value[:6] + "****" if len(value) > 6 else value[:2] + "****"
 
 
-MASKS = {
+MASKS: dict[str, Callable[[Any], str]] = {
     "phone": mask_phone,
     "birth_date": mask_date,
     "email": mask_email,
