@@ -78,15 +78,13 @@ class PasswordHistoryValidator:
 
 
 def recent_hashes(user) -> list[str]:
-    from .models import PasswordHistory
-
     count = settings.PASSWORD_HISTORY_COUNT
     if count <= 0:
         return []
     return list(
-        PasswordHistory.objects.filter(user=user)
-        .order_by("-created_at", "-id")
-        .values_list("password", flat=True)[:count]
+        user.password_history.order_by("-created_at", "-id").values_list("password", flat=True)[
+            :count
+        ]
     )
 
 
@@ -95,14 +93,12 @@ def remember(user, *, created: bool) -> None:
     history, record the event (an administrator's setting is a "password_reset")."""
     from apps.core import audit
 
-    from .models import PasswordHistory
-
-    PasswordHistory.objects.create(user=user, password=user.password)
+    history = user.password_history  # the PasswordHistory rows of the user (models.py)
+    history.create(password=user.password)
     keep = max(settings.PASSWORD_HISTORY_COUNT, 1)
-    old = PasswordHistory.objects.filter(user=user).order_by("-created_at", "-id")[keep:]
-    old_ids = list(old.values_list("pk", flat=True))
+    old_ids = list(history.order_by("-created_at", "-id").values_list("pk", flat=True)[keep:])
     if old_ids:
-        PasswordHistory.objects.filter(pk__in=old_ids).delete()
+        history.filter(pk__in=old_ids).delete()
     if not created:
         kind = "password_reset" if user.must_change_password else "password_change"
         audit.record(kind, target=user.get_username())
