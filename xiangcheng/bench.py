@@ -49,6 +49,8 @@ PAGES: list[tuple[str, str]] = [
     ("evaluation year", "/performance/evaluation/2021/?sort=-total"),
     ("member ledger", "/performance/ledger/2021/{member}/"),
     ("meetings", "/performance/meetings/?year=2021"),
+    ("security events", "/security/events/"),
+    ("my sessions", "/accounts/sessions/"),
 ]
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))  # per page
