@@ -146,6 +146,7 @@ class SecurityEvent(models.Model):
         USER_ENABLED = "user_enabled", _("User enabled")
         GROUPS_CHANGED = "groups_changed", _("Roles changed")
         EXPORT = "export", _("Export")
+        PRINT = "print", _("Printout")
         DOWNLOAD = "download", _("Protected file download")
         IMPORT = "import", _("Import")
         REVEAL = "reveal", _("Personal data revealed")

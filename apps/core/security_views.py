@@ -8,12 +8,14 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django_filters.views import FilterView
 
+from . import audit
 from .mixins import PageMixin
 from .models import SecurityEvent
 from .spreadsheets import text_safe_row, workbook_bytes, xlsx_response
@@ -58,6 +60,26 @@ class SecurityEventFilter(django_filters.FilterSet):
 def filtered_events(request):
     filterset = SecurityEventFilter(request.GET or None, queryset=SecurityEvent.objects.all())
     return filterset, (filterset.qs if filterset.is_bound and filterset.is_valid() else None)
+
+
+class PrintLogView(View):
+    """POST from `static/js/app.js` when a signed-in user prints a page (the browser's
+    "beforeprint", from a print button or Ctrl+P): a "print" event with the page's path
+    and query (which list, which filter) and title. 204, no body."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        path = str(request.POST.get("path", ""))[:255]
+        if not path.startswith("/"):
+            return HttpResponse(status=400)
+        audit.record(
+            "print",
+            request=request,
+            target=path,
+            detail={"title": request.POST.get("title", "")[:200]},
+        )
+        return HttpResponse(status=204)
 
 
 class SecurityEventListView(PermissionRequiredMixin, PageMixin, FilterView):

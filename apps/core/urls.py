@@ -12,6 +12,7 @@ urlpatterns = [
         security_views.SecurityEventListView.as_view(),
         name="security_events",
     ),
+    path("security/print/", security_views.PrintLogView.as_view(), name="print_log"),
     path(
         "security/events/export.xlsx",
         security_views.SecurityEventExportView.as_view(),

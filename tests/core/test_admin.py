@@ -10,7 +10,7 @@ MODELS = [
     model
     for model in admin.site._registry
     if model._meta.app_label.split(".")[-1]
-    in {"accounts", "members", "venues", "consultation", "performance", "auth"}
+    in {"core", "accounts", "members", "venues", "consultation", "performance", "auth"}
 ]
 
 

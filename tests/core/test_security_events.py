@@ -180,3 +180,21 @@ def test_the_export_is_the_filtered_events_and_is_itself_logged(client_for, audi
     assert [r[1] for r in rows[1:]] == ["li"]
     logged = SecurityEvent.objects.filter(kind="export", username="t_auditor").get()
     assert logged.detail == {"filter": "kind=export", "rows": 1}
+
+
+def test_a_printout_is_logged_with_the_page_and_its_filter(client_for, staff_user):
+    client = client_for("staff_user")
+    url = reverse("core:print_log")
+    response = client.post(url, {"path": "/members/?q=张", "title": "委员名册"})
+    assert response.status_code == 204
+    event = SecurityEvent.objects.get(kind="print")
+    assert (event.username, event.target, event.detail) == (
+        "t_staff",
+        "/members/?q=张",
+        {"title": "委员名册"},
+    )
+    assert client.post(url, {"path": "http://evil"}).status_code == 400
+    assert client.get(url).status_code == 405
+    assert client_for(None).post(url, {"path": "/"}).status_code == 302
+    html = client.get(reverse("home")).content.decode()
+    assert f'data-print-log="{url}"' in html
