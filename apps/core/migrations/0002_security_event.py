@@ -42,7 +42,8 @@ class Migration(migrations.Migration):
 # DELETE unless the transaction said `SET LOCAL xc.prune = 'on'` (the prune command only).
 # SQLite (the embedded default): a trigger refuses UPDATE; DELETE is refused by the model,
 # its queryset and the admin, not by the database (SQLite triggers cannot read a session
-# setting, and Django's test flush empties tables with DELETE).
+# setting, and Django's test flush empties tables with DELETE). A later migration that alters
+# this table on SQLite rebuilds it (and drops the trigger): it must create it again.
 PG_CREATE = """
 CREATE OR REPLACE FUNCTION core_securityevent_append_only() RETURNS trigger AS $$
 BEGIN
