@@ -72,6 +72,8 @@ WRITES: list[tuple[str, str, str]] = [
 EXPORTS: list[tuple[str, str]] = [
     ("suggestion export", "/suggestions/export.xlsx"),
     ("session export", "/sessions/export.xlsx"),
+    ("security events", "/security/events/"),
+    ("my sessions", "/accounts/sessions/"),
 ]
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))  # per page

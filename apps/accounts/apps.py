@@ -10,6 +10,29 @@ class AccountsConfig(AppConfig):
     role_permissions = {
         "county_staff": ["accounts.view_unit", "accounts.change_unit", "accounts.view_user"],
         "leader": ["accounts.view_unit", "accounts.view_user"],
+        # 三员分立 (see roles.py): the system administrator keeps users and units …
+        "sysadmin": [
+            "accounts.view_unit",
+            "accounts.add_unit",
+            "accounts.change_unit",
+            "accounts.view_user",
+            "accounts.add_user",
+            "accounts.change_user",
+        ],
+        # … the security administrator roles, permissions and lockouts (a user's roles
+        # and active flag only: the admin makes the rest read-only) …
+        "secadmin": [
+            "accounts.view_user",
+            "accounts.change_user",
+            "auth.view_group",
+            "auth.add_group",
+            "auth.change_group",
+            "auth.view_permission",
+            "axes.view_accessattempt",
+            "axes.delete_accessattempt",
+            "axes.view_accesslog",
+            "axes.view_accessfailurelog",
+        ],
     }
 
     def ready(self) -> None:
@@ -19,6 +42,11 @@ class AccountsConfig(AppConfig):
 
         # After auth's own receiver has created the permissions (apps run in order).
         post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_roles")
+
+        from . import signals
+
+        # The security events of sign-in, sign-out, lockout and user changes (安全审计).
+        signals.connect()
 
         from apps.core.registry import NavItem, registry
 

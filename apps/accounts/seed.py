@@ -23,7 +23,24 @@ DEMO_USERS = [
     ("member", roles.MEMBER, "演示委员", None),
     # Linked to the department with the most referrals by consultation's seed.
     ("dept1", roles.DEPARTMENT, "演示承办单位联络员", None),
+    # The three administrators (三员分立): they sign in to /admin/ and the audit page.
+    ("sysadmin", roles.SYSADMIN, "演示系统管理员", "办公室"),
+    ("secadmin", roles.SECADMIN, "演示安全管理员", "办公室"),
+    ("auditor", roles.AUDITOR, "演示安全审计员", "办公室"),
 ]
+
+
+def demo_password() -> str:
+    """A random password that meets the policy (AUTH_PASSWORD_VALIDATORS: 10+ characters,
+    three of four classes): 12 URL-safe characters with an upper-case letter, a lower-case
+    letter and a digit among them. The seed sets it as the user's own password (not an
+    administrator's), so demo users are not asked to change it at sign-in."""
+    from .passwords import character_classes
+
+    while True:
+        password = secrets.token_urlsafe(9)
+        if character_classes(password) >= 3 and password[0] not in "-_":
+            return password
 
 
 def seed(ctx: SeedContext) -> None:
@@ -62,8 +79,10 @@ def ensure_demo_users(
         )
         if role:
             user.groups.add(Group.objects.get(name=role))
+            if role in roles.ADMINISTRATOR_ROLES:
+                roles.sync_staff_flag(user)
         if created or reset_passwords:
-            password = secrets.token_urlsafe(9)
+            password = demo_password()
             user.set_password(password)
             user.save(update_fields=["password"])
             label = str(roles.ROLE_LABELS[role]) if role else "superuser"

@@ -22,4 +22,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("units/", views.UnitListView.as_view(), name="unit_list"),
+    path("sessions/", views.SessionListView.as_view(), name="sessions"),
+    path("sessions/end-all/", views.SignOutEverywhereView.as_view(), name="sign_out_everywhere"),
 ]

@@ -1,10 +1,17 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from apps.core.mixins import latest_year, year_choices, year_param
 from apps.core.registry import registry
 
+from . import sessions
 from .models import Unit
 from .roles import ROLE_LABELS, role_names, sees_everything
 
@@ -58,3 +65,29 @@ class UnitListView(PermissionRequiredMixin, ListView):
         context["total_posts"] = sum(u.authorized_posts for u in units)
         context["total_in_post"] = sum(u.staff_in_post for u in units)
         return context
+
+
+class SessionListView(TemplateView):
+    """The signed-in user's sessions (where and when), with "sign out everywhere". Two
+    queries."""
+
+    template_name = "accounts/session_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["user_sessions"] = list(sessions.active(self.request.user).order_by("-created_at"))
+        context["current_key"] = self.request.session.session_key
+        context["max_sessions"] = settings.MAX_SESSIONS_PER_USER
+        return context
+
+
+class SignOutEverywhereView(View):
+    """POST: end every session of the user, this one included."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        count = sessions.end_all(user=request.user, request=request)
+        logout(request)
+        messages.success(request, _("Signed out of %(count)s sessions.") % {"count": count})
+        return redirect("login")

@@ -7,6 +7,10 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core")
 
+    # The audit administrator (accounts.roles.AUDITOR) reads the security audit trail and,
+    # read-only, every model and its history ("*.view": each model's view permission).
+    role_permissions = {"auditor": ["core.view_securityevent", "*.view"]}
+
     def ready(self):
         from . import checks, media, versions
 
@@ -14,11 +18,19 @@ class CoreConfig(AppConfig):
         # write of a project model moves the data version (cached figures).
         media.connect_signals()
 
-        from .registry import registry
+        from .registry import NavItem, registry
 
         # Every role's home page starts with what waits on the user (apps.core.todos).
         registry.add_home_section(
             "core/home_todos.html", lambda user: user.is_authenticated, order=0
+        )
+        registry.add_nav(
+            NavItem(
+                _("Security audit"),
+                "core:security_events",
+                permission="core.view_securityevent",
+                order=990,
+            )
         )
         versions.connect_signals()
         checks.register()

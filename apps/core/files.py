@@ -19,6 +19,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 
+from . import audit
+
 
 def serve_protected(
     fieldfile: FieldFile, *, as_attachment: bool = False, filename: str | None = None
@@ -33,6 +35,12 @@ def serve_protected(
         raise Http404
     content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     download_name = filename or path.name
+    # Every protected download is a "download" event (the audit trail: who, which file).
+    audit.record(
+        "download",
+        target=name,
+        detail={"filename": download_name, "attachment": as_attachment},
+    )
     if settings.USE_X_ACCEL_REDIRECT:
         response: HttpResponseBase = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = settings.PROTECTED_MEDIA_PREFIX + quote(name)

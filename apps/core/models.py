@@ -23,6 +23,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models.signals import class_prepared
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -247,3 +248,103 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notification_id} {self.channel} {self.status}"
+
+
+class SecurityEventQuerySet(models.QuerySet):
+    """Events are append-only: a queryset cannot update or delete them (the prune command
+    removes old ones through `prune`, and the database refuses the rest: see the
+    migration's trigger)."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Security events are append-only.")
+
+    def delete(self):
+        raise PermissionError("Security events are append-only; use prune_security_events.")
+
+    update.queryset_only = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+    def prune(self) -> int:
+        """Delete these rows (the prune command only, inside its transaction that tells
+        the PostgreSQL trigger so); returns how many."""
+        return self._raw_delete(self.db)
+
+
+class SecurityEvent(models.Model):
+    """One line of the security audit trail (安全审计): who did what, from where, to what,
+    with which result. Written by `apps.core.audit.record`, never changed afterwards: the
+    model refuses a second save and delete, the admin is read-only, and on PostgreSQL a
+    trigger refuses UPDATE and DELETE (except the prune command's)."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Sign-in")
+        LOGIN_FAILED = "login_failed", _("Failed sign-in")
+        LOCKOUT = "lockout", _("Lockout")
+        UNLOCK = "unlock", _("Unlock")
+        LOGOUT = "logout", _("Sign-out")
+        SESSION_ENDED = "session_ended", _("Session ended")
+        PASSWORD_CHANGE = "password_change", _("Password change")
+        PASSWORD_RESET = "password_reset", _("Password set by an administrator")
+        USER_CREATED = "user_created", _("User created")
+        USER_DISABLED = "user_disabled", _("User disabled")
+        USER_ENABLED = "user_enabled", _("User enabled")
+        GROUPS_CHANGED = "groups_changed", _("Roles changed")
+        EXPORT = "export", _("Export")
+        PRINT = "print", _("Printout")
+        DOWNLOAD = "download", _("Protected file download")
+        IMPORT = "import", _("Import")
+        REVEAL = "reveal", _("Personal data revealed")
+        LEDGER = "ledger", _("Ledger derivation")
+        ADMIN_ACTION = "admin_action", _("Admin action")
+        BACKUP = "backup", _("Backup")
+        RESTORE = "restore", _("Restore")
+        PRUNE = "prune", _("Audit trail pruned")
+
+    class Result(models.TextChoices):
+        SUCCESS = "success", _("Success")
+        FAILURE = "failure", _("Failure")
+
+    created_at = models.DateTimeField(
+        _("time"), default=timezone.now, db_index=True, validators=[WorkDateValidator()]
+    )
+    # No database constraint: deleting a user must not touch (UPDATE) the trail; the
+    # username is kept as it was at the time.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("source address"), null=True, blank=True)
+    kind = models.CharField(_("event type"), max_length=20, choices=Kind.choices)
+    target = models.CharField(_("object"), max_length=255, blank=True)
+    result = models.CharField(
+        _("result"), max_length=10, choices=Result.choices, default=Result.SUCCESS
+    )
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["kind", "created_at"], name="secevent_kind_time_idx"),
+            models.Index(fields=["user", "created_at"], name="secevent_user_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Security events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Security events are append-only; use prune_security_events.")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import notification_views, views
+from . import notification_views, security_views, views
 
 app_name = "core"
 
@@ -16,4 +16,15 @@ urlpatterns = [
     path("notifications/read/", notification_views.MarkAllReadView.as_view(), name="mark_all_read"),
     path("notifications/badge/", notification_views.BadgeView.as_view(), name="badge"),
     path("notifications/settings/", notification_views.ChannelsView.as_view(), name="channels"),
+    path(
+        "security/events/",
+        security_views.SecurityEventListView.as_view(),
+        name="security_events",
+    ),
+    path("security/print/", security_views.PrintLogView.as_view(), name="print_log"),
+    path(
+        "security/events/export.xlsx",
+        security_views.SecurityEventExportView.as_view(),
+        name="security_events_export",
+    ),
 ]

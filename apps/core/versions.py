@@ -85,11 +85,31 @@ def _on_m2m(sender, action, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
         bump_data_version(using or DEFAULT_DB_ALIAS)
 
 
+# Records no figure counts, written on every visit or sign-in: they leave the version
+# alone (else every sign-in or export would throw the overview's cache away).
+UNCOUNTED = frozenset(
+    {
+        "core.securityevent",
+        "core.notification",
+        "core.delivery",
+        "core.notificationchannels",
+        "core.submissionkey",
+        "accounts.usersession",
+        "accounts.passwordhistory",
+    }
+)
+
+
 def connect_signals() -> None:
     """Saves and deletes of every model of the project's apps (history rows aside: they
-    are written with the rows they record); every many-to-many change of theirs."""
+    are written with the rows they record; and the `UNCOUNTED` bookkeeping); every
+    many-to-many change of theirs."""
     for model in django_apps.get_models():
-        if model.__module__.startswith("apps.") and not model.__name__.startswith("Historical"):
+        if (
+            model.__module__.startswith("apps.")
+            and not model.__name__.startswith("Historical")
+            and model._meta.label_lower not in UNCOUNTED
+        ):
             uid = f"core.versions.{model._meta.label_lower}"
             post_save.connect(_on_write, sender=model, dispatch_uid=uid)
             post_delete.connect(_on_write, sender=model, dispatch_uid=uid)

@@ -25,6 +25,7 @@ class MembersConfig(AppConfig):
             "members.import_member",
             "members.export_member",
             "members.pick_member",
+            "members.view_member_personal",
         ],
         "leader": [
             *_view("sector", "member", "sectorlink", "pairing", "contactrecord"),

@@ -194,6 +194,7 @@ class Member(models.Model):
             ("export_member", _("Can export the roster")),
             ("pick_member", _("Can search members to pick them in forms")),
             ("view_own_member", _("Can see their own member profile and pairings")),
+            ("view_member_personal", _("Can reveal members' personal data")),
         ]
         constraints = [
             models.UniqueConstraint(

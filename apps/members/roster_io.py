@@ -33,6 +33,7 @@ from apps.core.spreadsheets import Sheet, mark_as_text, workbook_bytes
 from apps.core.versions import bump_data_version
 
 from .models import Member, Sector
+from .personal import PERSONAL_FIELDS, export_value
 
 # The file format: (form field, header). The headers are the interchange format that
 # the office's spreadsheets use, so they are fixed Chinese text, not translated.
@@ -580,7 +581,9 @@ def template_xlsx() -> bytes:
     return workbook_bytes(workbook)
 
 
-def export_row(member: Member) -> list[Any]:
+def export_row(member: Member, user=None) -> list[Any]:
+    """One roster row; personal fields as `user` may export them (`personal.export_value`;
+    no user: the values themselves, for the import's own round trip in tests)."""
     values = {
         "term": member.term,
         "member_no": member.member_no,
@@ -600,12 +603,16 @@ def export_row(member: Member) -> list[Any]:
         "status": STATUS_TEXT.get(member.status, member.status),
         "left_on": member.left_on,
     }
+    if user is not None:
+        for field in PERSONAL_FIELDS:
+            values[field] = export_value(member, field, user)
     return [values[name] for name, _h in [*COLUMNS, *EXPORT_EXTRA]]
 
 
-def export_sheet(members) -> Sheet:
+def export_sheet(members, *, user=None) -> Sheet:
     """The given members (an iterable; pass `with_related()`), one row each (dates as
     date cells), with the import's headers, so that an exported file (its title row and
-    序号 column included: the reader skips both) can be imported again."""
+    序号 column included: the reader skips both) can be imported again; personal fields
+    masked unless `user` may see them (`export_row`)."""
     headers = [h for _f, h in [*COLUMNS, *EXPORT_EXTRA]]
-    return Sheet("委员名册", headers, (export_row(member) for member in members))
+    return Sheet("委员名册", headers, (export_row(member, user) for member in members))

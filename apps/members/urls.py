@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import personal_views, views
 
 app_name = "members"
 
@@ -37,4 +37,9 @@ urlpatterns = [
     path("<int:pk>/restore/", views.MemberArchiveView.as_view(restore=True), name="restore"),
     path("<int:pk>/delete/", views.MemberDeleteView.as_view(), name="delete"),
     path("<int:pk>/photo/", views.MemberPhotoView.as_view(), name="photo"),
+    path(
+        "<int:pk>/personal/<str:field>/",
+        personal_views.RevealPersonalView.as_view(),
+        name="reveal",
+    ),
 ]

@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
+from apps.core import audit
 from apps.core.files import serve_protected
 from apps.core.mixins import PageMixin, as_of, page_number, year_param
 from apps.core.sections import sections
@@ -35,6 +36,7 @@ from .forms import (
     SectorLinkForm,
 )
 from .models import Member, Pairing, Sector, SectorLink
+from .personal import may_reveal
 from .widgets import member_label
 
 IMPORT_SESSION_KEY = "members_import"
@@ -85,11 +87,12 @@ class MemberExportView(PermissionRequiredMixin, View):
         stamp = timezone.localdate().strftime("%Y%m%d")
         return xlsx_download(
             request,
-            roster_io.export_sheet(members.iterator(chunk_size=500)),
+            roster_io.export_sheet(members.iterator(chunk_size=500), user=request.user),
             title="委员名册",
             filter_text=filter_summary(filterset.form),
             filename=f"members-{stamp}.xlsx",
             display_name=f"委员名册-{stamp}.xlsx",
+            personal=may_reveal(request.user),
         )
 
 
@@ -358,6 +361,16 @@ class ImportPreviewView(PermissionRequiredMixin, TemplateView):
             return redirect("members:import_preview")
         import_store.delete_claimed(pending)
         del request.session[IMPORT_SESSION_KEY]
+        audit.record(
+            "import",
+            request=request,
+            target=pending.filename,
+            detail={
+                "created": summary.created,
+                "updated": summary.updated,
+                "unchanged": summary.unchanged,
+            },
+        )
         messages.success(
             request,
             gettext("Import done: %(created)s added, %(updated)s updated, %(unchanged)s unchanged.")

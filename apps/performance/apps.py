@@ -43,6 +43,15 @@ class PerformanceConfig(AppConfig):
         "office_head": ["performance.view_evaluation"],
         # "My points": the member's own ledger (the ledger page itself checks whose).
         "member": ["performance.view_own_evaluation"],
+        # The system administrator keeps the rules of the evaluation (settings, 三员分立).
+        "sysadmin": [
+            "performance.view_pointrule",
+            "performance.add_pointrule",
+            "performance.change_pointrule",
+            "performance.view_gradethreshold",
+            "performance.add_gradethreshold",
+            "performance.change_gradethreshold",
+        ],
     }
 
     def ready(self) -> None:

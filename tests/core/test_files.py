@@ -9,6 +9,8 @@ from django.http import Http404
 from apps.core.files import serve_protected
 from apps.members.models import Member
 
+pytestmark = pytest.mark.django_db
+
 
 def field_file(name: str | None) -> FieldFile:
     return FieldFile(Member(), Member._meta.get_field("photo"), name)

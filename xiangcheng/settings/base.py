@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "apps.core.middleware.PrivateNoStoreMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "apps.accounts.middleware.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -115,11 +116,18 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Run by the password forms (not by set_password): at least 10 characters of at least three
+# of the four classes (upper, lower, digit, symbol), none of the last five (等保 身份鉴别).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "apps.accounts.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "apps.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "apps.accounts.passwords.PasswordHistoryValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -241,6 +249,21 @@ NOTIFICATION_SMS_BACKEND = env.str(
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Referrals due within this many days are on staff's to-dos and reminded.
 REFERRAL_DUE_SOON_DAYS = env.int("REFERRAL_DUE_SOON_DAYS", default=7)
+
+# Security (等保 2.0 level 2; see SECURITY.md).
+# Security events (apps.core.audit) are kept at least this many days (网络安全法: 6 months):
+# prune_security_events refuses a later date.
+SECURITY_EVENTS_KEEP_DAYS = max(env.int("SECURITY_EVENTS_KEEP_DAYS", default=180), 180)
+# Passwords: expire after this many days (a change is forced at the next request), may not
+# repeat the last PASSWORD_HISTORY_COUNT ones; a user keeps at most MAX_SESSIONS_PER_USER
+# sessions (a new sign-in ends the oldest).
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)
+PASSWORD_HISTORY_COUNT = env.int("PASSWORD_HISTORY_COUNT", default=5)
+MAX_SESSIONS_PER_USER = env.int("MAX_SESSIONS_PER_USER", default=3)
+# `manage.py backup DIR` keeps the newest snapshot of each of the last BACKUP_KEEP_DAILY
+# days and of each of the last BACKUP_KEEP_MONTHLY months; older ones are removed.
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)
+BACKUP_KEEP_MONTHLY = env.int("BACKUP_KEEP_MONTHLY", default=12)
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,7 @@ from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
 from apps.accounts.roles import sees_everything
+from apps.core import audit
 from apps.core.mixins import PageMixin, UserFormKwargsMixin
 from apps.core.spreadsheets import Sheet, filter_summary, xlsx_download
 from apps.core.submission import SubmitOnceMixin
@@ -147,6 +148,16 @@ class LedgerDeriveView(PermissionRequiredMixin, View):
 
     def post(self, request, year):
         result = ledger_derive(year=year)
+        audit.record(
+            "ledger",
+            request=request,
+            target=str(year),
+            detail={
+                "created": result.created,
+                "updated": result.updated,
+                "deleted": result.deleted,
+            },
+        )
         if not result.configured:
             messages.warning(request, _("%(year)s has no point rules yet.") % {"year": year})
         else:

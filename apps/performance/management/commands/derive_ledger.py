@@ -4,6 +4,7 @@ cron job repairs whatever a failed on-save derivation left behind)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.core import audit
 from apps.performance.models import PointRule
 from apps.performance.services import ledger_derive
 
@@ -24,6 +25,16 @@ class Command(BaseCommand):
         )
         for y in years:
             result = ledger_derive(year=y)
+            audit.record(
+                "ledger",
+                target=str(y),
+                detail={
+                    "command": "derive_ledger",
+                    "created": result.created,
+                    "updated": result.updated,
+                    "deleted": result.deleted,
+                },
+            )
             if not result.configured:
                 raise CommandError(f"{y} has no point rules: nothing to derive.")
             self.stdout.write(

@@ -1,0 +1,31 @@
+"""`{% personal member "phone" %}`: a member's personal field as the viewer may read it
+(`apps.members.personal`), with a "show" button for holders of `view_member_personal`.
+`{{ member.phone|masked:member }}`-style use: `{{ member|personal_field:"phone" }}` masks by
+the rule without a button."""
+
+from django import template
+from django.template.loader import render_to_string
+
+from ..personal import may_reveal, personal_value, sees_unmasked
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def personal(context, member, field: str):
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    value = personal_value(member, field, user)
+    revealable = bool(value) and not sees_unmasked(member, user) and may_reveal(user)
+    return render_to_string(
+        "members/includes/personal_value.html",
+        {"value": value, "member": member, "field": field, "revealable": revealable},
+    )
+
+
+@register.simple_tag(takes_context=True)
+def personal_text(context, member, field: str) -> str:
+    """The value as the viewer may read it, plain text (no button)."""
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    return personal_value(member, field, user)
