@@ -28,16 +28,16 @@ class HomeView(TemplateView):
         context["role_labels"] = [
             ROLE_LABELS[r] for r in sorted(role_names(user)) if r in ROLE_LABELS
         ]
-        # `?year=` of the overview; without it ("最新") the latest year with records, the
-        # default year of every page. The figures are a function of (year, today).
-        today = timezone.localdate()
-        year = year_param(self.request, recorded_only=True)
-        context["latest"] = year is None
-        year = year or latest_year(today)
-        context["year"] = year
-        context["year_choices"] = year_choices(next_year=False)[:6]
         context["figures"] = context["charts"] = []
         if sees_everything(user):
+            # `?year=` of the overview; without it ("最新") the latest year with records,
+            # the default year of every page. The figures are a function of (year, today).
+            today = timezone.localdate()
+            year = year_param(self.request, recorded_only=True)
+            context["latest"] = year is None
+            year = year or latest_year(today)
+            context["year"] = year
+            context["year_choices"] = year_choices(next_year=False)[:6]
             context["figures"] = registry.cached_figures_for(user, year=year, today=today)
             context["charts"] = registry.cached_charts_for(user, year=year, today=today)
 

@@ -180,6 +180,7 @@ class ConsultationConfig(AppConfig):
         todos.register(consultation_todos.for_leader, order=300)
         todos.register(consultation_todos.for_staff, order=310)
         todos.register(consultation_todos.for_office_head, order=320)
+        todos.register(consultation_todos.for_department, order=330)
 
         from apps.core.reminders import reminders
 

@@ -2,6 +2,7 @@ import re
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +67,14 @@ def session_topics(request):
     return topics.order_by("-year", "title")
 
 
+def yes_no_widget() -> forms.Select:
+    """A boolean filter's choice: any (全部, like every filter's empty choice), yes or no
+    (`?referred=true`)."""
+    return forms.Select(
+        choices=[("", settings.FILTERS_EMPTY_CHOICE_LABEL), ("true", _("Yes")), ("false", _("No"))]
+    )
+
+
 class SessionFilter(django_filters.FilterSet):
     """The session list's filters; the export and the calendar read the same ones."""
 
@@ -96,7 +105,7 @@ class SessionFilter(django_filters.FilterSet):
     held = django_filters.BooleanFilter(
         label=_("Held"),
         method="filter_held",
-        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+        widget=yes_no_widget(),
     )
     category = django_filters.ChoiceFilter(
         label=_("Topic category"), field_name="topic__category", choices=Topic.Category.choices
@@ -159,11 +168,6 @@ class ProjectFilter(django_filters.FilterSet):
 SOURCE_CHOICES = [("report", _("Research report")), ("session", _("Consultation session"))]
 UNDECIDED = "undecided"
 ADOPTED_ANY = "adopted_any"
-
-
-def yes_no_widget() -> forms.Select:
-    """A boolean filter's choice: any, yes or no (`?referred=true`)."""
-    return forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))])
 
 
 class SuggestionFilter(django_filters.FilterSet):

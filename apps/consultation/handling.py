@@ -28,11 +28,13 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import is_department
 from apps.core.media import media_atomic
+from apps.core.notifications import notify
 
 from .models import Department, DepartmentAccount, Instruction, Referral, ReferralOpinion
 from .models.handling import ReferralRound
@@ -144,6 +146,29 @@ def _subject(subject: dict[str, models.Model]) -> tuple[str, models.Model]:
     return name, value
 
 
+def subject_people(referral: Referral):
+    """The users who raised the referral's subject: a suggestion's proposers, a
+    proposal's proposer and its confirmed co-signers (members linked to a user)."""
+    name = referral.subject_field
+    if name == "suggestion":
+        return User.objects.filter(member__suggestions=referral.suggestion_id).distinct()
+    if name == "proposal":
+        return User.objects.filter(
+            Q(member__proposals=referral.proposal_id)
+            | Q(
+                member__cosigned__proposal=referral.proposal_id, member__cosigned__state="confirmed"
+            )
+        ).distinct()
+    return User.objects.none()
+
+
+def department_users(departments: Iterable[Department]):
+    """The users acting for these departments (their `DepartmentAccount`s)."""
+    return User.objects.filter(
+        department_account__department__in=[d.pk for d in departments], is_active=True
+    )
+
+
 @transaction.atomic
 def referral_create(
     *,
@@ -188,7 +213,17 @@ def referral_create(
     )
     _record_author(referral, user)
     referral.save()
-    referral.co_departments.set([d for d in co_departments if d.pk != department.pk])
+    co = [d for d in co_departments if d.pk != department.pk]
+    referral.co_departments.set(co)
+    notify(
+        department_users([department, *co]),
+        kind="referral_sent",
+        title=_("A %(kind)s was referred to your department, reply due %(due)s")
+        % {"kind": referral.subject_kind, "due": due_on.isoformat()},
+        body=referral.subject_summary[:500],
+        url=referral.get_handling_url(),
+        target=referral,
+    )
     return referral
 
 
@@ -227,6 +262,7 @@ def referral_reply(
             "before_referral",
             {"date": referral.referred_on.isoformat()},
         )
+    first_reply = referral.replied_on is None
     referral.reply_text = text
     referral.replied_on = replied_on
     referral.implementation = implementation
@@ -242,6 +278,16 @@ def referral_reply(
     referral.reply_on_behalf = not is_lead_department(user, referral)
     _record_author(referral, user)
     referral.save()
+    if first_reply:
+        notify(
+            subject_people(referral),
+            kind="referral_replied",
+            title=_("%(department)s replied to your %(kind)s")
+            % {"department": referral.department, "kind": referral.subject_kind},
+            body=text,
+            url=referral.get_absolute_url(),
+            target=referral,
+        )
     return referral
 
 

@@ -90,8 +90,10 @@ def personal_value(member: Member, field: str, user) -> str:
     return MASKS[field](getattr(member, field))
 
 
-def export_value(member: Member, field: str, user) -> str:
-    """What an export by `user` carries of a personal field."""
+def export_value(member: Member, field: str, user) -> Any:
+    """What an export by `user` carries of a personal field: the value itself (a date
+    as a date cell) when they may see it, else its mask."""
     if sees_unmasked(member, user) or may_reveal(user):
-        return plain(member, field)
+        value = getattr(member, field)
+        return value if isinstance(value, datetime.date) else (value or "")
     return MASKS[field](getattr(member, field))

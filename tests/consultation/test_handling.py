@@ -273,3 +273,37 @@ def test_a_department_reads_only_its_own_referrals(chain):
     assert set(Referral.objects.for_user(actors["co_department"])) == {referral}
     assert not Referral.objects.for_user(actors["other_department"]).exists()
     assert foreign in Referral.objects.for_user(actors["staff"])
+
+
+# --- to-dos and notifications ---------------------------------------------------------------
+
+
+def test_a_referral_is_announced_to_its_departments_and_waits_on_the_lead_only(chain):
+    from apps.core.models import Notification
+    from apps.core.todos import todos
+
+    actors = chain["actors"]
+    lead, co = chain["lead"], chain["co"]
+    referral = refer(actors["staff"], department=lead, co_departments=[co])
+    # Sent: the lead's and the co-handling department's users are told; nobody else.
+    told = set(
+        Notification.objects.filter(kind="referral_sent").values_list("recipient", flat=True)
+    )
+    assert told == {actors["lead_department"].pk, actors["co_department"].pk}
+    # The reply waits on the lead department: both referrals led by it, the overdue first.
+    items = [
+        i for i in todos.for_user(actors["lead_department"], DAY) if i.kind == "referral_to_reply"
+    ]
+    assert {i.url for i in items} == {
+        chain["referral"].get_handling_url(),
+        referral.get_handling_url(),
+    }
+    assert [i.due for i in items] == sorted(i.due for i in items)
+    for role in ("co_department", "other_department", "member", "office_head"):
+        assert not [i for i in todos.for_user(actors[role], DAY) if i.kind == "referral_to_reply"]
+    # Replied: off the lead's list.
+    reply(actors["lead_department"], referral)
+    items = [
+        i for i in todos.for_user(actors["lead_department"], DAY) if i.kind == "referral_to_reply"
+    ]
+    assert [i.url for i in items] == [chain["referral"].get_handling_url()]

@@ -39,8 +39,10 @@ def test_selects_read_please_choose(client_for, venue):
     assert "请选择" in html
     assert "---------" not in html
     # A filter's empty choice reads 全部.
-    listing = client_for("staff_user").get(reverse("consultation:list")).content.decode()
-    assert "---------" not in listing
+    staff = client_for("staff_user")
+    for name in ("consultation:list", "consultation:suggestion_list"):
+        listing = staff.get(reverse(name)).content.decode()
+        assert "---------" not in listing and ">全部</option>" in listing
 
 
 def test_the_session_form_hides_the_new_topic_fields_by_script(client_for, venue):

@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.consultation import services
+from apps.consultation import handling, services
 from apps.consultation.models import Referral
 from apps.core.models import Notification
 from apps.core.todos import todos
@@ -208,7 +208,7 @@ def test_a_reply_tells_the_proposers_once(users, other_member_user):
     MemberFactory(user=other_member_user)
     referral = ReferralFactory(suggestion=ReportSuggestionFactory(members=[proposer]))
     for text in ("已研究落实。", "已研究落实（更正）。"):
-        services.referral_reply(
+        handling.referral_reply(
             referral=referral,
             user=users["staff"],
             text=text,
