@@ -114,6 +114,16 @@ def can_close(user: User, referral: Referral) -> bool:
     )
 
 
+# A proposal's handling closes and reopens on the proposal itself, after the proposer's
+# rating (`proposal_services.proposal_close` / `proposal_reopen` take the chain's steps and
+# the proposal's state together); the chain's own close and reopen pages refuse it.
+CLOSED_ON_THE_SUBJECT = ("proposal",)
+
+
+def closes_on_the_subject(referral: Referral) -> bool:
+    return referral.subject_field in CLOSED_ON_THE_SUBJECT
+
+
 def can_reopen(user: User, referral: Referral) -> bool:
     """Closed, the proposers not satisfied, a round left: staff."""
     return (

@@ -87,3 +87,29 @@ def test_departments_neither_rate_nor_take_staff_steps(client, assigned, who):
         services.proposal_rate(proposal=proposal, user=user, rating="satisfied")
     with pytest.raises(PermissionDenied):
         services.proposal_close(proposal=proposal, user=user)
+
+
+def test_staff_close_a_proposals_handling_on_the_proposal_not_on_the_chains_page(
+    client_for, assigned, staff_user
+):
+    """The chain's own close and reopen pages refuse a proposal's referral: closing it
+    there would leave the proposal's state behind (it closes after the proposer's rating,
+    on the proposal page)."""
+    referral = assigned["referral"]
+    services_reply = {"text": "已落实。", "replied_on": datetime.date(2021, 4, 1)}
+    from apps.consultation import handling
+
+    handling.referral_reply(
+        referral=referral, user=staff_user, implementation="A", **services_reply
+    )
+    staff = client_for("staff_user")
+    close = reverse("consultation:referral_close", args=[referral.pk])
+    assert staff.get(close).status_code == 403
+    assert (
+        staff.post(close, {"satisfaction": "satisfied", "closed_on": "2021-04-10"}).status_code
+        == 403
+    )
+    referral.refresh_from_db()
+    assert referral.closed_on is None
+    reopen = reverse("consultation:referral_reopen", args=[referral.pk])
+    assert staff.get(reopen).status_code == 403

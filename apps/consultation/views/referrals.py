@@ -136,6 +136,9 @@ class ReferralCloseView(ReferralActionView):
     template_name = "consultation/referral_close.html"
     success_message = _("Referral closed.")
 
+    def allowed(self, user, referral) -> bool:
+        return not handling.closes_on_the_subject(referral)
+
     def run(self, data, form):
         handling.referral_close(
             referral=self.referral,
@@ -154,7 +157,9 @@ class ReferralReopenView(ReferralActionView):
     success_message = _("Referral reopened for another round of handling.")
 
     def allowed(self, user, referral) -> bool:
-        return handling.can_reopen(user, referral)
+        return handling.can_reopen(user, referral) and not handling.closes_on_the_subject(
+            referral
+        )
 
     def run(self, data, form):
         handling.referral_reopen(
