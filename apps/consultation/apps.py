@@ -181,9 +181,15 @@ class ConsultationConfig(AppConfig):
         todos.register(consultation_todos.for_staff, order=310)
         todos.register(consultation_todos.for_office_head, order=320)
         todos.register(consultation_todos.for_department, order=330)
+        from . import proposal_todos
+
+        todos.register(proposal_todos.for_leader, order=340)
+        todos.register(proposal_todos.for_staff, order=350)
+        todos.register(proposal_todos.for_member, order=360)
 
         from apps.core.reminders import reminders
 
         from .reminders import referrals_due_or_overdue
 
         reminders.register(referrals_due_or_overdue)
+        reminders.register(proposal_todos.unrated_replies)

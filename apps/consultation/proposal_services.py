@@ -24,11 +24,14 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User as UserModel
 from apps.accounts.roles import is_staff_user
+from apps.core.notifications import notify
 from apps.members.models import Member
 
 from . import handling
@@ -46,6 +49,17 @@ if TYPE_CHECKING:
     from apps.accounts.models import User
 
 State = Proposal.State
+
+
+def proposal_people(proposal: Proposal):
+    """The users behind a proposal: its proposer and its confirmed co-signers."""
+    return UserModel.objects.filter(
+        Q(member__proposals=proposal)
+        | Q(
+            member__cosigned__proposal=proposal,
+            member__cosigned__state=ProposalSigner.State.CONFIRMED,
+        )
+    ).distinct()
 
 
 def _invalid(message: str, code: str = "invalid_state") -> ValidationError:
@@ -135,9 +149,18 @@ def proposal_save(*, proposal: Proposal, user: User, cosigners: Iterable[Member]
     for member_id, signer in existing.items():
         if member_id not in wanted:
             signer.delete()
-    ProposalSigner.objects.bulk_create(
+    invited = ProposalSigner.objects.bulk_create(
         [ProposalSigner(proposal=proposal, member_id=pk) for pk in wanted - existing.keys()]
     )
+    if invited:
+        notify(
+            UserModel.objects.filter(member__in=[signer.member_id for signer in invited]),
+            kind="cosign_request",
+            title=_("%(proposer)s asks you to co-sign a proposal: %(title)s")
+            % {"proposer": proposal.proposer_name, "title": proposal.title},
+            url=reverse("consultation:my_proposals"),
+            target=proposal,
+        )
     return proposal
 
 
@@ -228,6 +251,14 @@ def proposal_register(
                 locked.decided_on = on or timezone.localdate()
                 locked.decided_by = user
                 locked.save()
+                notify(
+                    proposal_people(locked),
+                    kind="proposal_registered",
+                    title=_("Your proposal is registered as No. %(number)s: %(title)s")
+                    % {"number": locked.number, "title": locked.title},
+                    url=locked.get_absolute_url(),
+                    target=locked,
+                )
                 return locked
         except IntegrityError:
             if attempt == attempts - 1:
@@ -257,6 +288,14 @@ def proposal_not_register(
     proposal.decided_on = on or timezone.localdate()
     proposal.decided_by = user
     proposal.save()
+    notify(
+        proposal_people(proposal),
+        kind="proposal_not_registered",
+        title=_("Your proposal is not registered: %(title)s") % {"title": proposal.title},
+        body=reason,
+        url=proposal.get_absolute_url(),
+        target=proposal,
+    )
     if convert:
         proposal_convert(proposal=proposal, user=user)
     return proposal

@@ -157,9 +157,7 @@ class ReferralReopenView(ReferralActionView):
     success_message = _("Referral reopened for another round of handling.")
 
     def allowed(self, user, referral) -> bool:
-        return handling.can_reopen(user, referral) and not handling.closes_on_the_subject(
-            referral
-        )
+        return handling.can_reopen(user, referral) and not handling.closes_on_the_subject(referral)
 
     def run(self, data, form):
         handling.referral_reopen(
