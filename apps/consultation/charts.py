@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from apps.core.registry import Chart
 from apps.venues.models import Township, Venue
 
-from .models import Department, Session, Suggestion, Topic
+from .models import Department, Proposal, Session, Suggestion, Topic
 
 MONTHS = range(1, 13)
 
@@ -112,12 +112,50 @@ def suggestion_charts(year: int, today: datetime.date) -> list[Chart]:
     ]
 
 
+def proposal_charts(user, year: int, today: datetime.date) -> list[Chart]:
+    """The year's proposals `user` may read by progress (submitted → closed, as readers
+    see each one's status) and by category, as the register lists them. One query."""
+    proposals = list(
+        Proposal.objects.for_user(user)
+        .submitted()
+        .filter(year=year)
+        .with_status(today)
+        .select_related("category")
+        .only("state", "rating", "category__name", "category__sort_order")
+    )
+    if not proposals:
+        return []
+    register = reverse("consultation:proposal_list")
+    status = Counter(p.status for p in proposals)
+    states = [s for s in Proposal.State if s != Proposal.State.DRAFT]
+    categories = Counter((p.category.sort_order, p.category.name, p.category_id) for p in proposals)
+    ordered = sorted(categories)
+    return [
+        Chart(
+            "proposal-progress",
+            _("Proposals of %(year)s by progress") % {"year": year},
+            (_("Progress"), _("Proposals")),
+            tuple((str(s.label), status.get(s.value, 0)) for s in states),
+            urls=tuple(f"{register}?year={year}&state={s.value}" for s in states),
+        ),
+        Chart(
+            "proposal-categories",
+            _("Proposals of %(year)s by category") % {"year": year},
+            (_("Category"), _("Proposals")),
+            tuple((name, categories[(order, name, pk)]) for order, name, pk in ordered),
+            urls=tuple(f"{register}?year={year}&category={pk}" for _o, _n, pk in ordered),
+        ),
+    ]
+
+
 def charts(user, *, year: int, today: datetime.date) -> list[Chart]:
     result: list[Chart] = []
     if user.has_perm("consultation.view_session"):
         result += session_charts(year)
     if user.has_perm("consultation.view_suggestion"):
         result += suggestion_charts(year, today)
+    if user.has_perm("consultation.export_proposal"):
+        result += proposal_charts(user, year, today)
     return result
 
 

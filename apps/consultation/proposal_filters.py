@@ -40,8 +40,9 @@ class ProposalFilter(django_filters.FilterSet):
         method="filter_sector",
     )
     proposer = django_filters.CharFilter(label=_("Proposer"), method="filter_proposer")
+    # An unticked box reads False, which must filter nothing (not "not key").
     key = django_filters.BooleanFilter(
-        label=_("Key proposals only"), field_name="is_key", widget=forms.CheckboxInput
+        label=_("Key proposals only"), method="filter_key", widget=forms.CheckboxInput
     )
     overdue = django_filters.BooleanFilter(
         label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput
@@ -71,6 +72,9 @@ class ProposalFilter(django_filters.FilterSet):
             | Q(signers__member__name__icontains=value)
             | Q(unit__name__icontains=value)
         ).distinct()
+
+    def filter_key(self, queryset, name, value):
+        return queryset.filter(is_key=True) if value else queryset
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(is_overdue=True) if value else queryset

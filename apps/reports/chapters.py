@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from apps.accounts import dashboard as accounts_dashboard
 from apps.consultation import charts as consultation_charts
 from apps.consultation import dashboard as consultation_dashboard
-from apps.consultation.models import Instruction, Topic
+from apps.consultation.models import Instruction, Proposal, Topic
 from apps.consultation.sections import idle_office_figures
 from apps.core.registry import Chart, Figure
 from apps.members import dashboard as members_dashboard
@@ -149,6 +149,52 @@ def research(user, *, year: int, today: datetime.date) -> Part | None:
     )
 
 
+def proposals(user, *, year: int, today: datetime.date) -> Part | None:
+    """The year's proposals: submitted, registered (立案, whatever came after), key,
+    overdue today; the progress and category charts. One query and the charts'."""
+    if not user.has_perm("consultation.export_proposal"):
+        return None
+    State = Proposal.State
+    counts = (
+        Proposal.objects.for_user(user)
+        .submitted()
+        .filter(year=year)
+        .with_status(today)
+        .aggregate(
+            submitted=Count("pk"),
+            key=Count("pk", filter=Q(is_key=True)),
+            overdue=Count("pk", filter=Q(is_overdue=True)),
+            not_registered=Count("pk", filter=Q(state=State.NOT_REGISTERED)),
+        )
+    )
+    if not counts["submitted"]:
+        return None
+    register = reverse("consultation:proposal_list")
+    figures = [
+        Figure(
+            _("Proposals submitted in %(year)s") % {"year": year},
+            counts["submitted"],
+            f"{register}?year={year}",
+        ),
+        Figure(
+            _("Not registered"),
+            counts["not_registered"],
+            f"{register}?year={year}&state={State.NOT_REGISTERED}",
+        ),
+        Figure(_("Key proposals (重点提案)"), counts["key"], f"{register}?year={year}&key=true"),
+        Figure(
+            _("Overdue at a department today"),
+            counts["overdue"],
+            f"{register}?year={year}&overdue=true",
+        ),
+    ]
+    return Part(
+        _("Proposals and their handling"),
+        figures=figures,
+        charts=consultation_charts.proposal_charts(user, year, today),
+    )
+
+
 # --- the rules ------------------------------------------------------------------------
 
 
@@ -206,8 +252,8 @@ def office(user, *, year: int, today: datetime.date) -> Part | None:
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter("places", gettext_lazy("The places"), (places, sessions)),
     Chapter("people", gettext_lazy("The people"), (people,)),
-    # Proposals and 社情民意 join here when their apps exist: one part function each.
-    Chapter("work", gettext_lazy("The work"), (research,)),
+    # 社情民意 joins here when it exists: one part function.
+    Chapter("work", gettext_lazy("The work"), (research, proposals)),
     Chapter("rules", gettext_lazy("The rules"), (duties,)),
     Chapter("office", gettext_lazy("The office"), (office,)),
 )

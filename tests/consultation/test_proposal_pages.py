@@ -179,6 +179,10 @@ def test_register_filters(client_for, sitting):
     department = sitting["joint"].referrals.get().department_id
     assert client.get(url, {"department": department}).context["paginator"].count == 1
     assert client.get(url, {"state": "nonsense", "year": "x"}).status_code == 200
+    # Key proposals: the box ticked lists them; unticked, it filters nothing.
+    Proposal.objects.filter(pk=sitting["joint"].pk).update(is_key=True)
+    assert client.get(url, {"key": "on"}).context["paginator"].count == 1
+    assert client.get(url, {"year": "2021"}).context["paginator"].count == 5
 
 
 def test_export_lists_what_the_filter_lists(client_for, sitting):
