@@ -23,9 +23,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.db.models import Q
 
 from apps.consultation.models import (
     Instruction,
+    Proposal,
+    ProposalInstruction,
+    ProposalSigner,
     Referral,
     Report,
     ResearchProject,
@@ -155,10 +159,21 @@ def copy_year(years: int) -> None:
     maps[Report] = clone(Report, reports, years, maps)
     instructions = Instruction.objects.filter(report__in=reports)
     maps[Instruction] = clone(Instruction, instructions, years, maps)
+    # Proposals first: a suggestion may come from a proposal not registered (its link
+    # is one-to-one, so the copy points at the proposal's copy).
+    proposals = Proposal.objects.filter(year=y).exclude(state=Proposal.State.DRAFT)
+    maps[Proposal] = clone(Proposal, proposals, years, maps, year_fields=("year",))
+    clone(ProposalSigner, ProposalSigner.objects.filter(proposal__in=proposals), years, maps)
+    clone(
+        ProposalInstruction,
+        ProposalInstruction.objects.filter(proposal__in=proposals),
+        years,
+        maps,
+    )
     suggestions = Suggestion.objects.filter(raised_on__year=y)
     maps[Suggestion] = clone(Suggestion, suggestions, years, maps)
     clone_m2m(Suggestion, "members", maps[Suggestion], maps)
-    referrals = Referral.objects.filter(suggestion__in=suggestions)
+    referrals = Referral.objects.filter(Q(suggestion__in=suggestions) | Q(proposal__in=proposals))
     maps[Referral] = clone(Referral, referrals, years, maps)
     clone_m2m(Referral, "co_departments", maps[Referral], maps)
     meetings = Meeting.objects.filter(date__year=y)
