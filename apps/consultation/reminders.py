@@ -36,7 +36,7 @@ def referrals_due_or_overdue(today: datetime.date) -> Iterator[Reminder]:
             recipients=recipients,
             kind="referral_overdue" if overdue else "referral_due",
             title=title,
-            body=Truncator(referral.suggestion.text).chars(80),
+            body=Truncator(referral.subject_summary).chars(80),
             url=reverse("consultation:referral_reply", args=[referral.pk]),
             target=referral,
             key=f"referral_due:{referral.pk}:{today.isoformat()}",

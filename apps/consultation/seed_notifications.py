@@ -100,7 +100,13 @@ def _link_demo_users(ctx: SeedContext, users: dict) -> None:
                 body=instruction.text,
                 obj=instruction,
             )
-    overdue = Referral.objects.overdue().select_related("department", "suggestion").first()
+    overdue = (
+        Referral.objects.overdue()
+        .filter(suggestion__isnull=False)
+        .select_related("department", "suggestion")
+        .order_by("due_on", "pk")
+        .first()
+    )
     for name in ("staff", "leader"):
         user = users.get(name)
         if user is not None and overdue is not None:

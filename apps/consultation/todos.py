@@ -45,7 +45,7 @@ def referrals_due(today: datetime.date):
         Referral.objects.waiting()
         .open()
         .filter(due_on__lte=soon)
-        .select_related("department", "suggestion")
+        .select_related("department", *Referral.SUBJECT_FIELDS)
         .order_by("due_on", "pk")
     )
 
@@ -123,7 +123,7 @@ def for_staff(user: User, today: datetime.date) -> list[Todo]:
             reverse("consultation:referral_reply", args=[r.pk]),
             due=r.due_on,
             urgent=r.due_on < today,
-            hint=_short(r.suggestion.text, 40),
+            hint=_short(r.subject_summary, 40),
             kind="referral_due",
         )
         for r in due

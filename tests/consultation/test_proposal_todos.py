@@ -91,3 +91,27 @@ def test_an_unrated_reply_is_reminded_once_a_week(people):  # noqa: F811
     with time_machine.travel("2021-04-12 09:00 +0800", tick=False):
         call_command("send_reminders", stdout=io.StringIO())
     assert Notification.objects.filter(kind="reply_to_rate", recipient=people["lead"]).count() == 2
+
+
+def test_an_overdue_proposal_referral_reads_on_every_page_that_lists_referrals(
+    people,  # noqa: F811
+    client_for,
+):
+    """The staff's to-dos, the reminders and a department's page list referrals of every
+    kind: a proposal's (no suggestion) reads by its title, never a 500."""
+    import time_machine
+
+    proposal, referral = _assigned(people, replied=False)
+    with time_machine.travel("2021-07-01 09:00 +0800", tick=False):
+        (due,) = [
+            i
+            for i in todos.for_user(people["staff"], datetime.date(2021, 7, 1))
+            if i.kind == "referral_due"
+        ]
+        assert due.urgent and proposal.title[:10] in str(due.hint)
+        assert client_for("staff_user").get(reverse("home")).status_code == 200
+        out = io.StringIO()
+        call_command("send_reminders", "--dry-run", stdout=out)
+        assert proposal.title[:10] in out.getvalue() or "referral" in out.getvalue()
+    page = client_for("staff_user").get(referral.department.get_absolute_url())
+    assert page.status_code == 200 and proposal.title in page.content.decode()
