@@ -59,6 +59,14 @@ PAGES: list[tuple[str, str]] = [
     # The inbox and the navigation's badge (to-dos and unread count, fetched by htmx).
     ("inbox", "/notifications/"),
     ("badge", "/notifications/badge/"),
+    # The auditor's page and a user's own sign-in sessions.
+    ("security events", "/security/events/"),
+    ("my sessions", "/accounts/sessions/"),
+    # The proposal register and its statistics.
+    ("proposals", "/proposals/"),
+    ("proposal statistics", "/proposals/statistics/"),
+    # The annual work report of the seeded year (every chapter, its charts and tables).
+    ("annual report", "/report/2021/"),
 ]
 # Write pages: (label, path, what is posted). Each POST is a new form submission (its
 # own submission key); the rows it creates are deleted after the run.
@@ -72,8 +80,6 @@ WRITES: list[tuple[str, str, str]] = [
 EXPORTS: list[tuple[str, str]] = [
     ("suggestion export", "/suggestions/export.xlsx"),
     ("session export", "/sessions/export.xlsx"),
-    ("security events", "/security/events/"),
-    ("my sessions", "/accounts/sessions/"),
 ]
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))  # per page

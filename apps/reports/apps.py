@@ -14,8 +14,10 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from apps.core.registry import NavItem, registry
 
-        # Staff and leaders (the roles granted accounts.view_user; the page itself checks
-        # `sees_everything`): a permission, so the menu costs no query of its own.
+        from apps.accounts.roles import sees_everything
+
+        # Staff, leaders and superusers: the page's own rule (`sees_everything`, the roles
+        # read once per request), not a permission the auditor's "view everything" holds.
         registry.add_nav(
-            NavItem(_("Work report"), "reports:latest", permission="accounts.view_user", order=600)
+            NavItem(_("Work report"), "reports:latest", visible=sees_everything, order=600)
         )
