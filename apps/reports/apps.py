@@ -12,9 +12,8 @@ class ReportsConfig(AppConfig):
     role_permissions: dict[str, list[str]] = {}
 
     def ready(self) -> None:
-        from apps.core.registry import NavItem, registry
-
         from apps.accounts.roles import sees_everything
+        from apps.core.registry import NavItem, registry
 
         # Staff, leaders and superusers: the page's own rule (`sees_everything`, the roles
         # read once per request), not a permission the auditor's "view everything" holds.
