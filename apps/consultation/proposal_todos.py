@@ -137,8 +137,11 @@ def unrated_replies(today: datetime.date):
         .exclude(proposer__user__isnull=True)
         .select_related("proposer__user")
     ):
+        proposer = proposal.proposer
+        if proposer is None or proposer.user is None:
+            continue
         yield Reminder(
-            recipients=[proposal.proposer.user],
+            recipients=[proposer.user],
             kind="reply_to_rate",
             title=_("Please rate the reply to your proposal: %(title)s")
             % {"title": proposal.title},
