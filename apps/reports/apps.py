@@ -1,6 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# Who assembles the year's report: who may export the year's records (staff and leaders;
+# not the auditor, whose "view everything" holds no export). A permission, so the menu
+# costs no query of its own; the page also requires `sees_everything`.
+REPORT_PERMISSION = "consultation.export_suggestion"
+
 
 class ReportsConfig(AppConfig):
     """The annual work report (常委会工作报告 material): reads every app, so it sits at the
@@ -12,11 +17,8 @@ class ReportsConfig(AppConfig):
     role_permissions: dict[str, list[str]] = {}
 
     def ready(self) -> None:
-        from apps.accounts.roles import sees_everything
         from apps.core.registry import NavItem, registry
 
-        # Staff, leaders and superusers: the page's own rule (`sees_everything`, the roles
-        # read once per request), not a permission the auditor's "view everything" holds.
         registry.add_nav(
-            NavItem(_("Work report"), "reports:latest", visible=sees_everything, order=600)
+            NavItem(_("Work report"), "reports:latest", permission=REPORT_PERMISSION, order=600)
         )

@@ -15,14 +15,16 @@ from apps.core.mixins import FIRST_YEAR, latest_year, year_choices
 from apps.core.spreadsheets import download
 
 from . import chapters, documents
+from .apps import REPORT_PERMISSION
 
 
 class ReportAccessMixin(UserPassesTestMixin):
-    """Staff and leaders (who read all domain data); others are refused (403) and the
-    anonymous sent to sign in."""
+    """Staff and leaders (who read all domain data and may export the year's records:
+    `REPORT_PERMISSION`); others are refused (403) and the anonymous sent to sign in."""
 
     def test_func(self):
-        return sees_everything(self.request.user)
+        user = self.request.user
+        return sees_everything(user) and user.has_perm(REPORT_PERMISSION)
 
 
 def checked_year(year: int) -> int:
