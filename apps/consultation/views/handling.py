@@ -15,10 +15,10 @@ from django.views.generic import DetailView, ListView
 from apps.core.mixins import PageMixin, year_choices, year_param
 
 from .. import handling
-from ..forms.referrals import ReferralOpinionForm, ReferralReplyForm
+from ..forms.referrals import ReferralOpinionForm
 from ..models import Referral
 from ..selectors import HANDLING_STATE_CHOICES, department_referrals
-from .referrals import ReferralActionView
+from .referrals import ReferralActionView, ReplyStep
 
 PERMISSION = "consultation.handle_referral"
 
@@ -105,26 +105,11 @@ class HandlingActionView(ReferralActionView):
         return super().get_context_data(back_url=self.referral.get_handling_url(), **kwargs)
 
 
-class HandlingReplyView(HandlingActionView):
+class HandlingReplyView(ReplyStep, HandlingActionView):
     """The lead department records (or corrects, until closed) its reply and letter."""
-
-    form_class = ReferralReplyForm
-    template_name = "consultation/referral_reply.html"
-    success_message = _("Reply recorded.")
 
     def allowed(self, user, referral) -> bool:
         return handling.department_of(user) is not None and handling.can_reply(user, referral)
-
-    def run(self, data, form):
-        handling.referral_reply(
-            referral=self.referral,
-            user=self.request.user,
-            text=data["text"],
-            replied_on=data["replied_on"],
-            implementation=data["implementation"],
-            letter=form.letter_input(),
-            remove_letter=bool(data.get("remove_letter")),
-        )
 
 
 class HandlingOpinionView(HandlingActionView):

@@ -108,15 +108,14 @@ class ReferralActionView(PermissionRequiredMixin, FormView):
         return HttpResponseRedirect(handling.handling_url(self.request.user, self.referral))
 
 
-class ReferralReplyView(ReferralActionView):
-    permission_required = "consultation.reply_referral"
+class ReplyStep(ReferralActionView):
+    """The reply step: its form, page and the chain's `referral_reply`; staff
+    (`ReferralReplyView`) and the lead department (`views.handling.HandlingReplyView`)
+    take it on their own pages, each with its own permission and rule."""
+
     form_class = ReferralReplyForm
     template_name = "consultation/referral_reply.html"
     success_message = _("Reply recorded.")
-
-    def allowed(self, user, referral) -> bool:
-        # Staff on the department's behalf; a department user replies on its own pages.
-        return handling.department_of(user) is None
 
     def run(self, data, form):
         handling.referral_reply(
@@ -128,6 +127,14 @@ class ReferralReplyView(ReferralActionView):
             letter=form.letter_input(),
             remove_letter=bool(data.get("remove_letter")),
         )
+
+
+class ReferralReplyView(ReplyStep):
+    permission_required = "consultation.reply_referral"
+
+    def allowed(self, user, referral) -> bool:
+        # Staff on the department's behalf; a department user replies on its own pages.
+        return handling.department_of(user) is None
 
 
 class ReferralCloseView(ReferralActionView):
