@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 
+from apps.core.dates import WorkDateValidator
 from apps.core.forms import field_of
 from apps.members.models import Member
 from apps.members.widgets import selectable_members
@@ -25,6 +26,17 @@ def pickable_members(existing_ids=()):
     already recorded (who may have left since)."""
     return Member.objects.filter(
         Q(pk__in=selectable_members().values("pk")) | Q(pk__in=list(existing_ids))
+    )
+
+
+def work_date_field(label) -> forms.DateField:
+    """A form-only date of the work (not a model field's): the date input, YYYY-MM-DD, and
+    the work-date range (`apps.core.dates.WorkDateValidator`)."""
+    return forms.DateField(
+        label=label,
+        widget=DateInput,
+        input_formats=["%Y-%m-%d"],
+        validators=[WorkDateValidator()],
     )
 
 

@@ -11,13 +11,12 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.dates import WorkDateValidator
 from apps.core.forms import StyledForm, StyledModelForm, field_of
 from apps.core.uploads import DocumentUploadField
 
 from ..models import Department, Instruction, Referral
 from ..services import DocumentInput
-from .fields import DateInput, date_fields
+from .fields import date_fields, work_date_field
 
 
 class ReferralForm(StyledModelForm):
@@ -76,12 +75,7 @@ class ReferralReplyForm(StyledForm):
     text = forms.CharField(
         label=_("Department's reply"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
     )
-    replied_on = forms.DateField(
-        label=_("Replied on"),
-        widget=DateInput,
-        input_formats=["%Y-%m-%d"],
-        validators=[WorkDateValidator()],
-    )
+    replied_on = work_date_field(_("Replied on"))
     implementation = forms.ChoiceField(
         label=_("Implementation"),
         choices=Referral.Implementation.choices,
@@ -115,12 +109,7 @@ class ReferralOpinionForm(StyledForm):
     text = forms.CharField(
         label=_("Co-handling opinion"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
     )
-    given_on = forms.DateField(
-        label=_("Given on"),
-        widget=DateInput,
-        input_formats=["%Y-%m-%d"],
-        validators=[WorkDateValidator()],
-    )
+    given_on = work_date_field(_("Given on"))
 
     def __init__(self, *args, user, referral: Referral, opinion=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,12 +125,7 @@ class ReferralCloseForm(StyledForm):
         choices=Referral.Satisfaction.choices,
         widget=forms.RadioSelect,
     )
-    closed_on = forms.DateField(
-        label=_("Closed on"),
-        widget=DateInput,
-        input_formats=["%Y-%m-%d"],
-        validators=[WorkDateValidator()],
-    )
+    closed_on = work_date_field(_("Closed on"))
 
     def __init__(self, *args, user, referral: Referral, **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,18 +143,8 @@ class ReferralReopenForm(StyledForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
-    reopened_on = forms.DateField(
-        label=_("Reopened on"),
-        widget=DateInput,
-        input_formats=["%Y-%m-%d"],
-        validators=[WorkDateValidator()],
-    )
-    due_on = forms.DateField(
-        label=_("New reply due by"),
-        widget=DateInput,
-        input_formats=["%Y-%m-%d"],
-        validators=[WorkDateValidator()],
-    )
+    reopened_on = work_date_field(_("Reopened on"))
+    due_on = work_date_field(_("New reply due by"))
 
     def __init__(self, *args, user, referral: Referral, **kwargs):
         super().__init__(*args, **kwargs)
