@@ -67,6 +67,10 @@ PAGES: list[tuple[str, str]] = [
     ("proposal statistics", "/proposals/statistics/"),
     # The annual work report of the seeded year (every chapter, its charts and tables).
     ("annual report", "/report/2021/"),
+    # The lists its research and pairing figures link to (549 contact records in 2021).
+    ("research reports", "/reports/?year=2021"),
+    ("instructions", "/instructions/?year=2021"),
+    ("contact records", "/members/pairings/contacts/?year=2021"),
 ]
 # Write pages: (label, path, what is posted). Each POST is a new form submission (its
 # own submission key); the rows it creates are deleted after the run.

@@ -15,7 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.registry import Figure
 
 from .charts import livelihood_sessions
-from .models import Department, Report, ResearchProject, Session, Suggestion, Topic
+from .models import (
+    Department,
+    Instruction,
+    Report,
+    ResearchProject,
+    Session,
+    Suggestion,
+    Topic,
+)
 
 
 def figures(user, *, year: int | None = None) -> list[Figure]:
@@ -92,9 +100,10 @@ def _work_year_counts(today: datetime.date | None = None) -> dict[str, int]:
 
 
 def research_figures(user, *, year: int | None = None) -> list[Figure]:
-    """The research work of the work year (projects, reports, suggestions referred,
-    replied, closed) and the suggestions of every year with an overdue referral; each
-    figure links to a list of exactly that many rows. Four queries."""
+    """The research work of the work year (projects, reports, leaders' instructions,
+    suggestions referred, replied, closed) and the suggestions of every year with an
+    overdue referral; each figure links to a list of exactly that many rows. Five
+    queries."""
     if not user.has_perm("consultation.view_suggestion"):
         return []
     work = _work_year_counts(datetime.date(year, 12, 31) if year else None)
@@ -113,8 +122,16 @@ def research_figures(user, *, year: int | None = None) -> list[Figure]:
             f"{projects}?year={year}",
             hint=_("Special research consultations"),
         ),
-        # No link: there is no list of reports (the projects' list counts projects).
-        Figure(gettext("Research reports in %(year)s") % {"year": year}, work["reports"]),
+        Figure(
+            gettext("Research reports in %(year)s") % {"year": year},
+            work["reports"],
+            f"{reverse('consultation:report_list')}?year={year}",
+        ),
+        Figure(
+            gettext("Leaders' instructions (批示) in %(year)s") % {"year": year},
+            Instruction.objects.for_user(user).in_year(year).count(),
+            f"{reverse('consultation:instruction_list')}?year={year}",
+        ),
         Figure(
             gettext("Suggestions in %(year)s") % {"year": year},
             counts["suggestions"],

@@ -10,7 +10,7 @@ from apps.accounts.models import Unit
 from apps.core.forms import StyledForm
 from apps.venues.models import Township, Venue
 
-from .models import Department, ResearchProject, Session, Suggestion, Topic
+from .models import Department, Instruction, Report, ResearchProject, Session, Suggestion, Topic
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -163,6 +163,79 @@ class ProjectFilter(django_filters.FilterSet):
         model = ResearchProject
         fields = ["year", "lead_unit", "status"]
         form = StyledForm
+
+
+def visible_projects(request):
+    """The projects a report filter offers: those the user may read (a member's own)."""
+    if request is None:
+        return ResearchProject.objects.none()
+    return ResearchProject.objects.for_user(request.user).order_by("-topic__year", "title")
+
+
+class ReportFilter(django_filters.FilterSet):
+    """The research reports' list. `year` is the year of the research (of the project's
+    topic), the year the overview and the annual report count a report in."""
+
+    year = django_filters.NumberFilter(
+        label=_("Year of the research"),
+        field_name="project__topic__year",
+        min_value=2000,
+        max_value=2100,
+    )
+    project = django_filters.ModelChoiceFilter(
+        label=_("Research project"),
+        queryset=visible_projects,  # type: ignore[arg-type]
+    )
+    instructed = django_filters.BooleanFilter(
+        label=_("With a leader's instruction"), method="filter_instructed", widget=yes_no_widget()
+    )
+    q = django_filters.CharFilter(
+        label=_("Title contains"), field_name="title", lookup_expr="icontains"
+    )
+
+    class Meta:
+        model = Report
+        fields = ["year", "project", "instructed", "q"]
+        form = StyledForm
+
+    def filter_instructed(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return (
+            queryset.filter(instruction_count__gt=0)
+            if value
+            else queryset.filter(instruction_count=0)
+        )
+
+
+class InstructionFilter(django_filters.FilterSet):
+    """The leaders' instructions (批示) on research reports; `year` is the year written."""
+
+    year = django_filters.NumberFilter(
+        label=_("Year"),
+        field_name="instructed_on",
+        lookup_expr="year",
+        min_value=2000,
+        max_value=2100,
+    )
+    leader = django_filters.CharFilter(
+        label=_("Leader"), field_name="leader_name", lookup_expr="icontains"
+    )
+    on_behalf = django_filters.BooleanFilter(
+        label=_("Entered on the leader's behalf"), widget=yes_no_widget()
+    )
+    q = django_filters.CharFilter(label=_("Text contains"), method="filter_text")
+
+    class Meta:
+        model = Instruction
+        fields = ["year", "leader", "on_behalf", "q"]
+        form = StyledForm
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(text__icontains=value) | Q(report__title__icontains=value))
 
 
 SOURCE_CHOICES = [("report", _("Research report")), ("session", _("Consultation session"))]

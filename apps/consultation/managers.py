@@ -270,6 +270,21 @@ class ReportQuerySet(models.QuerySet):
     def in_year(self, year: int):
         return self.filter(submitted_on__year=year)
 
+    def of_work_year(self, year: int):
+        """Reports of the year's research: of the projects on the year's topics (what the
+        overview and the annual report count as "research reports of the year")."""
+        return self.filter(project__topic__year=year)
+
+    def with_related(self):
+        """A list row: project and topic joined; `instruction_count` and
+        `suggestion_count` as subqueries. One query per page."""
+        from .models import Instruction, Suggestion
+
+        return self.select_related("project", "project__topic").annotate(
+            instruction_count=_count(Instruction.objects.filter(report=OuterRef("pk")), "report"),
+            suggestion_count=_count(Suggestion.objects.filter(report=OuterRef("pk")), "report"),
+        )
+
 
 class ReportVersionQuerySet(models.QuerySet):
     def for_user(self, user: User):
@@ -279,6 +294,14 @@ class ReportVersionQuerySet(models.QuerySet):
 class InstructionQuerySet(models.QuerySet):
     def for_user(self, user: User):
         return self.filter(project_scope_q(user, prefix="report__project__"))
+
+    def in_year(self, year: int):
+        """Instructions written in `year` (the annual report's "批示 of the year")."""
+        return self.filter(instructed_on__year=year)
+
+    def with_related(self):
+        """A list row: the report and its project joined. One query per page."""
+        return self.select_related("report", "report__project")
 
 
 class DepartmentQuerySet(models.QuerySet):

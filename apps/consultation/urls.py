@@ -89,6 +89,8 @@ urlpatterns = [
         name="report_create",
     ),
     # Reports, their files and instructions
+    path("reports/", research.ReportListView.as_view(), name="report_list"),
+    path("instructions/", research.InstructionListView.as_view(), name="instruction_list"),
     path("reports/<int:pk>/", research.ReportDetailView.as_view(), name="report_detail"),
     path("reports/<int:pk>/edit/", research.ReportUpdateView.as_view(), name="report_update"),
     path("reports/<int:pk>/file/", research.ReportFileView.as_view(), name="report_file"),

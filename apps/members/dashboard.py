@@ -1,21 +1,23 @@
-"""Home-page figures of the roster and the pairing (双联): three queries."""
+"""Home-page figures of the roster and the pairing (双联): four queries."""
 
 import datetime
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.mixins import as_of
 from apps.core.registry import Figure
 
-from .models import Member
+from .models import ContactRecord, Member
 from .services import coverage_counts
 
 
 def figures(user, *, year: int | None = None, today: datetime.date | None = None) -> list[Figure]:
     """The roster, and the pairings as they stood at the end of `year` (today for the
-    current year): a past year's "without contact" counts contacts up to its last day."""
+    current year): a past year's coverage counts the pairings in force on its last day
+    and its "without contact" the contacts up to then; the year's contact records."""
     if not user.has_perm("members.view_member"):
         return []
     CPC = Member.Affiliation.CPC
@@ -46,7 +48,7 @@ def figures(user, *, year: int | None = None, today: datetime.date | None = None
             Figure(
                 _("Non-CPC members paired"),
                 f"{coverage['covered']}/{coverage['non_cpc']}",
-                url,
+                f"{url}?year={year}" if year else url,
                 hint=_("by %(n)s CPC members") % {"n": coverage["cpc_pairing"]},
                 warn=coverage["covered"] < coverage["non_cpc"],
             ),
@@ -58,4 +60,14 @@ def figures(user, *, year: int | None = None, today: datetime.date | None = None
                 warn=coverage["stale"] > 0,
             ),
         ]
+    if user.has_perm("members.view_contactrecord"):
+        contact_year = year or (today or timezone.localdate()).year
+        result.append(
+            Figure(
+                _("Contact records of the pairs"),
+                ContactRecord.objects.for_user(user).filter(date__year=contact_year).count(),
+                f"{reverse('members:contact_list')}?year={contact_year}",
+                hint=str(contact_year),
+            )
+        )
     return result

@@ -457,3 +457,31 @@ class MemberFilter(django_filters.FilterSet):
 
     def filter_standing(self, queryset, name, value):
         return queryset.filter(is_standing=value == "true")
+
+
+class ContactRecordFilter(django_filters.FilterSet):
+    """The contact records of the pairs: `?year=` (the year of the contact, as the annual
+    report counts them), the way, a member of the pair (name or pinyin initials)."""
+
+    year = django_filters.NumberFilter(
+        label=_("Year"), field_name="date", lookup_expr="year", min_value=2000, max_value=2100
+    )
+    way = django_filters.ChoiceFilter(label=_("Way"), choices=ContactRecord.Way.choices)
+    q = django_filters.CharFilter(
+        label=_("Member of the pair"),
+        method="filter_member",
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Name or pinyin initials"), "type": "search"}
+        ),
+    )
+
+    class Meta:
+        model = ContactRecord
+        fields = ["year", "way", "q"]
+        form = StyledForm
+
+    def filter_member(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        found = Member.objects.search(value).values("pk")
+        return queryset.filter(Q(pairing__cpc_member__in=found) | Q(pairing__partner__in=found))

@@ -109,6 +109,12 @@ class PairingQuerySet(models.QuerySet):
     def active(self):
         return self.filter(ended_on__isnull=True)
 
+    def active_on(self, day: datetime.date):
+        """The pairings in force on `day`: started by then and not ended by then (a
+        pairing ended on a day no longer counts that day). A past year's coverage is
+        counted with the pairings of its last day, not today's."""
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day), started_on__lte=day)
+
     def current_term(self):
         return self.filter(term=settings.CURRENT_TERM)
 

@@ -144,9 +144,12 @@ def _cutoff(today: datetime.date | None) -> tuple[datetime.date, int]:
 
 
 def coverage_counts(*, term: int | None = None, today: datetime.date | None = None) -> dict:
-    """The four numbers of the home page: two queries whatever the size of the roster."""
+    """The four numbers of the home page, with the pairings in force on `today` (a past
+    year's last day for a past year: `as_of`): two queries whatever the size of the
+    roster."""
     term = term or settings.CURRENT_TERM
-    active_pairings = Pairing.objects.filter(term=term, ended_on__isnull=True)
+    today = today or timezone.localdate()
+    active_pairings = Pairing.objects.filter(term=term).active_on(today)
     counts = (
         Member.objects.filter(term=term)
         .active()
@@ -160,12 +163,7 @@ def coverage_counts(*, term: int | None = None, today: datetime.date | None = No
             cpc_pairing=Count("pk", filter=Q(affiliation=Member.Affiliation.CPC, leading=True)),
         )
     )
-    counts["stale"] = (
-        active_pairings.filter(started_on__lte=today or timezone.localdate())
-        .with_last_contact(until=today)
-        .stale(today=today)
-        .count()
-    )
+    counts["stale"] = active_pairings.with_last_contact(until=today).stale(today=today).count()
     counts["days"] = settings.PAIRING_CONTACT_STALE_DAYS
     return counts
 
@@ -210,18 +208,18 @@ class Coverage:
 
 
 def coverage_report(*, term: int | None = None, today: datetime.date | None = None) -> Coverage:
-    """Everything the coverage page shows (pairs without contact counted at `today`: a
-    past year's last day for `?year=`), in three queries for any number of members:
-    the active pairings (both members, sectors, last contact), the unpaired non-CPC
-    members, and the CPC members without a pairing."""
+    """Everything the coverage page shows, counted at `today` (a past year's last day for
+    `?year=`: the pairings in force then, contacts up to then), in three queries for any
+    number of members: the pairings (both members, sectors, last contact), the unpaired
+    non-CPC members, and the CPC members without a pairing."""
     term = term or settings.CURRENT_TERM
     today = today or timezone.localdate()
     cutoff, days = _cutoff(today)
+    active_pairings = Pairing.objects.filter(term=term).active_on(today)
     pairings = list(
-        Pairing.objects.filter(term=term, started_on__lte=today)
-        .active()
-        .with_related(until=today)
-        .order_by("cpc_member__name_pinyin", "cpc_member__pk", "partner__name_pinyin")
+        active_pairings.with_related(until=today).order_by(
+            "cpc_member__name_pinyin", "cpc_member__pk", "partner__name_pinyin"
+        )
     )
     loads: dict[int, Load] = {}
     stale = []
@@ -233,7 +231,6 @@ def coverage_report(*, term: int | None = None, today: datetime.date | None = No
             stale.append(pairing)
         if pairing.partner.is_active:
             covered.add(pairing.partner_id)
-    active_pairings = Pairing.objects.filter(term=term, ended_on__isnull=True)
     members = Member.objects.filter(term=term).active().with_related()
     unpaired = list(
         members.non_cpc().exclude(Exists(active_pairings.filter(partner=OuterRef("pk"))))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import personal_views, views
+from . import contact_views, personal_views, views
 
 app_name = "members"
 
@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("pairings/", views.CoverageView.as_view(), name="coverage"),
     path("pairings/mine/", views.MyPairingsView.as_view(), name="my_pairings"),
+    path("pairings/contacts/", contact_views.ContactRecordListView.as_view(), name="contact_list"),
     path("pairings/new/", views.PairingCreateView.as_view(), name="pairing_create"),
     path("pairings/<int:pk>/", views.PairingDetailView.as_view(), name="pairing_detail"),
     path("pairings/<int:pk>/end/", views.PairingEndView.as_view(), name="pairing_end"),

@@ -29,11 +29,11 @@ from django.utils.translation import gettext_lazy
 from apps.accounts import dashboard as accounts_dashboard
 from apps.consultation import charts as consultation_charts
 from apps.consultation import dashboard as consultation_dashboard
-from apps.consultation.models import Instruction, Proposal, Topic
+from apps.consultation.models import Proposal, Topic
 from apps.consultation.sections import idle_office_figures
 from apps.core.registry import Chart, Figure
 from apps.members import dashboard as members_dashboard
-from apps.members.models import ContactRecord, Member, Sector
+from apps.members.models import Member, Sector
 from apps.performance import charts as performance_charts
 from apps.performance import dashboard as performance_dashboard
 from apps.performance.models import DutyReport, StudySession
@@ -101,9 +101,6 @@ def people(user, *, year: int, today: datetime.date) -> Part | None:
     if not user.has_perm("members.view_member"):
         return None
     figures = list(members_dashboard.figures(user, year=year, today=today))
-    if user.has_perm("members.view_pairing"):
-        contacts = ContactRecord.objects.filter(date__year=year).count()
-        figures.append(Figure(_("Contact records of the pairs"), contacts, hint=str(year)))
     roster = reverse("members:list")
     sectors = list(
         Sector.objects.annotate(
@@ -132,7 +129,6 @@ def research(user, *, year: int, today: datetime.date) -> Part | None:
     if not user.has_perm("consultation.view_suggestion"):
         return None
     topics = Topic.objects.filter(year=year).count()
-    instructions = Instruction.objects.filter(instructed_on__year=year).count()
     figures = [
         Figure(
             _("Topics of %(year)s") % {"year": year},
@@ -140,7 +136,6 @@ def research(user, *, year: int, today: datetime.date) -> Part | None:
             f"{reverse('consultation:topic_list')}?year={year}",
         ),
         *consultation_dashboard.research_figures(user, year=year),
-        Figure(_("Leaders' instructions (批示) in %(year)s") % {"year": year}, instructions),
     ]
     return Part(
         _("Topics, research, suggestions and their handling"),

@@ -18,12 +18,23 @@ pytestmark = pytest.mark.django_db
 REPORT_2021 = reverse("reports:year", args=[2021])
 
 
-def shown_count(label: str, url: str, context) -> int | None:
+def shown_count(label: str, url: str, context) -> int | str | None:
     """The number the linked page shows for the figure: a total the page prints (the
-    venue groups, the units' sums, the standing members yet to report), else how many
-    rows it lists (its paginator's count, else its rows); None for a page that is no
-    list."""
+    venue groups, the units' sums, the standing members yet to report, the pairing
+    coverage and the pairs without contact, the 列席 rotation), else how many rows it
+    lists (its paginator's count, else its rows); None for a page that is no list."""
     path = url.split("?")[0].split("#")[0]
+    if path == reverse("members:coverage"):
+        coverage = context["coverage"]
+        if "#stale" in url:
+            return len(coverage.stale)
+        return f"{coverage.covered}/{coverage.non_cpc}"
+    if path == reverse("performance:batch_list"):
+        # The term's rotation: its "attended/candidates", and the year's absent invitees
+        # as the sum of the year's batches' "missed" column.
+        if "本届" in label:
+            return f"{context['attended_any']}/{context['candidates']}"
+        return sum(b.n_missed for b in context["batches"] if b.meeting.date.year == 2021)
     if path == reverse("venues:list"):
         offices, homes = (venues for _title, venues in context["groups"])
         return {
@@ -51,16 +62,23 @@ def shown_count(label: str, url: str, context) -> int | None:
     return None
 
 
+# The three lists added last (issue 16): each must be among the figures compared.
+YEAR_LISTS = ("members:contact_list", "consultation:report_list", "consultation:instruction_list")
+
+
 def test_report_figures_equal_the_lists_they_link_to(seeded_county, client):
+    """Every figure of the report links to a list (a figure without a link fails), and
+    the list shows the figure's number."""
     client.force_login(User.objects.get(username="leader"))
     response = client.get(REPORT_2021)
     assert response.status_code == 200
     html = response.content.decode()
-    checked, mismatched = [], []
+    checked, mismatched, unlinked = [], [], []
     for chapter in response.context["chapters"]:
         for part in chapter.parts:
             for figure in part.figures:
-                if not figure.url or not isinstance(figure.value, int):
+                if not figure.url:
+                    unlinked.append(str(figure.label))
                     continue
                 assert f'href="{figure.url}"'.replace("&", "&amp;") in html
                 page = client.get(figure.url)
@@ -68,13 +86,37 @@ def test_report_figures_equal_the_lists_they_link_to(seeded_county, client):
                 count = shown_count(str(figure.label), figure.url, page.context)
                 if count is None:
                     continue
-                checked.append(str(figure.label))
+                checked.append(figure.url)
                 if count != figure.value:
                     mismatched.append((str(figure.label), figure.value, figure.url, count))
             for chart in part.charts:
                 assert_chart_matches_table(html, chart.key)
+    assert unlinked == []
     assert mismatched == []
     assert len(checked) >= 8, checked
+    for name in YEAR_LISTS:
+        assert f"{reverse(name)}?year=2021" in checked, name
+
+
+def test_overview_figures_equal_the_lists_they_link_to(seeded_county, client):
+    """The overview of 2021 (the same figure functions): every figure linked, the new
+    year lists among them, each list showing the figure's number."""
+    client.force_login(User.objects.get(username="leader"))
+    response = client.get(reverse("home"), {"year": 2021})
+    figures = response.context["figures"]
+    assert [str(f.label) for f in figures if not f.url] == []
+    mismatched, checked = [], []
+    for figure in figures:
+        page = client.get(figure.url)
+        assert page.status_code == 200, figure.url
+        count = shown_count(str(figure.label), figure.url, page.context)
+        if count is not None:
+            checked.append(figure.url)
+            if count != figure.value:
+                mismatched.append((str(figure.label), figure.value, figure.url, count))
+    assert mismatched == []
+    for name in YEAR_LISTS:
+        assert f"{reverse(name)}?year=2021" in checked, name
 
 
 def test_the_report_page_reads_a_fixed_number_of_queries(client_for, django_assert_max_num_queries):

@@ -1,5 +1,5 @@
 """The research work: topics, research projects (one page as a timeline), reports with
-their files and versions, the leaders' instructions."""
+their files and versions (and their list), the leaders' instructions (and their list)."""
 
 from __future__ import annotations
 
@@ -26,9 +26,9 @@ from apps.core.submission import SubmitOnceMixin
 from apps.members.models import Member
 
 from .. import services
-from ..filters import ProjectFilter, TopicFilter
+from ..filters import InstructionFilter, ProjectFilter, ReportFilter, TopicFilter
 from ..forms.research import InstructionForm, ProjectForm, ReportForm, TopicForm
-from ..models import Report, ReportVersion, ResearchProject, Topic
+from ..models import Instruction, Report, ReportVersion, ResearchProject, Topic
 from ..selectors import (
     project_detail,
     project_summary,
@@ -188,6 +188,43 @@ class ProjectUpdateView(PermissionRequiredMixin, ProjectFormMixin, UpdateView):
         project = super().get_object(queryset)
         self.topic = project.topic
         return project
+
+
+class ReportListView(PermissionRequiredMixin, PageMixin, FilterView):
+    """Research reports with project, date and their numbers of instructions and
+    suggestions (`?year=`: the year of the research, as the overview counts them): the
+    reports the user may read, one query per page (and the filter's project choices)."""
+
+    permission_required = "consultation.view_report"
+    filterset_class = ReportFilter
+    template_name = "consultation/report_list.html"
+    context_object_name = "reports"
+    paginate_by = settings.PAGINATE_BY
+
+    def get_queryset(self):
+        return (
+            Report.objects.for_user(self.request.user)
+            .with_related()
+            .order_by("-project__topic__year", "-submitted_on", "-pk")
+        )
+
+
+class InstructionListView(PermissionRequiredMixin, PageMixin, FilterView):
+    """Leaders' instructions (批示) on research reports, newest first (`?year=`: the year
+    written): those on reports the user may read, one query per page."""
+
+    permission_required = "consultation.view_instruction"
+    filterset_class = InstructionFilter
+    template_name = "consultation/instruction_list.html"
+    context_object_name = "instructions"
+    paginate_by = settings.PAGINATE_BY
+
+    def get_queryset(self):
+        return (
+            Instruction.objects.for_user(self.request.user)
+            .with_related()
+            .order_by("-instructed_on", "-pk")
+        )
 
 
 class ReportDetailView(PermissionRequiredMixin, DetailView):
