@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.mixins import latest_year
 from apps.core.registry import Figure
 
 if TYPE_CHECKING:
@@ -49,13 +49,11 @@ def tabs_for(user) -> list[tuple[StrOrPromise, str]]:
     return [(label, name) for label, name, perm in TABS if user.has_perm(perm)]
 
 
-def evaluation_year() -> int:
-    """The year the office evaluates: the latest year with point rules (one query),
-    else this year."""
-    from .models import PointRule
-
-    latest = PointRule.objects.aggregate(year=Max("year"))["year"]
-    return latest or timezone.localdate().year
+def evaluation_year(today: datetime.date | None = None) -> int:
+    """The year the evaluation pages open on (the evaluation, a member's ledger, the
+    duty reports' to-dos): `latest_year(today)`, the default year of every page and the
+    overview's "最新" (one query per app that registers record years)."""
+    return latest_year(today)
 
 
 def figures(user, *, year: int | None = None) -> list[Figure]:

@@ -45,7 +45,7 @@ def meetings_tomorrow(today: datetime.date) -> Iterator[Reminder]:
 def duty_reports_due(today: datetime.date) -> Iterator[Reminder]:
     """Standing members without a submitted duty report for the year evaluated: once a
     week (the key names the ISO week), not every day. Two queries."""
-    year = dashboard.evaluation_year()
+    year = dashboard.evaluation_year(today)
     iso_year, week, _day = today.isocalendar()
     users = User.objects.filter(is_active=True, member__in=standing_without_report(year))
     for user in users:

@@ -36,7 +36,7 @@ def for_staff(user: User, today: datetime.date) -> list[Todo]:
     """Two queries (the year, the count)."""
     if not is_staff_user(user) or not user.has_perm("performance.add_dutyreport"):
         return []
-    year = dashboard.evaluation_year()
+    year = dashboard.evaluation_year(today)
     missing = standing_without_report(year).count()
     if not missing:
         return []
@@ -54,7 +54,7 @@ def for_member(user: User, today: datetime.date) -> list[Todo]:
     """A standing member's own duty report, while it is not submitted. Two queries."""
     if not is_member(user):
         return []
-    year = dashboard.evaluation_year()
+    year = dashboard.evaluation_year(today)
     member = standing_without_report(year).filter(user=user).first()
     if member is None:
         return []

@@ -155,3 +155,68 @@ def assert_chart_matches_table(html: str, key: str) -> None:
     ]
     assert rows == expected, key
     assert f'data-chart="chart-data-{key}"' in html  # the canvas that draws it
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 30, 10, 0, tzinfo=datetime.UTC), tick=False)
+def test_a_past_years_coverage_counts_the_pairings_in_force_at_its_end(client_for, leader_user):
+    """2021 counts the pairings that ended in 2023 and not the one that started in 2024;
+    today (2026) the other way round. The overview, the report and the coverage page
+    agree."""
+    from apps.reports import chapters
+    from tests.members.factories import PairingFactory
+
+    always = PairingFactory()  # in force since 2021
+    ended = [PairingFactory(ended_on=datetime.date(2023, 5, 1)) for _ in range(2)]
+    started = PairingFactory(started_on=datetime.date(2024, 2, 1))
+    client = client_for("leader_user")
+    for year, paired, value in ((2021, {always, *ended}, "3/4"), (2026, {always, started}, "2/4")):
+        shown = figure(client.get(HOME, {"year": year}), "党外委员结对覆盖")
+        assert shown.value == value
+        assert shown.url == f"{reverse('members:coverage')}?year={year}"
+        # The coverage page names who was paired at the end of that year.
+        coverage = client.get(shown.url).context["coverage"]
+        assert f"{coverage.covered}/{coverage.non_cpc}" == value
+        assert {p for load in coverage.loads for p in load.pairings} == paired
+        unpaired = {p.partner_id for p in {always, *ended, started} - paired}
+        assert {m.pk for m in coverage.unpaired} == unpaired
+        people = next(c for c in chapters.report(leader_user, year=year) if c.key == "people")
+        assert next(f for f in people.parts[0].figures if f.url == shown.url).value == value
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 30, 10, 0, tzinfo=datetime.UTC), tick=False)
+def test_the_evaluation_pages_open_on_the_latest_year_like_every_page(
+    client_for, member_user, year_2021
+):
+    """Point rules written ahead for 2023 do not move the evaluation's default year: it
+    is `latest_year()` (2021 here), as the overview's "最新" and every other page."""
+    from tests.members.factories import MemberFactory
+    from tests.performance.factories import PointRuleFactory
+
+    PointRuleFactory(year=2023)
+    PointRuleFactory(year=2021)
+    member = MemberFactory(user=member_user)
+    staff = client_for("staff_user")
+    for year in (2021, 2026):
+        if year == 2026:  # a published session of 2026 moves every page at once
+            PublishedSessionFactory(started_at=at(2026, 3, 1))
+        evaluation = reverse("performance:evaluation_list", args=[year])
+        assert staff.get(reverse("performance:evaluation_current"))["Location"] == evaluation
+        assert staff.get(reverse("performance:index"))["Location"] == evaluation
+        assert client_for("member_user").get(reverse("performance:my_ledger"))[
+            "Location"
+        ] == reverse("performance:ledger", args=[year, member.pk])
+        assert staff.get(HOME).context["year"] == year
+        assert staff.get(reverse("performance:dutyreport_list")).context["year"] == year
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 30, 10, 0, tzinfo=datetime.UTC), tick=False)
+def test_the_office_heads_home_counts_the_latest_year_too(client_for, office_head_user):
+    """An office head's venues show the sessions of the year every page opens on (2021
+    here), not this year's zero."""
+    from django.utils.html import strip_tags
+
+    venue = VenueFactory(managers=[office_head_user])
+    PublishedSessionFactory(venue=venue, started_at=at(2021, 5, 1))
+    PublishedSessionFactory(venue=venue, started_at=at(2021, 9, 1))
+    html = " ".join(strip_tags(client_for("office_head_user").get(HOME).content.decode()).split())
+    assert "2021 年协商活动 2 次" in html

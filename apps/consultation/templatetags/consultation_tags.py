@@ -6,6 +6,7 @@ from django import template
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 
+from apps.core.mixins import latest_year
 from apps.venues.models import Venue
 
 from ..handling import department_of
@@ -33,10 +34,11 @@ def state_badge(state: str) -> str:
 
 @register.inclusion_tag("consultation/_office_head_panel.html", takes_context=True)
 def office_head_panel(context):
-    """The office head's home: their venues with the year's count, and their sessions
-    that still need work first (returned, drafts), then the latest. Four queries."""
+    """The office head's home: their venues with the count of the year every page shows
+    by default (`latest_year()`, the overview's "最新"), and their sessions that still
+    need work first (returned, drafts), then the latest. Six queries."""
     user = context["user"]
-    year = timezone.localdate().year
+    year = latest_year()
     venues = list(Venue.objects.managed_by(user).with_related().with_stationed())
     venue_activity(venues, year=year)
     needs_work = Case(
