@@ -70,3 +70,36 @@ def test_a_leader_sees_the_charts_on_the_overview_and_the_report(live_server, re
         assert table.is_visible()
         assert "3月" in table.inner_text()
     assert problems == []
+
+
+def test_the_report_prints_on_a4_in_black_and_white(live_server, desktop_page):
+    """Printed, the report drops the navigation, starts each chapter on a fresh A4 page
+    and keeps its charts drawn in greys (no colour a black-and-white printer loses)."""
+    page = desktop_page
+    a_year_of_work()
+    UserFactory(username="leader_print", roles=[roles.LEADER])
+    sign_in(page, live_server, "leader_print", PASSWORD)
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}{reverse('reports:year', args=[2021])}")
+    page.wait_for_load_state("networkidle")
+    page.emulate_media(media="print")
+    assert not page.locator("nav.navbar").is_visible()
+    breaks = page.locator(".report-chapter").evaluate_all(
+        "sections => sections.map(s => getComputedStyle(s).breakBefore)"
+    )
+    assert breaks[0] == "auto" and set(breaks[1:]) == {"page"}
+    canvas = page.locator("#chart-sessions-month canvas")
+    assert canvas.evaluate(DRAWN)
+    coloured = canvas.evaluate(
+        """canvas => {
+          const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+          for (let i = 0; i < d.length; i += 4) {
+            const [r, g, b, a] = [d[i], d[i + 1], d[i + 2], d[i + 3]];
+            if (a && (Math.abs(r - g) > 8 || Math.abs(g - b) > 8)) return true;
+          }
+          return false;
+        }"""
+    )
+    assert not coloured
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") > len(breaks)
