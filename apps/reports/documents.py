@@ -5,7 +5,9 @@ headings, so Word and WPS open it without substituting fonts."""
 
 from __future__ import annotations
 
-from typing import IO, TYPE_CHECKING
+import copy
+from collections.abc import Iterable, Sequence
+from typing import IO, TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,10 +15,12 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from apps.core.spreadsheets import exported_by, temp_file
+from apps.core.spreadsheets import exported_by, stamp_export, temp_file
+from apps.members.personal import export_value
 
 if TYPE_CHECKING:
     from .chapters import FilledChapter
+    from .member_file import MemberFile
 
 BODY_FONT = ("SimSun", "宋体")
 HEADING_FONT = ("SimHei", "黑体")
@@ -86,6 +90,88 @@ def report_docx(request, *, year: int, chapters: list[FilledChapter]) -> IO[byte
                     cells = table.add_row().cells
                     for cell, value in zip(cells, row, strict=True):
                         cell.text = str(value)
+    file = temp_file(".docx")
+    document.save(file)
+    return file
+
+
+class FastWriter:
+    """Paragraphs, headings and tables with their style ids read once: python-docx looks
+    a style up by name (a scan of every style) for each paragraph, which made the whole
+    roster's files (10,000 paragraphs) take twelve seconds instead of two."""
+
+    def __init__(self, document):
+        self.document = document
+        self.ids = {
+            name: document.styles[name].style_id
+            for name in ("Title", "Heading 1", "Heading 2", "Table Grid")
+        }
+
+    def paragraph(self, text: str, style: str = ""):
+        paragraph = self.document.add_paragraph(text)
+        if style:
+            paragraph._p.style = self.ids[style]
+        return paragraph
+
+    def table(self, columns: Sequence[Any], rows: Iterable[Sequence[Any]]):
+        """The header row, then `rows`, each a copy of one row's XML with the texts set
+        (python-docx's cell API re-reads the grid for every cell)."""
+        table = self.document.add_table(rows=2, cols=len(columns))
+        table._tbl.tblStyle_val = self.ids["Table Grid"]
+        for cell, column in zip(table.rows[0].cells, columns, strict=True):
+            cell.paragraphs[0].add_run(str(column)).bold = True
+        template = table.rows[1]._tr
+        for tc in template.tc_lst:
+            tc.p_lst[0].add_r().text = " "  # a run with a w:t kept with its spaces
+        grid = table._tbl
+        grid.remove(template)
+        text_tag = qn("w:t")
+        for row in rows:
+            tr = copy.deepcopy(template)
+            for text, value in zip(tr.iter(text_tag), row, strict=True):
+                text.text = str(value)
+            grid.append(tr)
+        return table
+
+
+def file_title(member_file: MemberFile) -> str:
+    return _("Member's file of %(name)s, term %(term)s") % {
+        "name": member_file.member.name,
+        "term": member_file.term,
+    }
+
+
+def member_files_docx(request, files: Sequence[MemberFile]) -> IO[bytes]:
+    """The members' files as one .docx, each starting on a new page: the sections as
+    headings, their facts as lines, their records as tables. Personal fields as the
+    exporter may read them (`export_value`); the file is stamped with who made it."""
+    document = new_document()
+    write = FastWriter(document)
+    user = request.user
+    made = _("Made %(date)s by %(who)s from the records of the system.") % {
+        "date": f"{timezone.localdate():%Y-%m-%d}",
+        "who": exported_by(request),
+    }
+    for number, member_file in enumerate(files):
+        if number:
+            document.add_page_break()
+        member = member_file.member
+        write.paragraph(file_title(member_file), "Title")
+        years = member_file.years
+        span = f"{years[0]}—{years[-1]}" if years else "—"
+        write.paragraph(f"{span} · {made}")
+        for section in member_file.sections:
+            write.paragraph(str(section.title), "Heading 1")
+            for fact in section.facts:
+                value = export_value(member, fact.personal, user) if fact.personal else fact.value
+                if hasattr(value, "isoformat"):
+                    value = value.isoformat()
+                write.paragraph(f"{fact.label}：{value if value != '' else '—'}")
+            if section.lines:
+                write.table(section.columns, (line.cells for line in section.lines))
+            elif section.columns:
+                write.paragraph(str(section.empty))
+    stamp_export(document, user)
     file = temp_file(".docx")
     document.save(file)
     return file
