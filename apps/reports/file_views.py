@@ -125,13 +125,16 @@ class MemberFileDocxView(FileReaderMixin, View):
         )
 
 
-class MyFileView(LoginRequiredMixin, View):
-    """ "我的履职档案": the signed-in member's own file (404 without a linked member)."""
+class MyFileView(LoginRequiredMixin, TemplateView):
+    """My file (我的履职档案): the signed-in member's own file; a user not linked to a
+    member is told so."""
 
-    def get(self, request):
+    template_name = "reports/my_file_missing.html"
+
+    def get(self, request, *args, **kwargs):
         member = Member.objects.filter(user=request.user).first()
         if member is None:
-            raise Http404
+            return super().get(request, *args, **kwargs)
         return redirect("files:member", pk=member.pk)
 
 
