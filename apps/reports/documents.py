@@ -5,15 +5,17 @@ headings, so Word and WPS open it without substituting fonts."""
 
 from __future__ import annotations
 
-import copy
+import re
 from collections.abc import Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
-from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Emu, Pt
 
 from apps.core.spreadsheets import exported_by, stamp_export, temp_file
 from apps.members.personal import export_value
@@ -95,10 +97,20 @@ def report_docx(request, *, year: int, chapters: list[FilledChapter]) -> IO[byte
     return file
 
 
+# Characters XML 1.0 does not allow (a control character typed into a text).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_text(value: Any) -> str:
+    return escape(NOT_XML.sub("", str(value)))
+
+
 class FastWriter:
-    """Paragraphs, headings and tables with their style ids read once: python-docx looks
-    a style up by name (a scan of every style) for each paragraph, which made the whole
-    roster's files (10,000 paragraphs) take twelve seconds instead of two."""
+    """Paragraphs, headings and tables written as WordprocessingML text, parsed once per
+    `flush` and put into the body before its section properties. python-docx's own
+    `add_paragraph`/`add_table` look the style up by name (a scan of every style) and
+    insert before the section properties (a scan of every block so far): quadratic in
+    the length of the document — forty seconds for the whole roster's files."""
 
     def __init__(self, document):
         self.document = document
@@ -106,32 +118,56 @@ class FastWriter:
             name: document.styles[name].style_id
             for name in ("Title", "Heading 1", "Heading 2", "Table Grid")
         }
+        self.width = document._block_width
+        self.parts: list[str] = []
 
-    def paragraph(self, text: str, style: str = ""):
-        paragraph = self.document.add_paragraph(text)
-        if style:
-            paragraph._p.style = self.ids[style]
-        return paragraph
+    def paragraph(self, text: str, style: str = "") -> None:
+        properties = f'<w:pPr><w:pStyle w:val="{self.ids[style]}"/></w:pPr>' if style else ""
+        run = f'<w:r><w:t xml:space="preserve">{xml_text(text)}</w:t></w:r>' if text else ""
+        self.parts.append(f"<w:p>{properties}{run}</w:p>")
 
-    def table(self, columns: Sequence[Any], rows: Iterable[Sequence[Any]]):
-        """The header row, then `rows`, each a copy of one row's XML with the texts set
-        (python-docx's cell API re-reads the grid for every cell)."""
-        table = self.document.add_table(rows=2, cols=len(columns))
-        table._tbl.tblStyle_val = self.ids["Table Grid"]
-        for cell, column in zip(table.rows[0].cells, columns, strict=True):
-            cell.paragraphs[0].add_run(str(column)).bold = True
-        template = table.rows[1]._tr
-        for tc in template.tc_lst:
-            tc.p_lst[0].add_r().text = " "  # a run with a w:t kept with its spaces
-        grid = table._tbl
-        grid.remove(template)
-        text_tag = qn("w:t")
-        for row in rows:
-            tr = copy.deepcopy(template)
-            for text, value in zip(tr.iter(text_tag), row, strict=True):
-                text.text = str(value)
-            grid.append(tr)
-        return table
+    def page_break(self) -> None:
+        self.parts.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+
+    def table(self, columns: Sequence[Any], rows: Iterable[Sequence[Any]]) -> None:
+        """A "Table Grid" table: the header row in bold, then `rows`; the columns share
+        the text width evenly (as python-docx's `add_table`)."""
+        twips = Emu(self.width // len(columns)).twips
+        cell = f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{twips}"/></w:tcPr><w:p><w:r>'
+
+        def row(values, bold: bool = False) -> str:
+            weight = "<w:rPr><w:b/></w:rPr>" if bold else ""
+            cells = "".join(
+                f'{cell}{weight}<w:t xml:space="preserve">{xml_text(v)}</w:t></w:r></w:p></w:tc>'
+                for v in values
+            )
+            return f"<w:tr>{cells}</w:tr>"
+
+        grid = "".join(f'<w:gridCol w:w="{twips}"/>' for _column in columns)
+        self.parts.append(
+            f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.ids["Table Grid"]}"/>'
+            '<w:tblW w:type="auto" w:w="0"/>'
+            '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0"'
+            ' w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr>'
+            f"<w:tblGrid>{grid}</w:tblGrid>{row(columns, bold=True)}"
+            + "".join(row(values) for values in rows)
+            + "</w:tbl>"
+        )
+
+    def flush(self) -> None:
+        """Parse what was written and put it into the body, before its section
+        properties."""
+        if not self.parts:
+            return
+        body = self.document.element.body
+        written = parse_xml(f"<w:body {nsdecls('w')}>{''.join(self.parts)}</w:body>")
+        self.parts = []
+        end = body.sectPr
+        for block in list(written):
+            if end is not None:
+                end.addprevious(block)
+            else:
+                body.append(block)
 
 
 def file_title(member_file: MemberFile) -> str:
@@ -154,8 +190,9 @@ def member_files_docx(request, files: Sequence[MemberFile]) -> IO[bytes]:
     }
     for number, member_file in enumerate(files):
         if number:
-            document.add_page_break()
+            write.page_break()
         member = member_file.member
+        write.flush()  # one parse per member: the text of one file at a time
         write.paragraph(file_title(member_file), "Title")
         years = member_file.years
         span = f"{years[0]}—{years[-1]}" if years else "—"
@@ -171,6 +208,7 @@ def member_files_docx(request, files: Sequence[MemberFile]) -> IO[bytes]:
                 write.table(section.columns, (line.cells for line in section.lines))
             elif section.columns:
                 write.paragraph(str(section.empty))
+    write.flush()
     stamp_export(document, user)
     file = temp_file(".docx")
     document.save(file)
