@@ -352,3 +352,23 @@ def test_a_file_line_count_per_section_matches_the_page(client_for, term):
             rf'data-section="{file_section.key}">(.*?)</section>', body, flags=re.DOTALL
         ).group(1)
         assert block.count("<tr data-line") == len(file_section.lines), file_section.key
+
+
+def test_the_docx_writer_escapes_text_and_drops_control_characters():
+    from apps.reports.documents import FastWriter, new_document
+
+    document = new_document()
+    write = FastWriter(document)
+    write.paragraph("A & B <c>\x0b end", "Heading 1")
+    write.table(("日期", "内容"), [("2021-01-01", "x < y & \x07z")])
+    write.flush()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    reopened = Document(io.BytesIO(buffer.getvalue()))
+    assert reopened.paragraphs[-1].text == "A & B <c> end"
+    assert reopened.paragraphs[-1].style.name == "Heading 1"
+    table = reopened.tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["日期", "内容"]
+    assert table.rows[0].cells[0].paragraphs[0].runs[0].bold
+    assert table.rows[1].cells[1].text == "x < y & z"
+    assert table.style.name == "Table Grid"
