@@ -71,6 +71,9 @@ PAGES: list[tuple[str, str]] = [
     ("research reports", "/reports/?year=2021"),
     ("instructions", "/instructions/?year=2021"),
     ("contact records", "/members/pairings/contacts/?year=2021"),
+    # A member's file of the term, and a chunk (20 files) of the roster's print page.
+    ("member file", "/members/{member}/file/"),
+    ("files chunk", "/report/files/chunk/?all=1&page=1"),
 ]
 # Write pages: (label, path, what is posted). Each POST is a new form submission (its
 # own submission key); the rows it creates are deleted after the run.
@@ -84,6 +87,8 @@ WRITES: list[tuple[str, str, str]] = [
 EXPORTS: list[tuple[str, str]] = [
     ("suggestion export", "/suggestions/export.xlsx"),
     ("session export", "/sessions/export.xlsx"),
+    # The whole roster's members' files as one .docx (the 换届 review).
+    ("roster files docx", "/report/files/files.docx?all=1"),
 ]
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))  # per page

@@ -21,6 +21,9 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/", include("apps.accounts.urls")),
+    # A member's file (履职档案: /members/<id>/file/) and the batch (/report/files/) are the
+    # reports app's, which reads every app: before the members' own URLs.
+    path("", include("apps.reports.file_urls")),
     path("members/", include("apps.members.urls")),
     path("venues/", include("apps.venues.urls")),
     # /sessions/, /topics/, /projects/, /reports/, /suggestions/, /referrals/, /departments/

@@ -206,18 +206,27 @@ def xlsx_download(
 
 
 def stamp_export(workbook, user) -> None:
-    """Mark a workbook that holds personal data with who exported it and when (个人信息保护):
-    the file's author, title and description properties, which every spreadsheet program
-    shows under File → Properties."""
+    """Mark a workbook (openpyxl) or a document (python-docx) that holds personal data
+    with who exported it and when (个人信息保护): the file's author, description and
+    keywords properties, which every office program shows under File → Properties."""
     when = timezone.localtime()
     who = getattr(user, "get_full_name", lambda: str(user))() or str(user)
-    props = workbook.properties
-    props.creator = props.lastModifiedBy = f"{who} ({user.get_username()})"
-    props.created = props.modified = when.replace(tzinfo=None)
-    props.description = (
+    author = f"{who} ({user.get_username()})"
+    description = (
         f"由 {who}（{user.get_username()}）于 {when:%Y-%m-%d %H:%M} 导出；"
         "含个人信息，仅限工作使用。"
     )
+    if hasattr(workbook, "core_properties"):  # a python-docx Document
+        core = workbook.core_properties
+        core.author = core.last_modified_by = author
+        core.created = core.modified = when.replace(tzinfo=None)
+        core.comments = description
+        core.keywords = "personal-data"
+        return
+    props = workbook.properties
+    props.creator = props.lastModifiedBy = author
+    props.created = props.modified = when.replace(tzinfo=None)
+    props.description = description
     props.keywords = "personal-data"
 
 

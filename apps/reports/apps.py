@@ -8,8 +8,9 @@ REPORT_PERMISSION = "consultation.export_suggestion"
 
 
 class ReportsConfig(AppConfig):
-    """The annual work report (常委会工作报告 material): reads every app, so it sits at the
-    top of the stack, above performance; no models."""
+    """The annual work report (常委会工作报告 material) and the members' files (履职档案):
+    they read every app, so reports sits at the top of the stack, above performance; no
+    models."""
 
     name = "apps.reports"
     label = "reports"
@@ -21,4 +22,25 @@ class ReportsConfig(AppConfig):
 
         registry.add_nav(
             NavItem(_("Work report"), "reports:latest", permission=REPORT_PERMISSION, order=600)
+        )
+        # The members' files (履职档案): a member's own, the batch for the 换届 review, and
+        # a link on the member's page (members sits below reports: a section).
+        from apps.core.sections import sections
+
+        from .file_views import BATCH_PERMISSION, may_read_files
+
+        registry.add_nav(
+            NavItem(
+                _("My file"),
+                "files:mine",
+                permission="members.view_own_member",
+                visible=lambda user: not user.is_superuser,
+                order=455,
+            )
+        )
+        registry.add_nav(
+            NavItem(_("Members' files"), "files:batch", permission=BATCH_PERMISSION, order=610)
+        )
+        sections.page("members:detail").add(
+            "reports/sections/member_file_link.html", order=50, visible=may_read_files
         )
