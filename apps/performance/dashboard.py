@@ -22,11 +22,20 @@ TABS = [
     (_("列席 rotation"), "performance:batch_list", "performance.view_attendancebatch"),
     (_("Duty reports"), "performance:dutyreport_list", "performance.view_dutyreport"),
     (_("Study"), "performance:study_list", "performance.view_studysession"),
+    (_("Offices"), "performance:office_current", "performance.view_officerule"),
 ]
 
 
 def sees_performance_pages(user) -> bool:
     return any(user.has_perm(perm) for _label, _name, perm in TABS)
+
+
+def office_head_only(user) -> bool:
+    """Office heads who are not also staff or leaders (those reach the office ranking
+    through the performance tabs). No query beyond the cached groups."""
+    from apps.accounts.roles import is_office_head, sees_everything
+
+    return is_office_head(user) and not sees_everything(user)
 
 
 def not_superuser(user) -> bool:
