@@ -67,6 +67,9 @@ PAGES: list[tuple[str, str]] = [
     ("proposal statistics", "/proposals/statistics/"),
     # The annual work report of the seeded year (every chapter, its charts and tables).
     ("annual report", "/report/2021/"),
+    # The office evaluation: the seeded year's rankings (21 venues) and one breakdown.
+    ("office ranking", "/performance/offices/2021/"),
+    ("office breakdown", "/performance/offices/2021/{venue}/"),
 ]
 # Write pages: (label, path, what is posted). Each POST is a new form submission (its
 # own submission key); the rows it creates are deleted after the run.

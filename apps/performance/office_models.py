@@ -162,6 +162,12 @@ class OfficeScore(models.Model):
     rank = models.PositiveIntegerField(_("rank"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # Set by the pages (office_selectors.py), not stored: the breakdown's URL when the
+    # user may open it, whether the user manages the venue, the size of its ranking.
+    link: str
+    is_mine: bool
+    population: int
+
     # Ranks move for every venue when one total changes: history keeps the totals.
     history = HistoricalRecords(excluded_fields=["rank", "updated_at"])
     objects = OfficeScoreQuerySet.as_manager()

@@ -373,18 +373,18 @@ def office_scores_derive(
         group.sort(key=lambda f: (f.date, f.source_type_id, f.source_id))
         amounts = [rule.points * fact.quantity for fact in group]
         for fact, (points, capped) in zip(group, award_amounts(amounts, rule.cap), strict=True):
-            key = (venue_id, rule.pk, fact.source_type_id, fact.source_id, fact.date)
-            target[key] = (rule, fact, points, capped)
+            wanted: LineKey = (venue_id, rule.pk, fact.source_type_id, fact.source_id, fact.date)
+            target[wanted] = (rule, fact, points, capped)
 
     to_update, to_delete, kept = [], [], set()
     for line in OfficeScoreLine.objects.filter(year=year, source_type__isnull=False):
         key = (line.venue_id, line.rule_id, line.source_type_id, line.source_id, line.date)
-        wanted = target.get(key)
-        if wanted is None:
+        found = target.get(key)
+        if found is None:
             to_delete.append(line)
             continue
         kept.add(key)
-        _rule, fact, points, capped = wanted
+        _rule, fact, points, capped = found
         values = {
             "points": points,
             "capped": capped,

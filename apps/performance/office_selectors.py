@@ -68,10 +68,11 @@ def office_rankings(user, *, year: int) -> list[Ranking]:
 
 def score_chart(ranking: Ranking, *, year: int) -> Chart:
     """The kind's totals in rank order (the table under the chart is the ranking's)."""
-    title = {
+    titles: dict[str, str] = {
         Venue.Kind.LIAISON_OFFICE: _("Liaison office scores, %(year)s"),
         Venue.Kind.MEMBER_HOME: _("Member home scores, %(year)s"),
-    }[ranking.kind] % {"year": year}
+    }
+    title = titles[ranking.kind] % {"year": year}
     return Chart(
         f"scores-{ranking.kind}",
         title,
