@@ -22,7 +22,7 @@ TABS = [
     (_("列席 rotation"), "performance:batch_list", "performance.view_attendancebatch"),
     (_("Duty reports"), "performance:dutyreport_list", "performance.view_dutyreport"),
     (_("Study"), "performance:study_list", "performance.view_studysession"),
-    (_("Offices"), "performance:office_current", "performance.view_officerule"),
+    (_("Offices"), "performance:office_current", "performance.view_officescoreline"),
 ]
 
 
@@ -31,11 +31,12 @@ def sees_performance_pages(user) -> bool:
 
 
 def office_head_only(user) -> bool:
-    """Office heads who are not also staff or leaders (those reach the office ranking
-    through the performance tabs). No query beyond the cached groups."""
-    from apps.accounts.roles import is_office_head, sees_everything
-
-    return is_office_head(user) and not sees_everything(user)
+    """Who reads the venues' ranking but not every venue's lines: office heads (staff and
+    leaders reach the ranking through the performance tabs). By the cached permissions,
+    no query."""
+    return user.has_perm("performance.view_officescore") and not user.has_perm(
+        "performance.view_officescoreline"
+    )
 
 
 def not_superuser(user) -> bool:

@@ -88,18 +88,24 @@ def rule_years() -> list[int]:
 
 
 def venue_score(venues: Sequence[Venue], *, request, year: int, **_page: Any) -> dict[str, Any]:
-    """A venue's page (`venues:detail`): its score and rank of `year` among its kind and
-    the link to its breakdown for those who may read it. Two queries."""
-    (venue,) = venues
+    """A venue's page (`venues:detail`, shown to those who see the ranking): its score
+    and rank of `year` among its kind and the link to its breakdown for those who may
+    read it. One query (the kind's scores: 16 at most)."""
+    (venue, *_rest) = venues
     user = request.user
-    score = OfficeScore.objects.for_user(user).filter(venue=venue, year=year).first()
+    scores = list(
+        OfficeScore.objects.for_user(user)
+        .filter(year=year, venue__kind=venue.kind)
+        .order_by()
+        .only("pk", "year", "venue_id", "total", "rank")
+    )
+    score = next((s for s in scores if s.venue_id == venue.pk), None)
     if score is None:
         return {"office_score": None}
     allowed = breakdown_ids(user)
-    population = OfficeScore.objects.filter(year=year, venue__kind=venue.kind).count()
     return {
         "office_score": score,
-        "office_score_population": population,
+        "office_score_population": len(scores),
         "office_score_link": (
             score.get_absolute_url() if allowed is None or venue.pk in allowed else ""
         ),
