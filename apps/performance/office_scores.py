@@ -44,10 +44,10 @@ from django.db.models.functions import Length
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.consultation.models import Session, SessionPhoto, Suggestion
+from apps.consultation.models import Proposal, Session, SessionPhoto, Suggestion
 from apps.venues.models import Assignment, Venue
 
-from .ledger import Fact, YearsFn, _session_years, _suggestion_years
+from .ledger import Fact, YearsFn, _proposal_years, _session_years, _suggestion_years
 from .models import OfficeRule, OfficeScore, OfficeScoreLine
 from .services import (
     BATCH_SIZE,
@@ -79,6 +79,7 @@ class Code:
     ON_TIME = "submitted_on_time"
     LATE = "submitted_late"
     IDLE_MONTH = "month_without_session"
+    PROPOSAL = "proposal_by_stationed"
 
     @classmethod
     def session(cls, form: str) -> str:
@@ -268,6 +269,42 @@ def collect_idle_months(*, year: int) -> Iterator[OfficeFact]:
             yield OfficeFact(venue_id, Code.IDLE_MONTH, type_id, venue_id, day, text)
 
 
+# --------------------------------------------------------------------------- proposals
+
+
+def collect_proposals(*, year: int) -> Iterator[OfficeFact]:
+    """A proposal submitted in the year by a member stationed at a liaison office on the
+    day it was submitted (the office's members at work), dated when submitted and linked
+    to the proposal. Two queries."""
+    rows = list(
+        Proposal.objects.filter(submitted_on__year=year, proposer__isnull=False)
+        .exclude(state=Proposal.State.DRAFT)
+        .order_by()
+        .values_list("pk", "proposer_id", "proposer__name", "submitted_on", "title")
+    )
+    if not rows:
+        return
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    periods: dict[int, list[tuple[int, datetime.date, datetime.date | None]]] = defaultdict(list)
+    for member_id, venue_id, started, ended in (
+        Assignment.objects.overlapping(first, last)
+        .filter(member_id__in={row[1] for row in rows})
+        .order_by()
+        .values_list("member_id", "venue_id", "started_on", "ended_on")
+    ):
+        periods[member_id].append((venue_id, started, ended))
+    type_id = Fact.type_id(Proposal)
+    for pk, member_id, name, submitted, title in rows:
+        for venue_id, started, ended in periods.get(member_id, ()):
+            if started <= submitted and (ended is None or submitted <= ended):
+                text = _("Proposal by %(name)s, stationed here: %(title)s") % {
+                    "name": name,
+                    "title": _summary(title),
+                }
+                yield OfficeFact(venue_id, Code.PROPOSAL, type_id, pk, submitted, text)
+                break
+
+
 # --------------------------------------------------------------------------- the sources
 
 
@@ -286,6 +323,11 @@ COLLECTORS: tuple[OfficeCollector, ...] = (
     # A venue opened or closed joins the scores at the next derivation (the nightly
     # `derive_ledger --all`, or "Re-derive now" on the ranking).
     OfficeCollector("idle_months", collect_idle_months, watch={Session: _session_years}),
+    OfficeCollector(
+        "proposals",
+        collect_proposals,
+        watch={Proposal: _proposal_years, Assignment: _assignment_years},
+    ),
     # 社情民意 (issue 13) joins here: OfficeCollector("opinions", collect_opinions,
     # watch={OpinionItem: _opinion_years}) and its rules in fixtures/office_rules.json.
 )

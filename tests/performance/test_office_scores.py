@@ -368,3 +368,41 @@ def test_the_collectors_cost_a_fixed_number_of_queries(rules, django_assert_max_
     # the whole derivation does not grow with the rows either
     with django_assert_max_num_queries(40):
         office_scores_derive(year=YEAR)
+
+
+def test_derive_ledger_all_derives_the_office_scores_too(county):
+    import io
+
+    from django.core.management import call_command
+
+    from tests.performance.factories import standard_rules
+
+    standard_rules()
+    out = io.StringIO()
+    call_command("derive_ledger", "--all", stdout=out)
+    assert f"{YEAR} offices:" in out.getvalue()
+    assert total(county["a"]) == D("6.0")
+    # a year without office rules derives the ledger and says so for the offices
+    standard_rules(YEAR + 1)
+    out = io.StringIO()
+    call_command("derive_ledger", "--year", str(YEAR + 1), stdout=out)
+    assert f"{YEAR + 1}: no office rules" in out.getvalue()
+
+
+def test_a_proposal_counts_for_the_office_its_proposer_was_stationed_at(county):
+    from tests.consultation.factories import ProposalFactory, SubmittedProposalFactory
+
+    m1, _m2, m3 = county["members"]
+    proposal = SubmittedProposalFactory(proposer=m1, submitted_on=datetime.date(YEAR, 3, 2))
+    SubmittedProposalFactory(proposer=MemberFactory())  # proposer stationed nowhere
+    ProposalFactory(proposer=m3)  # a draft
+    # stationed at B only from May: a proposal of April counts for no office
+    moved = MemberFactory()
+    AssignmentFactory(venue=county["b"], member=moved, started_on=datetime.date(YEAR, 5, 1))
+    SubmittedProposalFactory(proposer=moved, submitted_on=datetime.date(YEAR, 4, 2))
+
+    office_scores_derive(year=YEAR)
+
+    line = OfficeScoreLine.objects.get(rule__code="proposal_by_stationed")
+    assert (line.venue, line.source, line.points) == (county["a"], proposal, D("1.0"))
+    assert link_for(line) == f"/proposals/{proposal.pk}/"
