@@ -107,6 +107,9 @@ class PerformanceConfig(AppConfig):
         registry.add_figures(dashboard.figures, order=500)
         registry.add_record_years(charts.record_year)
         registry.add_charts(charts.charts, order=500)
+        from .office_selectors import office_charts
+
+        registry.add_charts(office_charts, order=510)
         registry.add_home_section(
             "performance/home_member.html", dashboard.sees_own_evaluation, order=500
         )

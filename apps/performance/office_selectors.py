@@ -139,3 +139,22 @@ def my_office_scores(user) -> dict[str, Any]:
         "scores": scores,
         "ranking_url": reverse("performance:office_list", args=[year]),
     }
+
+
+def office_charts(user, *, year: int, today) -> list[Chart]:
+    """The overview's and the annual report's chart of the year: the liaison offices'
+    scores in rank order, for staff and leaders (`registry.add_charts`). One query."""
+    if not user.has_perm("performance.view_officescoreline"):
+        return []
+    scores = list(
+        OfficeScore.objects.of_year(year)
+        .filter(venue__kind=Venue.Kind.LIAISON_OFFICE)
+        .select_related("venue")
+        .order_by("rank", "venue__sort_order", "venue__name")
+    )
+    if not scores:
+        return []
+    for score in scores:
+        score.link = score.get_absolute_url()
+    ranking = Ranking(Venue.Kind.LIAISON_OFFICE, _("Liaison offices"), scores)
+    return [score_chart(ranking, year=year)]

@@ -37,6 +37,7 @@ from apps.members.models import ContactRecord, Member, Sector
 from apps.performance import charts as performance_charts
 from apps.performance import dashboard as performance_dashboard
 from apps.performance.models import DutyReport, OfficeScore, StudySession
+from apps.performance.office_selectors import office_charts
 from apps.performance.selectors import rotation_overview
 from apps.venues import dashboard as venues_dashboard
 from apps.venues.models import Venue
@@ -102,7 +103,7 @@ OFFICES_NAMED = 3
 def office_scores(user, *, year: int, today: datetime.date) -> Part | None:
     """The liaison offices' ranking of the year (the office evaluation): how many were
     scored, the top and the bottom OFFICES_NAMED, each linked to its breakdown, and the
-    ranking itself. Two queries."""
+    ranking's chart. Two queries."""
     if not user.has_perm("performance.view_officerule"):
         return None
     scores = list(
@@ -146,6 +147,7 @@ def office_scores(user, *, year: int, today: datetime.date) -> Part | None:
             )
             for s in named
         ],
+        charts=office_charts(user, year=year, today=today),
     )
 
 

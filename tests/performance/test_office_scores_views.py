@@ -253,3 +253,9 @@ def test_query_counts_do_not_grow_with_rows(client_for, county, django_assert_ma
         with django_assert_max_num_queries(18):
             response = client.get(detail_url(county["a"]))
         assert len(response.context["lines"]) > 40
+
+
+def test_the_overview_shows_the_offices_chart_to_staff_and_leaders(client_for, county):
+    for who, shown in (("leader_user", True), ("staff_user", True), ("office_head_user", False)):
+        body = client_for(who).get(reverse("home"), {"year": YEAR}).content.decode()
+        assert ('id="chart-data-scores-office"' in body) == shown, who

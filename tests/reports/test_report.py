@@ -187,8 +187,11 @@ def test_the_places_chapter_names_the_top_and_bottom_offices(client_for, leader_
         reverse("performance:office_detail", args=[2021, o.pk])
         for o in (*reversed(offices[-3:]), *reversed(offices[:3]))
     ]
+    assert [c.key for c in part.charts] == ["scores-office"]
+    assert part.charts[0].data()["labels"][0] == offices[-1].name
     html = client_for("leader_user").get(REPORT_2021).content.decode()
     assert best.url in html and worst.url in html
+    assert_chart_matches_table(html, "scores-office")
     # a year without office scores has no such part
     later = chapters.report(leader_user, year=2022)
     assert all(str(p.title) != "联络室考评" for c in later for p in c.parts)
