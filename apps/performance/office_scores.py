@@ -295,6 +295,8 @@ def collect_proposals(*, year: int) -> Iterator[OfficeFact]:
         periods[member_id].append((venue_id, started, ended))
     type_id = Fact.type_id(Proposal)
     for pk, member_id, name, submitted, title in rows:
+        if submitted is None:  # the year's filter excludes it; for the type checker
+            continue
         for venue_id, started, ended in periods.get(member_id, ()):
             if started <= submitted and (ended is None or submitted <= ended):
                 text = _("Proposal by %(name)s, stationed here: %(title)s") % {
