@@ -74,6 +74,9 @@ PAGES: list[tuple[str, str]] = [
     # A member's file of the term, and a chunk (20 files) of the roster's print page.
     ("member file", "/members/{member}/file/"),
     ("files chunk", "/report/files/chunk/?all=1&page=1"),
+    # The office evaluation: the seeded year's rankings (21 venues) and one breakdown.
+    ("office ranking", "/performance/offices/2021/"),
+    ("office breakdown", "/performance/offices/2021/{venue}/"),
 ]
 # Write pages: (label, path, what is posted). Each POST is a new form submission (its
 # own submission key); the rows it creates are deleted after the run.

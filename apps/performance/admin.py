@@ -9,6 +9,9 @@ from .models import (
     GradeThreshold,
     LeaveRequest,
     Meeting,
+    OfficeRule,
+    OfficeScore,
+    OfficeScoreLine,
     PointEntry,
     PointRule,
     SessionCheckIn,
@@ -139,3 +142,52 @@ class SessionCheckInAdmin(SimpleHistoryAdmin):
     search_fields = ["member__name"]
     list_select_related = ["session__venue", "session__topic", "member"]
     raw_id_fields = ["session", "member"]
+
+
+@admin.register(OfficeRule)
+class OfficeRuleAdmin(SimpleHistoryAdmin):
+    """The year's rules of the office evaluation (a change re-derives the year)."""
+
+    list_display = ["year", "code", "label", "points", "cap", "sort_order", "is_active"]
+    list_filter = ["year", "is_active"]
+    search_fields = ["code", "label", "description"]
+    list_editable = ["points", "cap", "is_active"]
+
+
+@admin.register(OfficeScoreLine)
+class OfficeScoreLineAdmin(SimpleHistoryAdmin):
+    """Read-only: derived lines come from `office_scores_derive`, adjustments from the
+    venue's score page."""
+
+    list_display = ["year", "venue", "date", "rule", "quantity", "points", "capped", "source_type"]
+    list_filter = ["year", "venue__kind", "capped", "source_type"]
+    search_fields = ["venue__name", "description", "reason"]
+    list_select_related = ["venue", "rule", "source_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OfficeScore)
+class OfficeScoreAdmin(SimpleHistoryAdmin):
+    """Read-only: recomputed by `office_scores_derive`."""
+
+    list_display = ["year", "venue", "rank", "total"]
+    list_filter = ["year", "venue__kind"]
+    search_fields = ["venue__name"]
+    list_select_related = ["venue"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -13,6 +13,9 @@ VIEW_ALL = [
     "performance.view_evaluation",
     "performance.view_leaverequest",
     "performance.view_sessioncheckin",
+    "performance.view_officerule",
+    "performance.view_officescoreline",
+    "performance.view_officescore",
 ]
 
 
@@ -37,10 +40,13 @@ class PerformanceConfig(AppConfig):
             "performance.change_studysession",
             "performance.adjust_points",
             "performance.derive_ledger",
+            "performance.adjust_office_score",
         ],
         "leader": VIEW_ALL,
         # Office heads read their venues' members' evaluations (managers.member_scope_q).
-        "office_head": ["performance.view_evaluation"],
+        # and the ranking of the venues' totals; their own venues' score lines only
+        # (managers.office_scope_q, on the breakdown page).
+        "office_head": ["performance.view_evaluation", "performance.view_officescore"],
         # "My points": the member's own ledger (the ledger page itself checks whose).
         "member": ["performance.view_own_evaluation"],
         # The system administrator keeps the rules of the evaluation (settings, 三员分立).
@@ -51,6 +57,9 @@ class PerformanceConfig(AppConfig):
             "performance.view_gradethreshold",
             "performance.add_gradethreshold",
             "performance.change_gradethreshold",
+            "performance.view_officerule",
+            "performance.add_officerule",
+            "performance.change_officerule",
         ],
     }
 
@@ -64,6 +73,10 @@ class PerformanceConfig(AppConfig):
         # Saving or deleting a record any ledger source reads (or a year's rules and
         # grades) re-derives its year on commit: see ledger.py.
         connect_receivers(COLLECTORS)
+        # The venues' scores, the same way (office_scores.py).
+        from . import office_scores
+
+        office_scores.connect()
 
         registry.add_nav(
             NavItem(
@@ -82,14 +95,39 @@ class PerformanceConfig(AppConfig):
                 order=500,
             )
         )
+        registry.add_nav(
+            NavItem(
+                _("Office ranking"),
+                "performance:office_current",
+                permission="performance.view_officescore",
+                visible=dashboard.office_head_only,
+                order=455,
+            )
+        )
         registry.add_figures(dashboard.figures, order=500)
         registry.add_record_years(charts.record_year)
         registry.add_charts(charts.charts, order=500)
+        from .office_selectors import office_charts
+
+        registry.add_charts(office_charts, order=510)
         registry.add_home_section(
             "performance/home_member.html", dashboard.sees_own_evaluation, order=500
         )
         # Upcoming meetings and sessions, the 列席 turn, leave and the invitation.
         from apps.core.sections import sections
+
+        from .managers import sees_office_ranking
+        from .office_selectors import venue_score
+
+        registry.add_home_section(
+            "performance/home_office_score.html", dashboard.office_head_only, order=120
+        )
+        sections.page("venues:detail").add(
+            "performance/sections/venue_score.html",
+            order=300,
+            rows=venue_score,
+            visible=sees_office_ranking,
+        )
 
         from .signin.selectors import session_signin_rows
 

@@ -22,11 +22,21 @@ TABS = [
     (_("列席 rotation"), "performance:batch_list", "performance.view_attendancebatch"),
     (_("Duty reports"), "performance:dutyreport_list", "performance.view_dutyreport"),
     (_("Study"), "performance:study_list", "performance.view_studysession"),
+    (_("Offices"), "performance:office_current", "performance.view_officescoreline"),
 ]
 
 
 def sees_performance_pages(user) -> bool:
     return any(user.has_perm(perm) for _label, _name, perm in TABS)
+
+
+def office_head_only(user) -> bool:
+    """Who reads the venues' ranking but not every venue's lines: office heads (staff and
+    leaders reach the ranking through the performance tabs). By the cached permissions,
+    no query."""
+    return user.has_perm("performance.view_officescore") and not user.has_perm(
+        "performance.view_officescoreline"
+    )
 
 
 def not_superuser(user) -> bool:

@@ -324,3 +324,11 @@ class AdjustmentForm(StyledForm):
         if not reason:
             raise forms.ValidationError(_("Give the reason for the adjustment."))
         return reason
+
+
+class OfficeAdjustmentForm(AdjustmentForm):
+    """A staff adjustment of a venue's score: points, date in the year, reason."""
+
+    def __init__(self, *args, year: int, user=None, **kwargs):
+        super().__init__(*args, year=year, user=user, **kwargs)
+        del self.fields["category"]

@@ -186,3 +186,65 @@ class EvaluationQuerySet(models.QuerySet):
 
     def with_related(self):
         return self.select_related("member__sector", "grade")
+
+
+# --------------------------------------------------------------------------- office scores
+
+
+def office_scope_q(user: User | AnonymousUser, prefix: str = "venue__") -> Q:
+    """A Q (through `prefix` to the venue) of the venues whose score lines `user` may read:
+    staff and leaders every venue, an office head the venues they manage, others none.
+    One query at most (the managed venues, cached per request)."""
+    if not user.is_authenticated:
+        return NOTHING
+    if sees_everything(user):
+        return Q()
+    if is_office_head(user):
+        from apps.venues.managers import managed_venue_ids
+
+        return Q(**{f"{prefix}pk__in": sorted(managed_venue_ids(user))})
+    return NOTHING
+
+
+def sees_office_ranking(user: User | AnonymousUser) -> bool:
+    """The ranking of the venues' totals: staff, leaders and office heads (their own
+    office's rank among the others'). No query beyond the cached groups."""
+    return user.is_authenticated and (sees_everything(user) or is_office_head(user))
+
+
+class OfficeRuleQuerySet(models.QuerySet):
+    def of_year(self, year: int):
+        return self.filter(year=year)
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class OfficeScoreLineQuerySet(models.QuerySet):
+    def derived(self):
+        return self.filter(source_type__isnull=False)
+
+    def adjustments(self):
+        return self.filter(source_type__isnull=True)
+
+    def for_user(self, user: User):
+        """Staff and leaders every venue's lines; an office head their venues' only."""
+        return self.filter(office_scope_q(user))
+
+    def with_related(self):
+        """The breakdown page: rules and authors joined, sources prefetched (one query per
+        kind of source)."""
+        return self.select_related("rule", "created_by", "source_type").prefetch_related("source")
+
+
+class OfficeScoreQuerySet(models.QuerySet):
+    def of_year(self, year: int):
+        return self.filter(year=year)
+
+    def for_user(self, user: User):
+        """The totals and ranks: staff, leaders and office heads see every venue's (the
+        lines behind a total are `OfficeScoreLineQuerySet.for_user`); others none."""
+        return self if sees_office_ranking(user) else self.none()
+
+    def with_related(self):
+        return self.select_related("venue", "venue__township")

@@ -37,6 +37,9 @@ from .managers import (
     PointRuleQuerySet,
     StudySessionQuerySet,
 )
+from .office_models import OfficeRule as OfficeRule
+from .office_models import OfficeScore as OfficeScore
+from .office_models import OfficeScoreLine as OfficeScoreLine
 
 
 def _current_term() -> int:

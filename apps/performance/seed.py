@@ -1,6 +1,7 @@
 """Seed the three rules' 2021 work: the point rules and grades, the year's meetings with
 attendance, the 列席 rotation plan, the standing members' duty reports, the staff's weekly
-study sessions; then derive the ledger and the evaluations.
+study sessions, the office rules; then derive the ledger and the evaluations, and the
+venues' scores (office_scores.py).
 
 Runs after the members seed. Without members (a fresh branch) it creates what it can:
 rules, grades, meetings, study sessions. Get-or-create only: a second run adds nothing.
@@ -26,10 +27,13 @@ from .models import (
     Evaluation,
     GradeThreshold,
     Meeting,
+    OfficeRule,
+    OfficeScore,
     PointEntry,
     PointRule,
     StudySession,
 )
+from .office_scores import office_scores_derive
 from .selectors import meeting_roster
 from .services import Mark, attendance_mark, ledger_derive, rotation_plan
 
@@ -113,6 +117,7 @@ SPEAKERS = 20  # staff01 … staff20 speak; the others have not yet (they stand 
 def seed(ctx: SeedContext) -> None:
     ensure_rows(ctx, PointRule, read_fixture("point_rules.json"), ("year", "code"))
     ensure_rows(ctx, GradeThreshold, read_fixture("grade_thresholds.json"), ("year", "label"))
+    ensure_rows(ctx, OfficeRule, read_fixture("office_rules.json"), ("year", "code"))
     meetings = _meetings(ctx)
     members = list(
         Member.objects.filter(term=settings.CURRENT_TERM, status=Member.Status.ACTIVE).order_by(
@@ -139,6 +144,11 @@ def _derive(ctx: SeedContext) -> None:
     ledger_derive(year=YEAR)
     ctx.count("point entries", max(entries.count() - before[0], 0))
     ctx.count("evaluations", max(evaluations.count() - before[1], 0))
+    # The venues' scores of the year (office rules, office_scores.py).
+    scores = OfficeScore.objects.filter(year=YEAR)
+    before_scores = scores.count()
+    office_scores_derive(year=YEAR)
+    ctx.count("office scores", max(scores.count() - before_scores, 0))
 
 
 def _meetings(ctx: SeedContext) -> list[Meeting]:

@@ -9,7 +9,7 @@ import logging
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -416,8 +416,11 @@ class PendingYears(threading.local):
     noted in a transaction that rolls back wait and are derived with the next commit:
     needless but harmless."""
 
-    def __init__(self) -> None:
+    def __init__(self, derive: Callable[..., object] | None = None) -> None:
         self.by_alias: dict[str, set[int]] = {}
+        # What a flush runs for each year: the ledger's `ledger_derive` by default (looked
+        # up when it runs); the office scores pass theirs (office_scores.py).
+        self.derive = derive
 
     def note(self, years: Iterable[int | None], *, using: str | None = None) -> None:
         """Note years without queueing a flush (the next `add()` queues one for them)."""
@@ -446,8 +449,9 @@ class PendingYears(threading.local):
         """Derive every year waiting on `alias`. A failure is raised to `on_commit`, which
         logs it (`robust=True`): the person who saved never sees it; the years not yet
         derived wait for the next commit, and `manage.py derive_ledger` repairs."""
+        derive = self.derive or ledger_derive
         while (year := self.take(alias)) is not None:
-            ledger_derive(year=year)
+            derive(year=year)
 
 
 pending = PendingYears()
@@ -464,9 +468,19 @@ class ModelWatch:
     record's years before and after (a record moved to another year re-derives both), a
     delete its years, a many-to-many change the years of every record it touched."""
 
-    def __init__(self, model: type[models.Model], years_fns: Sequence[YearsFn]) -> None:
+    def __init__(
+        self,
+        model: type[models.Model],
+        years_fns: Sequence[YearsFn],
+        *,
+        waiting: PendingYears | None = None,
+        name: str = "ledger",
+    ) -> None:
         self.model = model
         self.years_fns = tuple(years_fns)
+        # The years it notes and who derives them: the ledger's `pending` by default.
+        self.waiting = waiting or pending
+        self.name = name
 
     def years_of(self, instance) -> set[int]:
         years: set[int] = set()
@@ -484,25 +498,25 @@ class ModelWatch:
         if old is not None:
             # Only noted: outside a transaction a flush now would derive the old year
             # before the row has left it. post_save queues the flush for both.
-            pending.note(self.years_of(old), using=using)
+            self.waiting.note(self.years_of(old), using=using)
 
     def post_save(self, sender, instance, raw=False, using=None, **kwargs):
         if not raw:
-            ledger_schedule(self.years_of(instance), using=using)
+            self.waiting.add(self.years_of(instance), using=using)
 
     def post_delete(self, sender, instance, using=None, **kwargs):
-        ledger_schedule(self.years_of(instance), using=using)
+        self.waiting.add(self.years_of(instance), using=using)
 
     def m2m_changed(self, sender, instance, action, reverse, model, pk_set, using=None, **kw):
         if action not in ("post_add", "post_remove", "post_clear"):
             return
         if not reverse:
-            ledger_schedule(self.years_of(instance), using=using)
+            self.waiting.add(self.years_of(instance), using=using)
         elif pk_set:
             # Changed from the other side (member.study_sessions.add(...)): every
             # touched record of the watched model.
             for obj in model._base_manager.using(using).filter(pk__in=pk_set):
-                ledger_schedule(self.years_of(obj), using=using)
+                self.waiting.add(self.years_of(obj), using=using)
 
     def connect(self) -> None:
         """Connect the receivers (once: the dispatch uids make it idempotent)."""
@@ -513,22 +527,34 @@ class ModelWatch:
             ("post_delete", post_delete, self.post_delete),
         ):
             signal.connect(
-                receiver, sender=self.model, weak=False, dispatch_uid=f"ledger.{label}.{name}"
+                receiver,
+                sender=self.model,
+                weak=False,
+                dispatch_uid=f"{self.name}.{label}.{name}",
             )
         for m2m in self.model._meta.many_to_many:
             m2m_changed.connect(
                 self.m2m_changed,
                 sender=m2m.remote_field.through,
                 weak=False,
-                dispatch_uid=f"ledger.{label}.m2m.{m2m.name}",
+                dispatch_uid=f"{self.name}.{label}.m2m.{m2m.name}",
             )
 
 
-def connect_receivers(collectors: Sequence[Collector]) -> None:
+def connect_receivers(
+    collectors: Sequence[Collector],
+    *,
+    watched: Mapping[type[models.Model], Sequence[YearsFn]] | None = None,
+    waiting: PendingYears | None = None,
+    name: str = "ledger",
+) -> None:
     """Keep the ledger current on changes to every model the collectors (and the rule
-    table) watch: `ledger.watched_models`. Called once, from `PerformanceConfig.ready()`."""
-    for model, years_fns in ledger.watched_models(collectors).items():
-        ModelWatch(model, years_fns).connect()
+    table) watch: `ledger.watched_models`. Called from `PerformanceConfig.ready()`; the
+    office scores pass their own `watched` models, `waiting` years and `name`."""
+    if watched is None:
+        watched = ledger.watched_models(collectors)
+    for model, years_fns in watched.items():
+        ModelWatch(model, years_fns, waiting=waiting, name=name).connect()
 
 
 # --------------------------------------------------------------------------- attendance

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from .signin import views as signin
-from .views import base, duty_reports, evaluation, meetings, rotation, study
+from .views import base, duty_reports, evaluation, meetings, offices, rotation, study
 
 
 class YearConverter:
@@ -50,6 +50,34 @@ urlpatterns = [
         "ledger/<perf_year:year>/<int:member_pk>/adjust/<int:pk>/delete/",
         evaluation.AdjustmentDeleteView.as_view(),
         name="adjust_delete",
+    ),
+    # The office evaluation: rankings and each venue's breakdown
+    path("offices/", offices.OfficeCurrentView.as_view(), name="office_current"),
+    path("offices/<perf_year:year>/", offices.OfficeRankingView.as_view(), name="office_list"),
+    path(
+        "offices/<perf_year:year>/export/",
+        offices.OfficeExportView.as_view(),
+        name="office_export",
+    ),
+    path(
+        "offices/<perf_year:year>/derive/",
+        offices.OfficeDeriveView.as_view(),
+        name="office_derive",
+    ),
+    path(
+        "offices/<perf_year:year>/<int:venue_pk>/",
+        offices.OfficeDetailView.as_view(),
+        name="office_detail",
+    ),
+    path(
+        "offices/<perf_year:year>/<int:venue_pk>/adjust/",
+        offices.OfficeAdjustView.as_view(),
+        name="office_adjust",
+    ),
+    path(
+        "offices/<perf_year:year>/<int:venue_pk>/adjust/<int:pk>/delete/",
+        offices.OfficeAdjustDeleteView.as_view(),
+        name="office_adjust_delete",
     ),
     # Meetings and attendance
     path("meetings/", meetings.MeetingListView.as_view(), name="meeting_list"),

@@ -36,9 +36,11 @@ from apps.members import dashboard as members_dashboard
 from apps.members.models import Member, Sector
 from apps.performance import charts as performance_charts
 from apps.performance import dashboard as performance_dashboard
-from apps.performance.models import DutyReport, StudySession
+from apps.performance.models import DutyReport, OfficeScore, StudySession
+from apps.performance.office_selectors import office_charts
 from apps.performance.selectors import rotation_overview
 from apps.venues import dashboard as venues_dashboard
+from apps.venues.models import Venue
 
 
 @dataclass
@@ -91,6 +93,61 @@ def sessions(user, *, year: int, today: datetime.date) -> Part | None:
             if c.key in ("sessions-township", "sessions-month", "venue-activity")
         ],
         items=list(livelihood.items) if livelihood else [],
+    )
+
+
+# How many offices the report names at the top and at the bottom of the ranking.
+OFFICES_NAMED = 3
+
+
+def office_scores(user, *, year: int, today: datetime.date) -> Part | None:
+    """The liaison offices' ranking of the year (the office evaluation): how many were
+    scored, the top and the bottom OFFICES_NAMED, each linked to its breakdown, and the
+    ranking's chart. Two queries."""
+    if not user.has_perm("performance.view_officerule"):
+        return None
+    scores = list(
+        OfficeScore.objects.of_year(year)
+        .filter(venue__kind=Venue.Kind.LIAISON_OFFICE)
+        .select_related("venue")
+        .order_by("rank", "venue__sort_order", "venue__name")
+    )
+    if not scores:
+        return None
+    ranking = reverse("performance:office_list", args=[year])
+    named = (
+        scores
+        if len(scores) <= 2 * OFFICES_NAMED
+        else [
+            *scores[:OFFICES_NAMED],
+            *scores[-OFFICES_NAMED:],
+        ]
+    )
+    best, worst = scores[0], scores[-1]
+    return Part(
+        _("Scores of the liaison offices"),
+        figures=[
+            Figure(_("Liaison offices scored in %(year)s") % {"year": year}, len(scores), ranking),
+            Figure(
+                _("Highest score"),
+                f"{best.venue.name} {best.total}",
+                best.get_absolute_url(),
+            ),
+            Figure(
+                _("Lowest score"),
+                f"{worst.venue.name} {worst.total}",
+                worst.get_absolute_url(),
+            ),
+        ],
+        items=[
+            (
+                _("No. %(rank)s %(venue)s: %(total)s points")
+                % {"rank": s.rank, "venue": s.venue.name, "total": s.total},
+                s.get_absolute_url(),
+            )
+            for s in named
+        ],
+        charts=office_charts(user, year=year, today=today),
     )
 
 
@@ -245,7 +302,7 @@ def office(user, *, year: int, today: datetime.date) -> Part | None:
 
 
 CHAPTERS: tuple[Chapter, ...] = (
-    Chapter("places", gettext_lazy("The places"), (places, sessions)),
+    Chapter("places", gettext_lazy("The places"), (places, sessions, office_scores)),
     Chapter("people", gettext_lazy("The people"), (people,)),
     # 社情民意 joins here when it exists: one part function.
     Chapter("work", gettext_lazy("The work"), (research, proposals)),

@@ -45,6 +45,11 @@ SYSTEM_SET_NUMBERS = {
     "core.Delivery.attempts",
     "performance.Evaluation.year",
     "performance.Evaluation.rank",
+    # The office evaluation's derived lines and scores (office_scores.py).
+    "performance.OfficeScoreLine.year",
+    "performance.OfficeScoreLine.source_id",
+    "performance.OfficeScore.year",
+    "performance.OfficeScore.rank",
 }
 
 

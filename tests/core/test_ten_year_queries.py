@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from apps.performance.office_scores import office_scores_derive
 from apps.performance.services import ledger_derive
 from tests.consultation.factories import (
     DepartmentFactory,
@@ -26,6 +27,7 @@ from tests.members.factories import (
     PairingFactory,
 )
 from tests.performance.factories import AttendanceFactory, MeetingFactory, standard_rules
+from tests.performance.test_office_scores import office_rules
 from tests.venues.factories import VenueFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +41,7 @@ PAGES = {
     "home": ("/", HOME_QUERY_BUDGET),
     "roster": ("/members/", 12),
     "coverage": ("/members/pairings/", 8),
-    "venue": ("/venues/{venue}/", 14),
+    "venue": ("/venues/{venue}/", 15),  # 14 + the venue's score (performance)
     "sessions": ("/sessions/", 12),
     "sessions 2021": ("/sessions/?year=2021", 12),
     "session": ("/sessions/{session}/", 12),
@@ -52,6 +54,8 @@ PAGES = {
     "evaluation year": ("/performance/evaluation/2021/?sort=-total", 14),
     "member ledger": ("/performance/ledger/2021/{member}/", 14),
     "meetings": ("/performance/meetings/?year=2021", 9),
+    "office ranking": ("/performance/offices/2021/", 10),
+    "office breakdown": ("/performance/offices/2021/{venue}/", 16),
 }
 
 
@@ -102,6 +106,8 @@ class County:
         for pairing in self.pairings:
             ContactRecordFactory(pairing=pairing, date=datetime.date(year, 6, 1))
         ledger_derive(year=year)
+        office_rules(year)
+        office_scores_derive(year=year)
 
 
 def query_counts(client, county) -> dict[str, int]:

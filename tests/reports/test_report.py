@@ -2,6 +2,7 @@
 its charts their tables, the .docx opens with python-docx, and only staff and leaders
 read it."""
 
+import datetime
 import io
 
 import pytest
@@ -197,3 +198,42 @@ def test_a_later_part_joins_the_report_in_one_place(leader_user, monkeypatch):
     report = chapters.report(leader_user, year=2021)
     work_parts = next(c for c in report if c.key == "work").parts
     assert str(work_parts[-1].title) == "提案工作"
+
+
+def test_the_places_chapter_names_the_top_and_bottom_offices(client_for, leader_user):
+    """The office evaluation's part: how many offices were scored, the best and the
+    lowest, the top and bottom three linked to their breakdowns (member homes apart)."""
+    from apps.performance.office_scores import office_scores_derive
+    from tests.consultation.factories import PublishedSessionFactory
+    from tests.performance.test_office_scores import office_rules
+    from tests.venues.factories import MemberHomeFactory, VenueFactory
+
+    office_rules(2021)
+    offices = [VenueFactory() for _i in range(8)]
+    for count, office in enumerate(offices):  # office n: n sessions in n months
+        for month in range(1, count + 1):
+            started = datetime.datetime(2021, month, 10, 9, tzinfo=datetime.UTC)
+            PublishedSessionFactory(venue=office, started_at=started)
+    MemberHomeFactory()
+    office_scores_derive(year=2021)
+
+    report = chapters.report(leader_user, year=2021)
+    places = next(c for c in report if c.key == "places")
+    part = next(p for p in places.parts if str(p.title) == "联络室考评")
+    count, best, worst = part.figures
+    assert count.value == 8 and count.url == reverse("performance:office_list", args=[2021])
+    assert best.value.startswith(offices[-1].name)
+    assert best.url == reverse("performance:office_detail", args=[2021, offices[-1].pk])
+    assert worst.value.startswith(offices[0].name)
+    assert [url for _label, url in part.items] == [
+        reverse("performance:office_detail", args=[2021, o.pk])
+        for o in (*reversed(offices[-3:]), *reversed(offices[:3]))
+    ]
+    assert [c.key for c in part.charts] == ["scores-office"]
+    assert part.charts[0].data()["labels"][0] == offices[-1].name
+    html = client_for("leader_user").get(REPORT_2021).content.decode()
+    assert best.url in html and worst.url in html
+    assert_chart_matches_table(html, "scores-office")
+    # a year without office scores has no such part
+    later = chapters.report(leader_user, year=2022)
+    assert all(str(p.title) != "联络室考评" for c in later for p in c.parts)

@@ -28,3 +28,11 @@ def my_invitations(user):
     from ..signin.selectors import member_invitations
 
     return member_invitations(user)
+
+
+@register.simple_tag
+def my_office_scores(user) -> dict:
+    """The office head's venues' score and rank of the latest scored year: three queries."""
+    from ..office_selectors import my_office_scores as scores
+
+    return scores(user)
