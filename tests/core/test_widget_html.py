@@ -6,7 +6,8 @@ from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
 
-from apps.core.forms import BootstrapFormRenderer
+from apps.core.forms import BootstrapFormRenderer, StyledForm
+from apps.core.widget_html import FastOptionsMixin, use_fast_options
 
 CHOICES = [
     ("", "---------"),
@@ -36,6 +37,35 @@ def test_same_html_as_the_templates(widget, value, attrs):
     expected = widget.render("f", value, attrs=attrs, renderer=DjangoTemplates())
     got = widget.render("f", value, attrs=attrs, renderer=BootstrapFormRenderer())
     assert got == expected
+
+
+@pytest.mark.parametrize("widget", list(widgets())[:4], ids=lambda w: type(w).__name__)
+@pytest.mark.parametrize("value", [None, "", 1, 'a"b', [1, 3], [4, "2021"], "unknown"])
+@pytest.mark.parametrize("attrs", [None, {"id": "id_f<"}])
+def test_selects_with_their_options_as_html_give_the_same_html(widget, value, attrs):
+    """`use_fast_options` (every select of the project's forms): the same HTML from
+    either renderer, without Django's per-option dicts."""
+    if not getattr(widget, "allow_multiple_selected", False) and isinstance(value, list):
+        value = value[0]
+    expected = widget.render("f", value, attrs=attrs, renderer=DjangoTemplates())
+    use_fast_options(widget)
+    assert isinstance(widget, FastOptionsMixin)
+    assert widget.render("f", value, attrs=attrs, renderer=BootstrapFormRenderer()) == expected
+    assert widget.render("f", value, attrs=attrs, renderer=DjangoTemplates()) == expected
+
+
+def test_a_styled_forms_selects_get_their_options_as_html():
+    class Form(StyledForm):
+        pick = forms.ChoiceField(choices=CHOICES)
+        many = forms.MultipleChoiceField(choices=CHOICES)
+        radio = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect)
+
+    form = Form()
+    assert isinstance(form.fields["pick"].widget, FastOptionsMixin)
+    assert isinstance(form.fields["many"].widget, FastOptionsMixin)
+    assert not isinstance(form.fields["radio"].widget, FastOptionsMixin)
+    assert not isinstance(Form.base_fields["pick"].widget, FastOptionsMixin)
+    assert 'value="3" selected' in str(Form({"pick": "3"})["pick"])
 
 
 def test_other_templates_go_to_the_engine():
