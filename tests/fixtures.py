@@ -43,8 +43,8 @@ def superuser(db):
 
 # The home page of staff and leaders gathers a fixed number of queries from each app's
 # figures (about three each), its charts (one or two each) and the to-dos (apps.core.todos:
-# about ten for staff); it does not grow with rows. (In production the figures and charts
-# come from the cache: apps.core.versions.)
+# about ten for staff); it does not grow with rows. (In production the figures, charts and
+# to-dos come from the cache: apps.core.versions.)
 HOME_QUERY_BUDGET = 44
 
 ROLE_FIXTURES = ["staff_user", "leader_user", "office_head_user", "member_user", "superuser"]

@@ -1,5 +1,6 @@
 """To-dos (待办): what waits on a user, computed from the records (never a stored flag that
-can drift) once per data version and cached per user (`TodoRegistry.for_user`). Each app registers providers in its `AppConfig.ready()`:
+can drift) once per data version and cached per user (`TodoRegistry.for_user`). Each app
+registers providers in its `AppConfig.ready()`:
 
     # apps/consultation/apps.py
     from apps.core.todos import todos

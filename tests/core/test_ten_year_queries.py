@@ -52,6 +52,9 @@ PAGES = {
     "evaluation year": ("/performance/evaluation/2021/?sort=-total", 14),
     "member ledger": ("/performance/ledger/2021/{member}/", 14),
     "meetings": ("/performance/meetings/?year=2021", 9),
+    # The navigation's badge: the unread count and, in a transaction that has written,
+    # every to-do provider's queries (cached per user and data version otherwise).
+    "badge": ("/notifications/badge/", 20),
 }
 
 
