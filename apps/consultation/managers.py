@@ -544,9 +544,7 @@ class SuggestionQuerySet(models.QuerySet):
         """A ledger row: source joined, proposers and referrals (with their departments)
         prefetched, progress filterable (an alias) and derived per row from the
         prefetched referrals: four queries per page whatever the rows."""
-        return (
-            self.with_progress(today, select=False).with_sources().with_people_and_referrals()
-        )
+        return self.with_progress(today, select=False).with_sources().with_people_and_referrals()
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:

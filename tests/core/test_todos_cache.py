@@ -61,6 +61,7 @@ def test_each_user_and_day_has_their_own_todos(staff_user, leader_user):
     assert [(i.kind, i.urgent) for i in todos.for_user(staff_user, after)] == [
         ("referral_due", True)
     ]
+
     def overdue(day):
         return [i.count for i in todos.for_user(leader_user, day) if i.kind == "referral_overdue"]
 

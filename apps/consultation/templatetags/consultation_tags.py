@@ -226,9 +226,7 @@ def ledger_rows(suggestions) -> list[dict[str, Any]]:
                     "css": REFERRAL_BADGES.get(state, "text-bg-light"),
                     "text": f"{r.department.name}{'+' + co if co else ''} · {states[state]}",
                     "overdue": (
-                        overdue_since % {"due": r.due_on.isoformat()}
-                        if r.is_overdue(today)
-                        else ""
+                        overdue_since % {"due": r.due_on.isoformat()} if r.is_overdue(today) else ""
                     ),
                 }
             )
