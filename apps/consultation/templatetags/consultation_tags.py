@@ -248,3 +248,39 @@ def ledger_rows(suggestions) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+@register.simple_tag
+def session_rows(sessions) -> list[dict[str, Any]]:
+    """The rows of `consultation/_session_items.html` (the sessions list, a venue's and a
+    topic's sessions, the office head's home), prepared once per page as plain dicts:
+    state labels and badges, the local start time, the counts' sentence. Reads the
+    joined venue and topic and `with_related()`'s counts: no query."""
+    states = {value: str(label) for value, label in Session.State.choices}
+    forms = {value: str(label) for value, label in Session.Form.choices}
+    not_submitted = gettext("not submitted")
+    counts = gettext("%(members)s members · %(suggestions)s suggestions · %(photos)s photos")
+    rows = []
+    for s in sessions:
+        state = states.get(s.state, s.state)
+        if s.state == Session.State.DRAFT:
+            state = f"{state} · {not_submitted}"
+        rows.append(
+            {
+                "pk": s.pk,
+                "url": s.get_absolute_url(),
+                "topic": s.topic.title,
+                "state_css": STATE_BADGES.get(s.state, "text-bg-light"),
+                "state": state,
+                "started": timezone.localtime(s.started_at).strftime("%Y-%m-%d %H:%M"),
+                "form": forms.get(s.form, s.form),
+                "venue": s.venue.name,
+                "counts": counts
+                % {
+                    "members": s.member_count,
+                    "suggestions": s.suggestion_count,
+                    "photos": s.photo_count,
+                },
+            }
+        )
+    return rows
