@@ -22,6 +22,9 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
 SELECT = "django/forms/widgets/select.html"
+LABEL = "django/forms/label.html"
+# The project's field group (`BootstrapFormRenderer.field_template_name`).
+FIELD = "core/bs_field.html"
 SELECT_OPTION = "django/forms/widgets/select_option.html"
 MULTIPLE = {"django/forms/widgets/radio.html", "django/forms/widgets/checkbox_select.html"}
 INPUT_OPTIONS = {
@@ -193,9 +196,54 @@ def use_fast_options(widget: Any) -> None:
     widget.__class__ = _FAST[cls]
 
 
+def render_label(context: dict[str, Any]) -> str:
+    """`django/forms/label.html` (`BoundField.label_tag`)."""
+    label = _var(context["label"])
+    if not context["use_tag"]:
+        return label
+    tag = _var(context["tag"])
+    return f"<{tag}{_attrs(context['attrs'] or {})}>{label}</{tag}>"
+
+
+def render_field_group(field: Any) -> str:
+    """`core/bs_field.html` (`FIELD`): the label (or legend), the widget, the help text
+    and the errors of one field (`BoundField.as_field_group`)."""
+    out = []
+    if field.use_fieldset:
+        out.append("<fieldset>")
+        if field.label:
+            required = (
+                ' <span class="text-danger" aria-hidden="true">*</span>'
+                if field.field.required
+                else ""
+            )
+            out.append(f'<legend class="form-label fs-6">{_var(field.label)}{required}</legend>')
+    elif field.label:
+        out.append(_var(field.label_tag()))
+    out.append(f"\n{_var(field)}\n")
+    if field.help_text:
+        out.append(
+            f'<div class="form-text" id="{_var(field.auto_id)}_helptext">{field.help_text}</div>'
+        )
+    out.append("\n")
+    errors = field.errors
+    if errors:
+        messages = "".join(f"<div>{_var(error)}</div>" for error in errors)
+        error_id = f"{_var(field.auto_id)}_error"
+        out.append(f'<div class="invalid-feedback d-block" id="{error_id}">{messages}</div>')
+    out.append("\n")
+    if field.use_fieldset:
+        out.append("</fieldset>")
+    return "".join(out)
+
+
 def render(template_name: str, context: dict[str, Any]) -> SafeString | None:
-    """The HTML of a choice widget's template (stripped, as the renderer strips), or None
-    for another template."""
+    """The HTML of a choice widget's template, a label or a field group (stripped, as
+    the renderer strips), or None for another template."""
+    if template_name == FIELD and context.keys() == {"field"}:
+        return mark_safe(render_field_group(context["field"]).strip())  # escaped above
+    if template_name == LABEL and "use_tag" in context:
+        return mark_safe(render_label(context).strip())  # escaped above
     widget = context.get("widget")
     if not isinstance(widget, dict):
         return None

@@ -73,3 +73,35 @@ def test_other_templates_go_to_the_engine():
     assert widget.render("t", "<v>", renderer=BootstrapFormRenderer()) == widget.render(
         "t", "<v>", renderer=DjangoTemplates()
     )
+
+
+class FieldGroupsByTemplates(DjangoTemplates):
+    """The project's field group rendered by the template engine only."""
+
+    field_template_name = "core/bs_field.html"
+
+
+class EveryKindForm(StyledForm):
+    name = forms.CharField(label="姓名 <b>", help_text="至多 <i>20</i> 字")
+    note = forms.CharField(required=False, label="")
+    agree = forms.BooleanField(label="同意？")
+    pick = forms.ChoiceField(choices=CHOICES, required=False)
+    radio = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect, label="单选")
+    many = forms.MultipleChoiceField(
+        choices=CHOICES, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    day = forms.DateField(label=mark_safe("日期<sup>*</sup>"))
+
+
+@pytest.mark.parametrize("data", [None, {}, {"name": "<script>", "radio": "x", "day": "no"}])
+@pytest.mark.parametrize("prefix", [None, "p<"])
+@pytest.mark.parametrize("auto_id", ["id_%s", ""])
+def test_field_groups_and_labels_give_the_templates_html(data, prefix, auto_id):
+    def html(renderer):
+        form = EveryKindForm(data, prefix=prefix, auto_id=auto_id, renderer=renderer)
+        form.is_valid() if data is not None else None
+        return [form[name].as_field_group() for name in form.fields] + [
+            form[name].label_tag() for name in form.fields
+        ]
+
+    assert html(BootstrapFormRenderer()) == html(FieldGroupsByTemplates())
