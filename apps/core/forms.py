@@ -106,6 +106,7 @@ class StyledFormMixin:
                 # widget takes its choices again from the field.
                 field.iterator = CachedModelChoiceIterator
                 field.widget.choices = field.choices
+            widget_html.use_fast_options(field.widget)
             css = _widget_class(field.widget)
             if css:
                 existing = field.widget.attrs.get("class", "")

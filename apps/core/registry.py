@@ -8,13 +8,11 @@ shared template.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from django.core.cache import cache
 from django.utils import timezone, translation
 
 from . import versions
@@ -25,11 +23,6 @@ if TYPE_CHECKING:
 
     # The project's user model (accounts, above core) is an AbstractUser.
     User = AbstractUser | AnonymousUser
-
-
-# Seconds a cached overview is kept (memory hygiene only: the data version and the date
-# in its key decide whether it is current).
-FIGURES_MAX_AGE = 60 * 60 * 24
 
 
 @dataclass(frozen=True)
@@ -205,26 +198,13 @@ class Registry:
         )
 
     def _cached(self, name: str, user: User, year, today, compute: Callable[[], list]) -> list:
-        if versions.wrote_in_transaction():
-            return compute()
-        perms = ",".join(sorted(user.get_all_permissions())) + f"|{user.is_superuser}"
-        key = (
-            f"xc:{name}:"
-            + ":".join(
-                [
-                    str(year or "-"),
-                    str(versions.data_version()),  # before the records are read
-                    (today or timezone.localdate()).isoformat(),
-                    translation.get_language() or "",
-                    hashlib.sha256(perms.encode()).hexdigest()[:16],
-                ]
-            )
-        )
-        values = cache.get(key)
-        if values is None:
-            values = compute()
-            cache.set(key, values, timeout=FIGURES_MAX_AGE)
-        return values
+        parts = [
+            str(year or "-"),
+            (today or timezone.localdate()).isoformat(),
+            translation.get_language() or "",
+            versions.permissions_key(user),
+        ]
+        return versions.cached(name, parts, compute)
 
     def home_sections_for(self, user: User) -> list[str]:
         return sections.page("home").templates_for(user)

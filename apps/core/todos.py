@@ -1,5 +1,6 @@
-"""To-dos (待办): what waits on a user, computed from the records each time (never a stored
-flag that can drift). Each app registers providers in its `AppConfig.ready()`:
+"""To-dos (待办): what waits on a user, computed from the records (never a stored flag that
+can drift) once per data version and cached per user (`TodoRegistry.for_user`). Each app
+registers providers in its `AppConfig.ready()`:
 
     # apps/consultation/apps.py
     from apps.core.todos import todos
@@ -16,10 +17,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
+
+from . import versions
 
 # A list of records shows this many one by one, then a "N more" item to the full list.
 MAX_ITEMS = 5
@@ -66,13 +69,32 @@ class TodoRegistry:
             self.providers.sort(key=lambda entry: entry[0])
 
     def for_user(self, user: Any, today: datetime.date | None = None) -> list[Todo]:
-        """Every provider's items for `user`: urgent first, then by due date."""
+        """Every provider's items for `user`: urgent first, then by due date. Computed
+        once per data version (`apps.core.versions`: every committed write of a record
+        moves it, so a to-do done or added shows at once) and cached under the user, their
+        permissions (the providers decide by role), the date (due soon, overdue, the
+        coming week) and the language of the labels; the home page and the navigation's
+        badge of a staff user otherwise count a dozen queries on every visit."""
         if not user.is_authenticated:
             return []
         today = today or timezone.localdate()
+        parts = [
+            str(user.pk),
+            versions.permissions_key(user),
+            today.isoformat(),
+            translation.get_language() or "",
+        ]
+        return versions.cached("todos", parts, lambda: self.compute_for(user, today))
+
+    def compute_for(self, user: Any, today: datetime.date) -> list[Todo]:
+        """`for_user` afresh: every provider asked (labels made plain strings, so the
+        list can be cached)."""
         items: list[Todo] = []
         for _order, provider in self.providers:
-            items.extend(provider(user, today))
+            items.extend(
+                replace(item, label=str(item.label), hint=str(item.hint))
+                for item in provider(user, today)
+            )
         far = datetime.date.max
         # A stable sort: within the same urgency and date, the providers' order.
         return sorted(items, key=lambda t: (not t.urgent, t.due or far))

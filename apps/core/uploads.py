@@ -164,6 +164,71 @@ def _thumbnail(image: Image.Image, side: int) -> ContentFile:
     return ContentFile(out.getvalue(), name=random_name("jpg"))
 
 
+# JPEG markers kept when an upload is stored without re-encoding: the image data and
+# what decodes it (JFIF, the colour profile, Adobe's colour transform, tables, frame and
+# scan headers, restart interval). Everything else (EXIF with GPS, XMP, comments, other
+# application blocks) and anything after the end of the image is dropped.
+_JPEG_FRAMES = set(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}  # SOF0–SOF15
+_JPEG_KEEP = _JPEG_FRAMES | {0xE0, 0xE2, 0xEE, 0xDB, 0xC4, 0xCC, 0xDC, 0xDD}
+# The EXIF tag of the orientation (applied, then dropped with the rest).
+ORIENTATION = 0x0112
+
+
+def _jpeg_without_metadata(data: bytes) -> bytes | None:
+    """The JPEG `data` with only the segments of `_JPEG_KEEP`, its scans and its end
+    marker: the same pixels, without re-encoding them. None when the structure is not
+    the plain one this reads (then the caller re-encodes)."""
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    out = [b"\xff\xd8"]
+    i, n = 2, len(data)
+    while i + 2 <= n:
+        if data[i] != 0xFF:
+            return None
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker == 0xD9:  # end of image: nothing after it is kept
+            out.append(b"\xff\xd9")
+            return b"".join(out)
+        length = int.from_bytes(data[i + 2 : i + 4], "big")
+        end = i + 2 + length
+        if i + 4 > n or length < 2 or end > n:
+            return None
+        if marker == 0xE2 and not data[i + 4 : i + 16].startswith(b"ICC_PROFILE"):
+            pass  # APP2 that is not a colour profile (e.g. FlashPix): dropped
+        elif marker in _JPEG_KEEP or marker == 0xDA:
+            out.append(data[i:end])
+        if marker == 0xDA:  # a scan: its entropy-coded data runs to the next marker
+            j = end
+            while True:
+                j = data.find(b"\xff", j)
+                if j < 0 or j + 1 >= n:
+                    return None
+                following = data[j + 1]
+                if following == 0x00 or 0xD0 <= following <= 0xD7:
+                    j += 2  # a stuffed byte or a restart marker: still the scan
+                    continue
+                break
+            out.append(data[end:j])
+            end = j
+        i = end
+    return None
+
+
+def _keeps_its_encoding(source: Image.Image, image_format: str, max_side: int) -> bool:
+    """Whether a decoded upload can be stored as uploaded, minus its metadata (a JPEG
+    already within the size, upright, in a mode it keeps): re-encoding it would only
+    cost time and quality."""
+    return (
+        image_format == "JPEG"
+        and max(source.size) <= max_side
+        and source.mode in ("RGB", "L")
+        and source.getexif().get(ORIENTATION, 1) == 1
+    )
+
+
 def process_image(upload) -> ProcessedImage:
     """Check `upload` (an UploadedFile or any file object with `name` and `size`) by its
     content and return the normalized image; raise ValidationError otherwise.
@@ -195,6 +260,7 @@ def process_image(upload) -> ProcessedImage:
                 probe.verify()
             upload.seek(0)
             with Image.open(upload, formats=[image_format]) as source:
+                as_uploaded = _keeps_its_encoding(source, image_format, max_side)
                 if image_format == "JPEG":
                     source.draft("RGB", (max_side, max_side))
                 source.load()
@@ -212,18 +278,26 @@ def process_image(upload) -> ProcessedImage:
         raise _not_an_image(name) from exc
 
     image = _normalized_mode(image, image_format)
-    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-    # Drop every metadata block (EXIF and its GPS data, XMP, text chunks): the image is
-    # saved from pixels only, plus its colour profile.
-    image.info = {}
-    options = dict(SAVE_OPTIONS[image_format])
-    if icc_profile:
-        options["icc_profile"] = icc_profile
-    out = io.BytesIO()
-    image.save(out, format=image_format, **options)
+    content = None
+    if as_uploaded:
+        # Decoded above (the check by content), stored as encoded by the camera, its
+        # metadata segments dropped: no second encoding, no loss of quality.
+        upload.seek(0)
+        content = _jpeg_without_metadata(upload.read())
+    if content is None:
+        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        # Drop every metadata block (EXIF and its GPS data, XMP, text chunks): the image
+        # is saved from pixels only, plus its colour profile.
+        image.info = {}
+        options = dict(SAVE_OPTIONS[image_format])
+        if icc_profile:
+            options["icc_profile"] = icc_profile
+        out = io.BytesIO()
+        image.save(out, format=image_format, **options)
+        content = out.getvalue()
     extension = FORMATS[image_format][0]
     return ProcessedImage(
-        out.getvalue(),
+        content,
         name=random_name(extension),
         thumbnail=_thumbnail(image, settings.UPLOAD_THUMBNAIL_SIDE),
         width=image.width,

@@ -28,7 +28,10 @@ cache never reuses an old version.
 
 from __future__ import annotations
 
+import hashlib
 import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.apps import apps as django_apps
 from django.core.cache import cache
@@ -36,6 +39,11 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 KEY = "xc:data-version"
+# Seconds a cached value is kept (memory hygiene only: the data version in its key decides
+# whether it is current).
+MAX_AGE = 60 * 60 * 24
+
+T = TypeVar("T")
 
 
 def data_version() -> int:
@@ -74,6 +82,28 @@ def bump_data_version(using: str = DEFAULT_DB_ALIAS) -> None:
         _increment()
     elif not wrote_in_transaction(using):
         transaction.on_commit(_after_commit, using=using)
+
+
+def cached(name: str, parts: list[str], compute: Callable[[], T]) -> T:
+    """`compute()` cached under `name`, the data version (read before the records) and
+    `parts` (whatever else the value depends on: the date, the language, the user); a
+    transaction that has written computes afresh and stores nothing."""
+    if wrote_in_transaction():
+        return compute()
+    key = f"xc:{name}:{data_version()}:" + ":".join(parts)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=MAX_AGE)
+    return value
+
+
+def permissions_key(user: Any) -> str:
+    """A short digest of what the user may do (their permissions, superuser or not): a
+    value that depends on the user only through their permissions is cached under it.
+    Group grants are synced after migrate (no signal of ours), so they are part of it."""
+    perms = ",".join(sorted(user.get_all_permissions())) + f"|{user.is_superuser}"
+    return hashlib.sha256(perms.encode()).hexdigest()[:16]
 
 
 def _on_write(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:

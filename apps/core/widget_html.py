@@ -22,6 +22,9 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
 SELECT = "django/forms/widgets/select.html"
+LABEL = "django/forms/label.html"
+# The project's field group (`BootstrapFormRenderer.field_template_name`).
+FIELD = "core/bs_field.html"
 SELECT_OPTION = "django/forms/widgets/select_option.html"
 MULTIPLE = {"django/forms/widgets/radio.html", "django/forms/widgets/checkbox_select.html"}
 INPUT_OPTIONS = {
@@ -112,11 +115,145 @@ def render_multiple(widget: dict[str, Any]) -> str:
     return "".join(out)
 
 
+def options_html(widget: Any, value: Any) -> str:
+    """The options of a `<select>` exactly as `render_select` writes them from Django's
+    `optgroups()` (same selection rule: the first matching option, or every one when
+    several may be selected), without building a dict per option first."""
+    out = []
+    has_selected = False
+    multiple = widget.allow_multiple_selected
+    for option_value, option_label in widget.choices:
+        if option_value is None:
+            option_value = ""
+        if isinstance(option_label, list | tuple):
+            group: Any = option_value
+            choices = option_label
+            out.append(f'\n  <optgroup label="{_var(group)}">')
+        else:
+            group = None
+            choices = [(option_value, option_label)]
+        for subvalue, sublabel in choices:
+            selected = (not has_selected or multiple) and str(subvalue) in value
+            has_selected |= selected
+            out.append(
+                f'\n  <option value="{_str(subvalue)}"{" selected" if selected else ""}>'
+                f"{_var(sublabel)}</option>\n"
+            )
+        if group is not None:
+            out.append("\n  </optgroup>")
+    return "".join(out)
+
+
+class FastOptionsMixin:
+    """A `Select` (or `SelectMultiple`) whose context carries its options as HTML
+    (`options_html`) instead of Django's `optgroups` (a dict and an attrs copy per
+    option): `render` below writes the same `<select>`. `StyledFormMixin` gives it to
+    every select of the project's forms that uses Django's own templates."""
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        from django.forms.widgets import Widget
+
+        context = Widget.get_context(self, name, value, attrs)  # type: ignore[arg-type]
+        widget = context["widget"]
+        if self.allow_multiple_selected:  # type: ignore[attr-defined]
+            widget["attrs"]["multiple"] = True
+        widget["options_html"] = options_html(self, widget["value"])
+        # Django's templates (another renderer) still find the options they iterate.
+        widget["optgroups"] = _Lazy(lambda: self.optgroups(name, widget["value"], attrs))  # type: ignore[attr-defined]
+        return context
+
+
+class _Lazy:
+    """An iterable computed on first iteration."""
+
+    def __init__(self, compute):
+        self.compute = compute
+
+    def __iter__(self):
+        return iter(self.compute())
+
+
+_FAST: dict[type, type] = {}
+
+
+def use_fast_options(widget: Any) -> None:
+    """Give `widget` (a `Select` rendered by Django's templates) `FastOptionsMixin`."""
+    from django import forms
+
+    cls = type(widget)
+    if (
+        not isinstance(widget, forms.Select)
+        or isinstance(widget, FastOptionsMixin)
+        or widget.template_name != SELECT
+        or widget.option_template_name != SELECT_OPTION
+        or cls.optgroups is not forms.Select.optgroups
+        or cls.create_option is not forms.Select.create_option
+        or cls.get_context is not forms.Select.get_context
+    ):
+        return
+    if cls not in _FAST:
+        _FAST[cls] = type(cls.__name__, (FastOptionsMixin, cls), {"__module__": cls.__module__})
+    widget.__class__ = _FAST[cls]
+
+
+def render_label(context: dict[str, Any]) -> str:
+    """`django/forms/label.html` (`BoundField.label_tag`)."""
+    label = _var(context["label"])
+    if not context["use_tag"]:
+        return label
+    tag = _var(context["tag"])
+    return f"<{tag}{_attrs(context['attrs'] or {})}>{label}</{tag}>"
+
+
+def render_field_group(field: Any) -> str:
+    """`core/bs_field.html` (`FIELD`): the label (or legend), the widget, the help text
+    and the errors of one field (`BoundField.as_field_group`)."""
+    out = []
+    if field.use_fieldset:
+        out.append("<fieldset>")
+        if field.label:
+            required = (
+                ' <span class="text-danger" aria-hidden="true">*</span>'
+                if field.field.required
+                else ""
+            )
+            out.append(f'<legend class="form-label fs-6">{_var(field.label)}{required}</legend>')
+    elif field.label:
+        out.append(_var(field.label_tag()))
+    out.append(f"\n{_var(field)}\n")
+    if field.help_text:
+        out.append(
+            f'<div class="form-text" id="{_var(field.auto_id)}_helptext">{field.help_text}</div>'
+        )
+    out.append("\n")
+    errors = field.errors
+    if errors:
+        messages = "".join(f"<div>{_var(error)}</div>" for error in errors)
+        error_id = f"{_var(field.auto_id)}_error"
+        out.append(f'<div class="invalid-feedback d-block" id="{error_id}">{messages}</div>')
+    out.append("\n")
+    if field.use_fieldset:
+        out.append("</fieldset>")
+    return "".join(out)
+
+
 def render(template_name: str, context: dict[str, Any]) -> SafeString | None:
-    """The HTML of a choice widget's template (stripped, as the renderer strips), or None
-    for another template."""
+    """The HTML of a choice widget's template, a label or a field group (stripped, as
+    the renderer strips), or None for another template."""
+    if template_name == FIELD and context.keys() == {"field"}:
+        return mark_safe(render_field_group(context["field"]).strip())  # escaped above
+    if template_name == LABEL and "use_tag" in context:
+        return mark_safe(render_label(context).strip())  # escaped above
     widget = context.get("widget")
-    if not isinstance(widget, dict) or "optgroups" not in widget:
+    if not isinstance(widget, dict):
+        return None
+    if template_name == SELECT and "options_html" in widget:
+        html = (
+            f'<select name="{_var(widget["name"])}"{_attrs(widget["attrs"])}>'
+            f"{widget['options_html']}\n</select>\n"
+        )
+        return mark_safe(html.strip())  # every value escaped in options_html
+    if "optgroups" not in widget:
         return None
     if template_name == SELECT and _options_use(widget, {SELECT_OPTION}):
         return mark_safe(render_select(widget).strip())  # every value escaped above

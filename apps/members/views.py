@@ -521,6 +521,10 @@ class CoverageView(PermissionRequiredMixin, TemplateView):
             load.member.url = member_url(load.member.pk)
             for pairing in load.pairings:
                 pairing.url = pairing_url(pairing.pk)
+                # The date as the page writes it (Y-m-d), once per pairing rather than
+                # through the date filter in both tables.
+                last = pairing.last_contact
+                pairing.last_contact_text = last.isoformat() if last else ""
         for member in [*coverage.unpaired, *coverage.idle_cpc]:
             member.url = member_url(member.pk)
         context["coverage"] = coverage

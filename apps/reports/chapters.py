@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,6 +31,7 @@ from apps.consultation import charts as consultation_charts
 from apps.consultation import dashboard as consultation_dashboard
 from apps.consultation.models import Proposal, Topic
 from apps.consultation.sections import idle_office_figures
+from apps.core import versions
 from apps.core.registry import Chart, Figure
 from apps.members import dashboard as members_dashboard
 from apps.members.models import Member, Sector
@@ -319,8 +320,22 @@ class FilledChapter:
 
 
 def report(user, *, year: int, today: datetime.date | None = None) -> list[FilledChapter]:
-    """The year's report as `user` may read it: the chapters with their parts."""
+    """The year's report as `user` may read it: the chapters with their parts. Computed
+    once per data version (`apps.core.versions`: every committed write of a record moves
+    it) and cached under the user, their permissions, the year, the day and the language,
+    like the overview's figures: some forty counting queries otherwise on every visit."""
     today = today or timezone.localdate()
+    parts = [
+        str(user.pk),
+        versions.permissions_key(user),
+        str(year),
+        today.isoformat(),
+        translation.get_language() or "",
+    ]
+    return versions.cached("report", parts, lambda: _report(user, year=year, today=today))
+
+
+def _report(user, *, year: int, today: datetime.date) -> list[FilledChapter]:
     chapters = []
     for chapter in CHAPTERS:
         parts = [p for p in (fn(user, year=year, today=today) for fn in chapter.parts) if p]

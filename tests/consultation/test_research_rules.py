@@ -90,6 +90,12 @@ def test_the_sql_annotation_agrees_with_the_rule(states):
         .filter(pk=suggestion.pk)
         .exists()
     )
+    # A ledger row (`with_related`: an alias to filter on, the rule applied to the
+    # prefetched referrals) shows the same progress, and filters alike.
+    rows = Suggestion.objects.with_related().filter(progress=derive_progress(states))
+    (row,) = [s for s in rows if s.pk == suggestion.pk]
+    assert row.progress == derive_progress(states)
+    assert "_progress" not in row.__dict__  # derived, not annotated
 
 
 def test_progress_moves_along_the_services(staff_user):

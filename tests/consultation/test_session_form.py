@@ -195,6 +195,7 @@ def test_edit_removes_a_photo_and_its_files_and_changes_suggestions(
     session = SessionFactory(venue=venue)
     kept, removed = SessionPhotoFactory(session=session), SessionPhotoFactory(session=session)
     removed_files = [Path(removed.image.path), Path(removed.thumbnail.path)]
+    kept_stored = (kept.image.name, Path(kept.image.path).read_bytes(), kept.thumbnail.name)
     first, second = SuggestionFactory(session=session), SuggestionFactory(session=session)
     data = form_data(venue, topic=session.topic, suggestions=())
     data.update(
@@ -219,6 +220,11 @@ def test_edit_removes_a_photo_and_its_files_and_changes_suggestions(
     assert list(session.photos.all()) == [kept]
     assert not any(p.exists() for p in removed_files)
     assert Path(kept.image.path).exists()
+    # The kept photo was processed once, at its upload: the save left its files alone.
+    kept.refresh_from_db()
+    assert (kept.image.name, Path(kept.image.path).read_bytes(), kept.thumbnail.name) == (
+        kept_stored
+    )
     assert sorted(session.suggestions.values_list("text", flat=True)) == [
         "修改后的建议",
         "新增的建议",

@@ -56,6 +56,9 @@ PAGES = {
     "meetings": ("/performance/meetings/?year=2021", 9),
     "office ranking": ("/performance/offices/2021/", 10),
     "office breakdown": ("/performance/offices/2021/{venue}/", 16),
+    # The navigation's badge: the unread count and, in a transaction that has written,
+    # every to-do provider's queries (cached per user and data version otherwise).
+    "badge": ("/notifications/badge/", 20),
 }
 
 

@@ -82,6 +82,57 @@ def test_a_real_small_jpeg_is_accepted_with_gps_and_exif_removed():
     assert "exif" not in image.info
 
 
+def noisy_jpeg(size=(200, 150), **options) -> bytes:
+    out = io.BytesIO()
+    Image.effect_noise(size, 60).convert("RGB").save(out, format="JPEG", **options)
+    return out.getvalue()
+
+
+def segment(marker: int, payload: bytes) -> bytes:
+    return bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload
+
+
+@pytest.mark.parametrize("progressive", [False, True])
+def test_an_upright_jpeg_within_the_size_is_stored_as_encoded_without_its_metadata(
+    progressive,
+):
+    # given a camera JPEG: EXIF with GPS, an XMP block, a comment, bytes after its end
+    plain = noisy_jpeg(progressive=progressive, quality=90)
+    exif = segment(0xE1, b"Exif\x00\x00" + exif_with_gps())
+    xmp = segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta>GPS</x:xmpmeta>")
+    comment = segment(0xFE, b"taken at home")
+    data = plain[:2] + exif + xmp + comment + plain[2:] + b"PK\x03\x04 appended archive"
+    # when
+    processed = process_image(upload(data))
+    stored = processed.file.getvalue()
+    # then the same encoded pixels (no second encoding), and nothing else
+    image = Image.open(io.BytesIO(stored))
+    original = Image.open(io.BytesIO(plain))
+    assert image.tobytes() == original.tobytes()
+    assert stored == plain  # Pillow writes only JFIF, tables, frame and scans
+    assert b"Exif" not in stored and b"xmpmeta" not in stored and b"taken at home" not in stored
+    assert stored.endswith(b"\xff\xd9")
+    assert (processed.width, processed.height) == (200, 150)
+
+
+def test_a_jpeg_keeps_its_colour_profile_when_stored_as_encoded():
+    profile = b"\x00" * 128  # the APP2 block travels as it is; only its name is read
+    plain = noisy_jpeg()
+    icc = segment(0xE2, b"ICC_PROFILE\x00\x01\x01" + profile)
+    flashpix = segment(0xE2, b"FPXR\x00" + b"\x01" * 16)  # another APP2 block: dropped
+    processed = process_image(upload(plain[:2] + icc + flashpix + plain[2:]))
+    assert processed.file.getvalue() == plain[:2] + icc + plain[2:]
+
+
+def test_a_jpeg_needing_work_is_encoded_again():
+    # rotated by its EXIF, or larger than the limit: decoded, transformed, encoded
+    rotated = process_image(upload(noisy_jpeg(exif=exif_with_gps(6))))
+    assert (rotated.width, rotated.height) == (150, 200)
+    assert b"Exif" not in rotated.file.getvalue()
+    large = process_image(upload(noisy_jpeg(size=(2400, 300))))
+    assert (large.width, large.height) == (2000, 250)
+
+
 def test_the_exif_orientation_is_applied_before_it_is_dropped():
     processed = process_image(upload(image_bytes(size=(120, 80), exif=exif_with_gps(6))))
     assert (processed.width, processed.height) == (80, 120)

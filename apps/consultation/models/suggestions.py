@@ -159,6 +159,18 @@ class Suggestion(Audited):
     def get_absolute_url(self) -> str:
         return reverse(self.DETAIL_URL_NAME, args=[self.pk])
 
+    @property
+    def progress(self) -> str:
+        """`with_progress()`'s annotation when the row has it, else derived from the
+        referrals (prefetched by `with_related()`: no query)."""
+        if "_progress" in self.__dict__:
+            return self.__dict__["_progress"]
+        return derive_progress(referral.state for referral in self.referrals.all())
+
+    @progress.setter
+    def progress(self, value: str) -> None:
+        self.__dict__["_progress"] = value
+
     def source_date(self) -> datetime.date:
         """The date of the session or report it comes from (today for neither)."""
         if self.session is not None:

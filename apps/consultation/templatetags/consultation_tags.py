@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from apps.core.mixins import latest_year
 from apps.venues.models import Venue
@@ -193,3 +195,94 @@ def my_suggestions_panel(context):
         "total": mine.count(),
         "request": context["request"],
     }
+
+
+@register.simple_tag
+def ledger_rows(suggestions) -> list[dict[str, Any]]:
+    """The rows of `consultation/_suggestion_items.html` (the ledger, a report's and a
+    member's suggestions): labels, badges and names prepared once per page as plain dicts
+    (the template engine's first lookup), so a row outputs values (it used to resolve some
+    twenty lookups, filters and translations of its own). Reads the prefetched proposers
+    and referrals: no query."""
+    today = timezone.localdate()
+    categories = {value: str(label) for value, label in Suggestion.Category.choices}
+    outcomes = {value: str(label) for value, label in Suggestion.Outcome.choices}
+    progresses = {value: str(label) for value, label in PROGRESS_LABELS.items()}
+    states = {value: str(label) for value, label in Referral.State.choices}
+    report, unregistered = gettext("Report"), gettext("Proposal not registered")
+    overdue_since = gettext("Overdue since %(due)s")
+    rows = []
+    for s in suggestions:
+        if s.report_id:
+            source = f"{report}《{Truncator(s.report.title).chars(30)}》"
+        elif s.proposal_id:
+            source = unregistered
+        else:
+            source = f"{s.session.venue.name} · {s.session.topic.title}"
+        badges = []
+        for r in s.referrals.all():
+            co = "、".join(d.name for d in r.co_departments.all())
+            state = r.state
+            badges.append(
+                {
+                    "css": REFERRAL_BADGES.get(state, "text-bg-light"),
+                    "text": f"{r.department.name}{'+' + co if co else ''} · {states[state]}",
+                    "overdue": (
+                        overdue_since % {"due": r.due_on.isoformat()} if r.is_overdue(today) else ""
+                    ),
+                }
+            )
+        progress = s.progress
+        rows.append(
+            {
+                "pk": s.pk,
+                "url": s.get_absolute_url(),
+                "text": Truncator(s.text).chars(140),
+                "progress_css": PROGRESS_BADGES.get(progress, "text-bg-light"),
+                "progress": progresses.get(progress, progress),
+                "raised": s.raised_on.isoformat(),
+                "source": source,
+                "category": categories.get(s.category, s.category),
+                "people": "、".join(m.name for m in s.members.all()),
+                "outcome_css": OUTCOME_BADGES.get(s.outcome, "text-bg-light border"),
+                "outcome": outcomes.get(s.outcome, s.outcome),
+                "referrals": badges,
+            }
+        )
+    return rows
+
+
+@register.simple_tag
+def session_rows(sessions) -> list[dict[str, Any]]:
+    """The rows of `consultation/_session_items.html` (the sessions list, a venue's and a
+    topic's sessions, the office head's home), prepared once per page as plain dicts:
+    state labels and badges, the local start time, the counts' sentence. Reads the
+    joined venue and topic and `with_related()`'s counts: no query."""
+    states = {value: str(label) for value, label in Session.State.choices}
+    forms = {value: str(label) for value, label in Session.Form.choices}
+    not_submitted = gettext("not submitted")
+    counts = gettext("%(members)s members · %(suggestions)s suggestions · %(photos)s photos")
+    rows = []
+    for s in sessions:
+        state = states.get(s.state, s.state)
+        if s.state == Session.State.DRAFT:
+            state = f"{state} · {not_submitted}"
+        rows.append(
+            {
+                "pk": s.pk,
+                "url": s.get_absolute_url(),
+                "topic": s.topic.title,
+                "state_css": STATE_BADGES.get(s.state, "text-bg-light"),
+                "state": state,
+                "started": timezone.localtime(s.started_at).strftime("%Y-%m-%d %H:%M"),
+                "form": forms.get(s.form, s.form),
+                "venue": s.venue.name,
+                "counts": counts
+                % {
+                    "members": s.member_count,
+                    "suggestions": s.suggestion_count,
+                    "photos": s.photo_count,
+                },
+            }
+        )
+    return rows

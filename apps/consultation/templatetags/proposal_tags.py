@@ -3,6 +3,8 @@ leader's key proposals to follow."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 from ..models import Proposal, ProposalSigner
@@ -53,3 +55,42 @@ def key_proposals_panel(context):
         .order_by("-is_overdue", "year", "number")[:10]
     )
     return {"proposals": proposals, "request": context["request"]}
+
+
+@register.simple_tag
+def proposal_rows(proposals) -> list[dict[str, Any]]:
+    """The rows of `consultation/_proposal_items.html` (the register, a member's own),
+    prepared once per page as plain dicts: status label and badge, the people line
+    (proposer, confirmed co-signers, departments). Reads what `with_related()` joined and
+    prefetched: no query."""
+    statuses = {value: str(label) for value, label in Proposal.State.choices}
+    kinds = {value: str(label) for value, label in Proposal.Kind.choices}
+    sittings: dict[tuple[int, int], str] = {}
+    confirmed = ProposalSigner.State.CONFIRMED
+    rows = []
+    for p in proposals:
+        status = p.status
+        sitting = sittings.get((p.term, p.sitting))
+        if sitting is None:
+            sitting = sittings[p.term, p.sitting] = p.sitting_label
+        people = p.proposer_name + "".join(
+            f"、{s.member.name}" for s in p.signers.all() if s.state == confirmed
+        )
+        departments = "、".join(r.department.name for r in p.referrals.all())
+        rows.append(
+            {
+                "pk": p.pk,
+                "url": p.get_absolute_url(),
+                "title": f"{p.numbered} {p.title}" if p.number else p.title,
+                "status_css": STATUS_BADGES.get(status, "text-bg-light"),
+                "status": statuses[status],
+                "is_key": p.is_key,
+                "is_outstanding": p.is_outstanding,
+                "is_overdue": getattr(p, "is_overdue", False),
+                "line": " · ".join(
+                    [sitting, p.category.name if p.category else "", kinds[p.kind], people]
+                )
+                + (f" · {departments}" if departments else ""),
+            }
+        )
+    return rows

@@ -59,6 +59,10 @@ class EvaluationQueryMixin:
         return kwargs
 
 
+# The table's point columns, in the order of its headers (`Category`).
+POINT_COLUMNS = ("meeting", "activity", "research", "suggestion", "contact", "study", "other")
+
+
 class EvaluationListView(
     PermissionRequiredMixin, TabsMixin, EvaluationQueryMixin, PageMixin, FilterView
 ):
@@ -77,9 +81,27 @@ class EvaluationListView(
         context = super().get_context_data(**kwargs)
         year = self.get_year()
         townships = self.filterset.townships
-        for evaluation in context["evaluations"]:
-            evaluation.township = townships.get(evaluation.member_id, "")
+        # Each row's values prepared once per page as a plain dict (the template engine's
+        # first lookup): fifty rows of thirteen cells.
+        rows = []
+        for ev in context["evaluations"]:
+            member = ev.member
+            rows.append(
+                {
+                    "member_id": ev.member_id,
+                    "rank": ev.rank,
+                    "name": member.name,
+                    "standing": member.is_standing,
+                    "url": ev.get_absolute_url(),
+                    "total": ev.total,
+                    "grade": ev.grade.label if ev.grade else "",
+                    "sector": member.sector.name if member.sector else "",
+                    "township": townships.get(ev.member_id, ""),
+                    "points": [getattr(ev, f"points_{value}") for value in POINT_COLUMNS],
+                }
+            )
         context.update(
+            rows=rows,
             year=year,
             years=sorted(
                 set(PointRule.objects.values_list("year", flat=True).distinct()) | {year},
