@@ -106,7 +106,14 @@ def permissions_key(user: Any) -> str:
     return hashlib.sha256(perms.encode()).hexdigest()[:16]
 
 
-def _on_write(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+# Fields written on every sign-in (Django's `update_last_login`): a save of only these
+# counts nothing a figure shows, so it leaves the version (and every cache) alone.
+BOOKKEEPING_FIELDS = frozenset({"last_login"})
+
+
+def _on_write(sender, using=DEFAULT_DB_ALIAS, update_fields=None, **kwargs) -> None:
+    if update_fields and set(update_fields) <= BOOKKEEPING_FIELDS:
+        return
     bump_data_version(using or DEFAULT_DB_ALIAS)
 
 

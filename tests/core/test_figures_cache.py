@@ -6,9 +6,11 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apps.accounts import roles
 from apps.consultation.models import Session
 from apps.core import versions
 from apps.core.registry import registry
+from tests.accounts.factories import PASSWORD, UserFactory
 from tests.consultation.factories import PublishedSessionFactory, SubmittedSessionFactory
 from tests.members.factories import MemberFactory
 
@@ -79,3 +81,19 @@ def test_the_version_moves_once_per_committed_transaction():
     assert versions.data_version() == start + 2
     versions.bump_data_version()  # a bulk write's own call, in autocommit
     assert versions.data_version() == start + 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sign_in_leaves_the_version_and_the_caches_alone(client):
+    """Signing in writes the user's last_login, which no figure counts: the county's
+    morning sign-ins must not throw every cached figure, to-do and choice list away."""
+    user = UserFactory(username="t_signin", roles=[roles.COUNTY_STAFF])
+    start = versions.data_version()
+    response = client.post(reverse("login"), {"username": "t_signin", "password": PASSWORD})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.last_login is not None
+    assert versions.data_version() == start
+    user.first_name = "改名"
+    user.save()  # any other change of the user still counts
+    assert versions.data_version() == start + 1
