@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from apps.accounts import dashboard as accounts_dashboard
 from apps.consultation import charts as consultation_charts
 from apps.consultation import dashboard as consultation_dashboard
-from apps.consultation.models import Instruction, Proposal, Topic
+from apps.consultation.models import Instruction, OpinionIssue, OpinionItem, Proposal, Topic
 from apps.consultation.sections import idle_office_figures
 from apps.core.registry import Chart, Figure
 from apps.members import dashboard as members_dashboard
@@ -195,6 +195,50 @@ def proposals(user, *, year: int, today: datetime.date) -> Part | None:
     )
 
 
+def opinions(user, *, year: int, today: datetime.date) -> Part | None:
+    """社情民意 of the year: items reported (by members, by liaison offices), adopted by
+    the county, adopted higher up, with an instruction; the issues compiled. Each figure
+    links to the list it counts. Three queries."""
+    if not user.has_perm("consultation.export_opinionitem"):
+        return None
+    items = OpinionItem.objects.for_user(user).submitted().in_year(year)
+    counts = items.aggregate(
+        reported=Count("pk"),
+        by_offices=Count("pk", filter=Q(venue__isnull=False)),
+        adopted=Count("pk", filter=Q(state=OpinionItem.State.ADOPTED)),
+    )
+    if not counts["reported"]:
+        return None
+    higher = items.adopted_at("higher").count()
+    instructed = items.adopted().instructed().count()
+    issues = OpinionIssue.objects.for_user(user).filter(year=year).count()
+    listed = f"{reverse('consultation:opinion_list')}?year={year}"
+    return Part(
+        _("Public opinion (社情民意)"),
+        figures=[
+            Figure(_("Items reported in %(year)s") % {"year": year}, counts["reported"], listed),
+            Figure(
+                _("Reported by liaison offices for residents"),
+                counts["by_offices"],
+                f"{listed}&source=office",
+            ),
+            Figure(_("Adopted by the committee"), counts["adopted"], f"{listed}&state=adopted"),
+            Figure(_("Adopted by a higher level"), higher, f"{listed}&level=higher"),
+            Figure(
+                _("Adopted items with a leader's instruction"),
+                instructed,
+                f"{listed}&state=adopted&instructed=true",
+            ),
+            Figure(
+                _("Bulletin issues compiled"),
+                issues,
+                f"{reverse('consultation:opinion_issue_list')}?year={year}",
+                hint=_("《襄城政协·社情民意》"),
+            ),
+        ],
+    )
+
+
 # --- the rules ------------------------------------------------------------------------
 
 
@@ -252,8 +296,7 @@ def office(user, *, year: int, today: datetime.date) -> Part | None:
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter("places", gettext_lazy("The places"), (places, sessions)),
     Chapter("people", gettext_lazy("The people"), (people,)),
-    # 社情民意 joins here when it exists: one part function.
-    Chapter("work", gettext_lazy("The work"), (research, proposals)),
+    Chapter("work", gettext_lazy("The work"), (research, proposals, opinions)),
     Chapter("rules", gettext_lazy("The rules"), (duties,)),
     Chapter("office", gettext_lazy("The office"), (office,)),
 )
