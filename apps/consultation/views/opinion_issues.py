@@ -211,7 +211,7 @@ class OpinionExportView(PermissionRequiredMixin, View):
             else queryset.none()
         )
         headers = [
-            _("Title"),
+            _("Item title"),
             _("Category"),
             _("Township"),
             _("Source"),
