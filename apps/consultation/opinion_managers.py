@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from apps.accounts.roles import is_department, is_office_head, sees_everything
 from apps.venues.managers import managed_venue_ids
@@ -56,6 +56,22 @@ def opinion_scope_q(user: User, prefix: str = "") -> Q:
         referred = Referral.objects.for_user(user).filter(opinion__isnull=False)
         scope |= Q(**{f"{prefix}pk__in": referred.values("opinion_id")})
     return scope
+
+
+def _instructed():
+    """An item's instruction: a county leader's on it or on its issue, or a higher
+    level's (an expression: EXISTS subqueries)."""
+    from .models import OpinionAdoption, OpinionInstruction
+
+    return (
+        Exists(OpinionInstruction.objects.filter(item=OuterRef("pk")))
+        | Exists(OpinionInstruction.objects.filter(issue__isnull=False, issue=OuterRef("issue_id")))
+        | Exists(
+            OpinionAdoption.objects.filter(
+                item=OuterRef("pk"), kind=OpinionAdoption.Kind.INSTRUCTION
+            )
+        )
+    )
 
 
 class OpinionItemQuerySet(models.QuerySet):
@@ -101,18 +117,23 @@ class OpinionItemQuerySet(models.QuerySet):
     def instructed(self):
         """With a county leader's instruction on the item or on its issue, or a higher
         level's instruction."""
-        from .models import OpinionAdoption, OpinionInstruction
+        return self.filter(_instructed())
 
-        return self.filter(
-            Exists(OpinionInstruction.objects.filter(item=OuterRef("pk")))
-            | Exists(
-                OpinionInstruction.objects.filter(issue__isnull=False, issue=OuterRef("issue_id"))
-            )
-            | Exists(
-                OpinionAdoption.objects.filter(
-                    item=OuterRef("pk"), kind=OpinionAdoption.Kind.INSTRUCTION
-                )
-            )
+    def counts(self) -> dict[str, int]:
+        """How many: `total`, `by_offices`, `adopted`, `higher` (adopted higher up),
+        `instructed` (adopted, with an instruction). One query."""
+        from .models import OpinionAdoption
+
+        higher = Exists(
+            OpinionAdoption.objects.filter(item=OuterRef("pk"), kind=OpinionAdoption.Kind.ADOPTED)
+        )
+        adopted = Q(state="adopted")
+        return self.annotate(is_higher=higher, is_instructed=_instructed()).aggregate(
+            total=Count("pk"),
+            by_offices=Count("pk", filter=Q(venue__isnull=False)),
+            adopted=Count("pk", filter=adopted),
+            higher=Count("pk", filter=Q(is_higher=True)),
+            instructed=Count("pk", filter=adopted & Q(is_instructed=True)),
         )
 
     def with_related(self):

@@ -198,35 +198,28 @@ def proposals(user, *, year: int, today: datetime.date) -> Part | None:
 def opinions(user, *, year: int, today: datetime.date) -> Part | None:
     """社情民意 of the year: items reported (by members, by liaison offices), adopted by
     the county, adopted higher up, with an instruction; the issues compiled. Each figure
-    links to the list it counts. Three queries."""
+    links to the list it counts. Two queries."""
     if not user.has_perm("consultation.export_opinionitem"):
         return None
-    items = OpinionItem.objects.for_user(user).submitted().in_year(year)
-    counts = items.aggregate(
-        reported=Count("pk"),
-        by_offices=Count("pk", filter=Q(venue__isnull=False)),
-        adopted=Count("pk", filter=Q(state=OpinionItem.State.ADOPTED)),
-    )
-    if not counts["reported"]:
+    counts = OpinionItem.objects.for_user(user).submitted().in_year(year).counts()
+    if not counts["total"]:
         return None
-    higher = items.adopted_at("higher").count()
-    instructed = items.adopted().instructed().count()
     issues = OpinionIssue.objects.for_user(user).filter(year=year).count()
     listed = f"{reverse('consultation:opinion_list')}?year={year}"
     return Part(
         _("Public opinion (社情民意)"),
         figures=[
-            Figure(_("Items reported in %(year)s") % {"year": year}, counts["reported"], listed),
+            Figure(_("Items reported in %(year)s") % {"year": year}, counts["total"], listed),
             Figure(
                 _("Reported by liaison offices for residents"),
                 counts["by_offices"],
                 f"{listed}&source=office",
             ),
             Figure(_("Adopted by the committee"), counts["adopted"], f"{listed}&state=adopted"),
-            Figure(_("Adopted by a higher level"), higher, f"{listed}&level=higher"),
+            Figure(_("Adopted by a higher level"), counts["higher"], f"{listed}&level=higher"),
             Figure(
                 _("Adopted items with a leader's instruction"),
-                instructed,
+                counts["instructed"],
                 f"{listed}&state=adopted&instructed=true",
             ),
             Figure(
