@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from apps.core.dates import WorkDateValidator
@@ -132,7 +133,7 @@ class OpinionItem(Audited):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
-        ADOPTED = "adopted", _("Adopted")
+        ADOPTED = "adopted", pgettext_lazy("public opinion", "Adopted")
         NOT_ADOPTED = "not_adopted", _("Not adopted")
         RETURNED = "returned", _("Returned for revision")
 
