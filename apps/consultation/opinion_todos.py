@@ -60,10 +60,10 @@ def for_reporter(user: User, today: datetime.date) -> list[Todo]:
     """Their items returned for revision, each one tap from its form. One query."""
     if not (is_member(user) or is_office_head(user)):
         return []
+    # A member's own items, or (an office head) their offices' too.
+    mine = own_opinion_q(user) if is_office_head(user) else Q(member__user=user)
     returned = list(
-        OpinionItem.objects.filter(own_opinion_q(user), state=State.RETURNED).order_by(
-            "reviewed_on", "pk"
-        )
+        OpinionItem.objects.filter(mine, state=State.RETURNED).order_by("reviewed_on", "pk")
     )
     items = [
         Todo(

@@ -106,7 +106,7 @@ def venue_opinions(
     venues: Sequence[Venue], *, request: HttpRequest, year: int, **_page: Any
 ) -> dict[str, Any]:
     """A liaison office's page: the 社情民意 items it reported (as the user may read them),
-    the year's count and adopted count, the latest items. Four queries."""
+    the year's count and adopted count, the latest items. Two queries."""
     (venue,) = venues
     user = cast("User", request.user)
     items = OpinionItem.objects.for_user(user).submitted().of_office(venue)

@@ -202,7 +202,8 @@ def test_the_badge_reads_in_a_fixed_number_of_queries(
     client_for, django_assert_max_num_queries, staff_user
 ):
     client = client_for("staff_user")
-    with django_assert_max_num_queries(16):
+    # 16 + the 社情民意 to-dos of staff (items to review and to compile: one query)
+    with django_assert_max_num_queries(17):
         assert client.get(reverse("core:badge")).status_code == 200
 
 

@@ -39,7 +39,7 @@ PAGES = {
     "home": ("/", HOME_QUERY_BUDGET),
     "roster": ("/members/", 12),
     "coverage": ("/members/pairings/", 8),
-    "venue": ("/venues/{venue}/", 14),
+    "venue": ("/venues/{venue}/", 16),  # 社情民意 section: two
     "sessions": ("/sessions/", 12),
     "sessions 2021": ("/sessions/?year=2021", 12),
     "session": ("/sessions/{session}/", 12),
