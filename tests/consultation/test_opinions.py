@@ -14,7 +14,13 @@ from django.urls import reverse
 
 from apps.consultation import opinion_services as services
 from apps.consultation import opinion_todos
-from apps.consultation.models import OpinionInstruction, OpinionIssue, OpinionItem, OpinionPhoto
+from apps.consultation.models import (
+    OpinionInstruction,
+    OpinionIssue,
+    OpinionItem,
+    OpinionPhoto,
+    Referral,
+)
 from apps.core.models import Notification
 from tests.consultation.factories import (
     AdoptedOpinionFactory,
@@ -425,6 +431,8 @@ def test_a_referred_item_reaches_its_department_on_the_handling_pages(client, wo
     ).exists()
     client.force_login(world["other_member"])
     assert "已安排整改。" in client.get(world["referred"].get_absolute_url()).content.decode()
+    assert referral in Referral.objects.for_user(world["other_member"])  # its letter too
+    assert referral not in Referral.objects.for_user(world["member"])
     # Another department sees nothing of it.
     client.force_login(world["other_dept"])
     assert (
