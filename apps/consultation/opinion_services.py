@@ -286,11 +286,13 @@ def opinion_adopt(
 def opinion_set_sent_text(
     *, item: OpinionItem, user: User, edited_title: str = "", edited_text: str = ""
 ) -> OpinionItem:
-    """Staff edit the text an adopted item is sent up with."""
+    """Staff edit the text an adopted item is sent up with, until it is in an issue."""
     if not may_review(user):
         raise PermissionDenied
     item = _locked(item)
     _expect(item, State.ADOPTED)
+    if item.issue_id:
+        raise _invalid(_("This item is in an issue already; its text stays as it was sent."))
     item.edited_title = edited_title.strip()
     item.edited_text = edited_text.strip()
     _record_author(item, user)

@@ -515,3 +515,26 @@ def test_the_item_page_shows_the_whole_chain(client, world):
     assert issue.get_absolute_url() not in page  # the bulletin is the committee's page
     client.force_login(world["leader"])
     assert issue.get_absolute_url() in client.get(item.get_absolute_url()).content.decode()
+
+
+def test_staff_edit_the_text_sent_up_until_the_item_is_compiled(client, world):
+    item = world["referred"]
+    url = reverse("consultation:opinion_sent_text", args=[item.pk])
+    client.force_login(world["leader"])
+    assert client.get(url).status_code == 403
+    client.force_login(world["staff"])
+    response = client.post(url, {"edited_title": item.title, "edited_text": "删繁就简后的正文。"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.edited_title == "" and item.edited_text == "删繁就简后的正文。"
+    assert item.sent_title == item.title and item.submitted_text.startswith("群众反映")
+    # Back to the submitted text: nothing edited is kept.
+    client.post(url, {"edited_title": item.title, "edited_text": item.submitted_text})
+    item.refresh_from_db()
+    assert not item.is_edited
+    services.issue_compile(user=world["staff"], items=[item], compiled_on=DAY)
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert url not in page  # compiled: sent as it is in the issue
+    assert client.get(url).status_code == 403
+    with pytest.raises(ValidationError):
+        services.opinion_set_sent_text(item=item, user=world["staff"], edited_text="改")

@@ -283,7 +283,8 @@ class SentTextView(AdoptView):
     done = _("Text saved.")
 
     def may(self, user) -> bool:
-        return services.may_review(user) and self.item.state == OpinionItem.State.ADOPTED
+        adopted = self.item.state == OpinionItem.State.ADOPTED
+        return services.may_review(user) and adopted and not self.item.issue_id
 
     def run(self, data):
         services.opinion_set_sent_text(
