@@ -65,6 +65,13 @@ PAGES: list[tuple[str, str]] = [
     # The proposal register and its statistics.
     ("proposals", "/proposals/"),
     ("proposal statistics", "/proposals/statistics/"),
+    # 社情民意: the committee's list, one item's chain, the bulletins, one issue, statistics.
+    ("opinions", "/opinions/"),
+    ("opinions 2021 adopted", "/opinions/?year=2021&state=adopted"),
+    ("opinion", "/opinions/{opinion}/"),
+    ("opinion issues", "/opinions/issues/"),
+    ("opinion issue", "/opinions/issues/{opinion_issue}/"),
+    ("opinion statistics", "/opinions/statistics/?year=2021"),
     # The annual work report of the seeded year (every chapter, its charts and tables).
     ("annual report", "/report/2021/"),
     # The lists its research and pairing figures link to (549 contact records in 2021).
@@ -92,6 +99,7 @@ EXPORTS: list[tuple[str, str]] = [
     ("session export", "/sessions/export.xlsx"),
     # The whole roster's members' files as one .docx (the 换届 review).
     ("roster files docx", "/report/files/files.docx?all=1"),
+    ("opinion export", "/opinions/export.xlsx"),
 ]
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))  # per page
@@ -170,6 +178,11 @@ report = Report.objects.annotate(n=Count("suggestions")).order_by("-n").first()
 print("ID report", report.pk if report else 0)
 department = Department.objects.annotate(n=Count("referrals")).order_by("-n").first()
 print("ID department", department.pk if department else 0)
+from apps.consultation.models import OpinionIssue, OpinionItem
+opinion = OpinionItem.objects.annotate(n=Count("referrals")).order_by("-n", "pk").first()
+print("ID opinion", opinion.pk if opinion else 0)
+opinion_issue = OpinionIssue.objects.order_by("-year", "number").first()
+print("ID opinion_issue", opinion_issue.pk if opinion_issue else 0)
 # The write page's form: an active venue and twenty members of the current term.
 from django.conf import settings
 print("ID write_venue", Venue.objects.active().order_by("pk").first().pk)

@@ -27,6 +27,11 @@ from django.db.models import Q
 
 from apps.consultation.models import (
     Instruction,
+    OpinionAdoption,
+    OpinionInstruction,
+    OpinionIssue,
+    OpinionItem,
+    OpinionPhoto,
     Proposal,
     ProposalInstruction,
     ProposalSigner,
@@ -173,7 +178,22 @@ def copy_year(years: int) -> None:
     suggestions = Suggestion.objects.filter(raised_on__year=y)
     maps[Suggestion] = clone(Suggestion, suggestions, years, maps)
     clone_m2m(Suggestion, "members", maps[Suggestion], maps)
-    referrals = Referral.objects.filter(Q(suggestion__in=suggestions) | Q(proposal__in=proposals))
+    # 社情民意: the year's issues, items (drafts stay), photos, instructions, adoptions.
+    issues = OpinionIssue.objects.filter(year=y)
+    maps[OpinionIssue] = clone(OpinionIssue, issues, years, maps, year_fields=("year",))
+    opinions = OpinionItem.objects.filter(submitted_on__year=y)
+    maps[OpinionItem] = clone(OpinionItem, opinions, years, maps)
+    clone(OpinionPhoto, OpinionPhoto.objects.filter(item__in=opinions), years, maps)
+    clone(
+        OpinionInstruction,
+        OpinionInstruction.objects.filter(Q(item__in=opinions) | Q(issue__in=issues)),
+        years,
+        maps,
+    )
+    clone(OpinionAdoption, OpinionAdoption.objects.filter(item__in=opinions), years, maps)
+    referrals = Referral.objects.filter(
+        Q(suggestion__in=suggestions) | Q(proposal__in=proposals) | Q(opinion__in=opinions)
+    )
     maps[Referral] = clone(Referral, referrals, years, maps)
     clone_m2m(Referral, "co_departments", maps[Referral], maps)
     meetings = Meeting.objects.filter(date__year=y)

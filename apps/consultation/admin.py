@@ -7,6 +7,12 @@ from .models import (
     Department,
     DepartmentAccount,
     Instruction,
+    OpinionAdoption,
+    OpinionCategory,
+    OpinionInstruction,
+    OpinionIssue,
+    OpinionItem,
+    OpinionPhoto,
     Proposal,
     ProposalCategory,
     ProposalInstruction,
@@ -54,7 +60,7 @@ class SessionPhotoInline(admin.TabularInline):
         return photo_link(photo)
 
 
-def photo_link(photo: SessionPhoto) -> str:
+def photo_link(photo: SessionPhoto | OpinionPhoto) -> str:
     """Through the checked view: uploaded files have no public URL."""
     if not photo.pk:
         return "—"
@@ -278,3 +284,96 @@ class ProposalAdmin(SimpleHistoryAdmin):
     readonly_fields = ["state", "number", "round", "rating", "rated_on", "closed_on"]
     autocomplete_fields = ["proposer", "merged_into"]
     inlines = [ProposalSignerInline, ProposalInstructionInline]
+
+
+@admin.register(OpinionCategory)
+class OpinionCategoryAdmin(SimpleHistoryAdmin):
+    """社情民意类别: the table staff maintain."""
+
+    list_display = ["name", "sort_order", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+
+
+class OpinionPhotoInline(admin.TabularInline):
+    model = OpinionPhoto
+    extra = 0
+    readonly_fields = ("photo", "width", "height", "uploaded_by")
+    fields = readonly_fields
+
+    @admin.display(description=_("photo"))
+    def photo(self, obj: OpinionPhoto) -> str:
+        return photo_link(obj)
+
+
+class OpinionAdoptionInline(admin.TabularInline):
+    model = OpinionAdoption
+    extra = 0
+    fields = ["level", "kind", "on", "body", "text"]
+
+
+@admin.register(OpinionItem)
+class OpinionItemAdmin(SimpleHistoryAdmin):
+    """Read and correct; the state changes go through the pages (the services)."""
+
+    list_display = [
+        "title",
+        "source_name",
+        "category",
+        "township",
+        "state",
+        "submitted_on",
+        "issue",
+    ]
+    list_filter = ["state", "category", "township", "submitted_on"]
+    search_fields = ["title", "member__name", "venue__name"]
+    readonly_fields = [
+        "state",
+        "submitted_on",
+        "reviewed_on",
+        "reviewed_by",
+        "issue",
+        "issue_order",
+    ]
+    autocomplete_fields = ["member"]
+    list_select_related = ["member", "venue", "category", "township", "issue"]
+    inlines = [OpinionPhotoInline, OpinionAdoptionInline]
+
+
+@admin.register(OpinionIssue)
+class OpinionIssueAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "year", "number", "compiled_on", "sent_on", "recipients"]
+    list_filter = ["year"]
+    search_fields = ["recipients", "editor_note"]
+    readonly_fields = ["year", "number"]
+
+
+@admin.register(OpinionInstruction)
+class OpinionInstructionAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "item", "issue", "instructed_on", "on_behalf"]
+    list_filter = ["instructed_on", "on_behalf"]
+    search_fields = ["leader_name", "text"]
+    list_select_related = ["item", "issue"]
+
+
+@admin.register(OpinionAdoption)
+class OpinionAdoptionAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "level", "kind", "on", "body"]
+    list_filter = ["level", "kind"]
+    search_fields = ["body", "text", "item__title"]
+    list_select_related = ["item"]
+
+
+@admin.register(OpinionPhoto)
+class OpinionPhotoAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "item", "uploaded_at"]
+    list_filter = ["uploaded_at"]
+    search_fields = ["item__title"]
+    list_select_related = ["item"]
+    readonly_fields = ("item", "photo", "width", "height", "uploaded_by")
+    fields = readonly_fields
+
+    @admin.display(description=_("photo"))
+    def photo(self, obj: OpinionPhoto) -> str:
+        return photo_link(obj)

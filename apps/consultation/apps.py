@@ -16,6 +16,16 @@ _RESEARCH_READ = [
 # The proposal register, its compilation and statistics (staff and leaders).
 _PROPOSAL_READ = ["consultation.view_proposal", "consultation.view_proposalcategory"]
 
+# 社情民意: the committee's list, bulletins, statistics and export (staff and leaders).
+_OPINION_READ = [
+    "consultation.view_opinionitem",
+    "consultation.view_opinionissue",
+    "consultation.view_opinioncategory",
+    "consultation.view_opinioninstruction",
+    "consultation.view_opinionadoption",
+    "consultation.export_opinionitem",
+]
+
 
 class ConsultationConfig(AppConfig):
     name = "apps.consultation"
@@ -57,6 +67,11 @@ class ConsultationConfig(AppConfig):
             "consultation.register_proposal",
             "consultation.export_proposal",
             "consultation.reopen_referral",
+            *_OPINION_READ,
+            "consultation.review_opinionitem",
+            "consultation.compile_opinionissue",
+            "consultation.add_opinioninstruction",
+            "consultation.add_opinionadoption",
         ],
         "leader": [
             *_RESEARCH_READ,
@@ -68,6 +83,8 @@ class ConsultationConfig(AppConfig):
             *_PROPOSAL_READ,
             "consultation.export_proposal",
             "consultation.mark_key_proposal",
+            *_OPINION_READ,
+            "consultation.add_opinioninstruction",
         ],
         "office_head": [
             *_RESEARCH_READ,
@@ -76,6 +93,7 @@ class ConsultationConfig(AppConfig):
             "consultation.change_session",
             "consultation.export_session",
             "consultation.view_sessionphoto",
+            "consultation.add_own_opinionitem",  # for residents, as the office
         ],
         # A handling department's users: their department's referrals only (row rules in
         # `ReferralQuerySet.for_user`, step rules in `handling.py`).
@@ -92,6 +110,7 @@ class ConsultationConfig(AppConfig):
             "consultation.view_report",
             "consultation.view_reportversion",
             "consultation.view_instruction",
+            "consultation.add_own_opinionitem",
         ],
     }
 
@@ -161,6 +180,23 @@ class ConsultationConfig(AppConfig):
                 order=336,
             )
         )
+        registry.add_nav(
+            NavItem(
+                _("Public opinion"),
+                "consultation:opinion_list",
+                permission="consultation.view_opinionitem",
+                order=347,
+            )
+        )
+        registry.add_nav(
+            NavItem(
+                _("My public opinion items"),
+                "consultation:my_opinions",
+                permission="consultation.add_own_opinionitem",
+                visible=lambda user: not user.is_superuser,
+                order=337,
+            )
+        )
         registry.add_figures(dashboard.figures, order=310)
         registry.add_figures(dashboard.proposal_figures, order=330)
         registry.add_home_section("consultation/home_leader.html", is_leader, order=105)
@@ -186,6 +222,10 @@ class ConsultationConfig(AppConfig):
         todos.register(proposal_todos.for_leader, order=340)
         todos.register(proposal_todos.for_staff, order=350)
         todos.register(proposal_todos.for_member, order=360)
+        from . import opinion_todos
+
+        todos.register(opinion_todos.for_staff, order=370)
+        todos.register(opinion_todos.for_reporter, order=380)
 
         from apps.core.reminders import reminders
 

@@ -158,7 +158,8 @@ def _subject(subject: dict[str, models.Model]) -> tuple[str, models.Model]:
 
 def subject_people(referral: Referral):
     """The users who raised the referral's subject: a suggestion's proposers, a
-    proposal's proposer and its confirmed co-signers (members linked to a user)."""
+    proposal's proposer and its confirmed co-signers (members linked to a user), a public
+    opinion item's member or its liaison office's managers."""
     name = referral.subject_field
     if name == "suggestion":
         return User.objects.filter(member__suggestions=referral.suggestion_id).distinct()
@@ -168,6 +169,12 @@ def subject_people(referral: Referral):
             | Q(
                 member__cosigned__proposal=referral.proposal_id, member__cosigned__state="confirmed"
             )
+        ).distinct()
+    if name == "opinion":
+        # The reporting member, or the users managing the reporting liaison office.
+        return User.objects.filter(
+            Q(member__opinion_items=referral.opinion_id)
+            | Q(managed_venues__opinion_items=referral.opinion_id)
         ).distinct()
     return User.objects.none()
 

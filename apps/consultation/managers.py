@@ -354,14 +354,16 @@ class ReferralQuerySet(models.QuerySet):
     def for_user(self, user: User):
         """Staff, leaders and office heads read every referral; a department user those
         sent to their department, as lead or co-handling department, of every kind; a
-        member those of the suggestions they proposed."""
+        member those of the suggestions they proposed and of their 社情民意 items."""
         if sees_everything(user) or is_office_head(user):
             return self
         if not user.is_authenticated:
             return self.none()
         if is_department(user):
             return self.for_department(own_department_ids(user))
-        return self.filter(suggestion_id__in=own_suggestion_ids(user))
+        return self.filter(
+            Q(suggestion_id__in=own_suggestion_ids(user)) | Q(opinion__member__user=user)
+        )
 
     def for_department(self, department):
         """Sent to `department` (an object, an id or an id subquery) as lead or

@@ -22,7 +22,7 @@ from apps.core.sections import sections
 from apps.venues.managers import managed_venue_ids
 from apps.venues.models import Venue
 
-from .models import Session
+from .models import OpinionItem, Session
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -98,6 +98,31 @@ def venue_sessions(
     }
 
 
+# How many 社情民意 items a liaison office's page lists.
+RECENT_OPINIONS = 10
+
+
+def venue_opinions(
+    venues: Sequence[Venue], *, request: HttpRequest, year: int, **_page: Any
+) -> dict[str, Any]:
+    """A liaison office's page: the 社情民意 items it reported (as the user may read them),
+    the year's count and adopted count, the latest items. Two queries."""
+    (venue,) = venues
+    user = cast("User", request.user)
+    items = OpinionItem.objects.for_user(user).submitted().of_office(venue)
+    figures = items.in_year(year).aggregate(
+        total=Count("pk"), adopted=Count("pk", filter=Q(state=OpinionItem.State.ADOPTED))
+    )
+    return {
+        "opinion_figures": figures,
+        "opinions": list(items.with_related().order_by("-submitted_on", "-pk")[:RECENT_OPINIONS]),
+        "can_list_opinions": user.has_perm("consultation.view_opinionitem"),
+        "can_report_opinion": venue.is_office
+        and venue.pk in managed_venue_ids(user)
+        and user.has_perm("consultation.add_own_opinionitem"),
+    }
+
+
 def idle_office_figures(
     user, *, year: int | None = None, today: datetime.date | None = None
 ) -> list[Figure]:
@@ -124,6 +149,9 @@ def register() -> None:
     sections.page("members:detail").add("consultation/sections/member_detail.html", order=200)
     sections.page("venues:detail").add(
         "consultation/sections/venue_detail.html", order=200, rows=venue_sessions
+    )
+    sections.page("venues:detail").add(
+        "consultation/sections/venue_opinions.html", order=210, rows=venue_opinions
     )
     sections.page("venues:list").add(
         "consultation/sections/venue_list.html", order=200, rows=venue_activity

@@ -23,7 +23,7 @@ from apps.members.models import Member
 from apps.venues.models import Venue
 from apps.venues.seed import DEMO_MANAGERS
 
-from . import seed_notifications, seed_proposals, seed_research
+from . import seed_notifications, seed_opinions, seed_proposals, seed_research
 from .models import Department, DepartmentAccount, Session, SessionPhoto, Suggestion, Topic
 
 YEAR = 2021
@@ -230,6 +230,7 @@ def seed(ctx: SeedContext) -> None:
     # The year's research: projects, reports, suggestions, instructions and referrals.
     seed_research.seed(ctx)
     seed_proposals.seed(ctx)
+    seed_opinions.seed(ctx)
 
 
 def link_demo_users(ctx: SeedContext, users: dict) -> None:
@@ -237,6 +238,7 @@ def link_demo_users(ctx: SeedContext, users: dict) -> None:
     seed_notifications.link_demo_users(ctx, users)
     _link_department_user(ctx, users.get("dept1"))
     seed_proposals.link_demo_users(ctx, users)
+    seed_opinions.link_demo_users(ctx, users)
 
 
 def _link_department_user(ctx: SeedContext, user) -> None:

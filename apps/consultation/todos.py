@@ -216,7 +216,7 @@ def for_department(user: User, today: datetime.date) -> list[Todo]:
             urgent=referral.due_on < today,
             kind="referral_to_reply",
         )
-        for referral in waiting.select_related("suggestion", "proposal")[:5]
+        for referral in waiting.select_related(*Referral.SUBJECT_FIELDS)[:5]
     ]
     return listed(
         items,

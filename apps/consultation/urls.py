@@ -6,6 +6,8 @@ from django.urls import include, path
 from .views import (
     departments,
     handling,
+    opinion_issues,
+    opinions,
     proposal_reports,
     proposals,
     referrals,
@@ -67,8 +69,43 @@ proposal_patterns = [
     path("cosign/<int:pk>/", P.SignerRespondView.as_view(), name="proposal_cosign"),
 ]
 
+OP, OI = opinions, opinion_issues
+opinion_patterns = [
+    path("", OP.OpinionListView.as_view(), name="opinion_list"),
+    path("export.xlsx", OI.OpinionExportView.as_view(), name="opinion_export"),
+    path("statistics/", OI.OpinionStatisticsView.as_view(), name="opinion_statistics"),
+    path("mine/", OP.MyOpinionsView.as_view(), name="my_opinions"),
+    path("new/", OP.OpinionCreateView.as_view(), name="opinion_create"),
+    path("<int:pk>/", OP.OpinionDetailView.as_view(), name="opinion_detail"),
+    path("<int:pk>/edit/", OP.OpinionUpdateView.as_view(), name="opinion_update"),
+    path("<int:pk>/submit/", OP.OpinionSubmitView.as_view(), name="opinion_submit"),
+    path("<int:pk>/adopt/", OP.AdoptView.as_view(), name="opinion_adopt"),
+    path("<int:pk>/sent-text/", OP.SentTextView.as_view(), name="opinion_sent_text"),
+    path("<int:pk>/not-adopted/", OP.NotAdoptView.as_view(), name="opinion_not_adopt"),
+    path("<int:pk>/return/", OP.ReturnView.as_view(), name="opinion_return"),
+    path("<int:pk>/refer/", OP.ReferView.as_view(), name="opinion_refer"),
+    path("<int:pk>/instruct/", OP.InstructView.as_view(), name="opinion_instruct"),
+    path("<int:pk>/higher/", OP.AdoptionView.as_view(), name="opinion_adoption"),
+    path("<int:pk>/file/", OP.OpinionFileView.as_view(), name="opinion_file"),
+    path("photos/<int:pk>/", OP.OpinionPhotoView.as_view(), name="opinion_photo"),
+    path(
+        "photos/<int:pk>/thumbnail/",
+        OP.OpinionPhotoView.as_view(thumbnail=True),
+        name="opinion_photo_thumbnail",
+    ),
+    path("issues/", OI.IssueListView.as_view(), name="opinion_issue_list"),
+    path("issues/new/", OI.IssueCreateView.as_view(), name="opinion_issue_create"),
+    path("issues/<int:pk>/", OI.IssueDetailView.as_view(), name="opinion_issue_detail"),
+    path("issues/<int:pk>/docx/", OI.IssueDocxView.as_view(), name="opinion_issue_docx"),
+    path("issues/<int:pk>/send/", OI.IssueSendView.as_view(), name="opinion_issue_send"),
+    path(
+        "issues/<int:pk>/instruct/", OI.IssueInstructView.as_view(), name="opinion_issue_instruct"
+    ),
+]
+
 urlpatterns = [
     path("sessions/", include(session_patterns)),
+    path("opinions/", include(opinion_patterns)),
     path("proposals/", include(proposal_patterns)),
     # Topics and research projects
     path("topics/", research.TopicListView.as_view(), name="topic_list"),

@@ -46,6 +46,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.consultation.models import (
+    OpinionAdoption,
+    OpinionInstruction,
+    OpinionItem,
     Proposal,
     ProposalSigner,
     ResearchProject,
@@ -80,6 +83,10 @@ class Code:
     PROPOSAL_REGISTERED = "proposal_registered"
     PROPOSAL_KEY = "proposal_key"
     PROPOSAL_OUTSTANDING = "proposal_outstanding"
+    OPINION_SUBMITTED = "opinion_submitted"
+    OPINION_ADOPTED = "opinion_adopted"
+    OPINION_ADOPTED_HIGHER = "opinion_adopted_higher"
+    OPINION_INSTRUCTED = "opinion_instructed"
 
 
 class Fact(NamedTuple):
@@ -436,6 +443,84 @@ def _signer_years(signer: ProposalSigner) -> list[int]:
     return _proposal_years(signer.proposal)
 
 
+def collect_opinions(*, year: int, members: frozenset[int] | None) -> Iterator[Fact]:
+    """A member's 社情民意 items (a liaison office's earn no member points: they count
+    toward the office, `OpinionItem.objects.of_office`), every line linked to the item:
+    submitted (dated when submitted), adopted by the county (when reviewed), adopted by a
+    higher level (the highest level's adoption, dated then), with an instruction (the
+    first 批示 on the item, on its issue or at a higher level). Three queries."""
+    dated = (
+        Q(submitted_on__year=year)
+        | Q(reviewed_on__year=year)
+        | Q(adoptions__on__year=year)
+        | Q(instructions__instructed_on__year=year)
+        | Q(issue__instructions__instructed_on__year=year)
+    )
+    rows = OpinionItem.objects.filter(member__isnull=False).exclude(state="draft")
+    ids = OpinionItem.objects.filter(dated).values("pk")
+    if members is not None:
+        rows = rows.filter(member_id__in=members)
+    items = list(
+        rows.filter(pk__in=ids).values_list(
+            "pk", "member_id", "title", "state", "submitted_on", "reviewed_on", "issue_id"
+        )
+    )
+    if not items:
+        return
+    item_ids = [row[0] for row in items]
+    higher: dict[int, tuple[int, datetime.date, str]] = {}
+    instructed: dict[int, datetime.date] = {}
+    for item_id, level, kind, on in OpinionAdoption.objects.filter(
+        item_id__in=item_ids
+    ).values_list("item_id", "level", "kind", "on"):
+        if kind == OpinionAdoption.Kind.ADOPTED:
+            rank = OpinionAdoption.LEVEL_RANK[OpinionAdoption.Level(level)]
+            if item_id not in higher or rank > higher[item_id][0]:
+                higher[item_id] = (rank, on, level)
+        else:
+            instructed[item_id] = min(on, instructed.get(item_id, on))
+    issue_of = {row[0]: row[6] for row in items}
+    by_issue: dict[int, datetime.date] = {}
+    for item_id, issue_id, on in OpinionInstruction.objects.filter(
+        Q(item_id__in=item_ids) | Q(issue_id__in={i for i in issue_of.values() if i})
+    ).values_list("item_id", "issue_id", "instructed_on"):
+        if item_id:
+            instructed[item_id] = min(on, instructed.get(item_id, on))
+        else:
+            by_issue[issue_id] = min(on, by_issue.get(issue_id, on))
+    for item_id, issue_id in issue_of.items():
+        if issue_id in by_issue:
+            on = by_issue[issue_id]
+            instructed[item_id] = min(on, instructed.get(item_id, on))
+    type_id = Fact.type_id(OpinionItem)
+    levels = dict(OpinionAdoption.Level.choices)
+    for pk, member_id, title, state, submitted, reviewed, _issue in items:
+        summary = title if len(title) <= 30 else f"{title[:30]}…"
+        facts: list[tuple[str, datetime.date | None, str]] = [
+            (Code.OPINION_SUBMITTED, submitted, _("Public opinion item reported: %(t)s"))
+        ]
+        if state == OpinionItem.State.ADOPTED:
+            facts.append((Code.OPINION_ADOPTED, reviewed, _("Public opinion item adopted: %(t)s")))
+            if pk in higher:
+                _rank, on, level = higher[pk]
+                text = _("Adopted by the %(level)s level: %(t)s") % {
+                    "level": levels[level],
+                    "t": "%(t)s",
+                }
+                facts.append((Code.OPINION_ADOPTED_HIGHER, on, text))
+            if pk in instructed:
+                facts.append(
+                    (Code.OPINION_INSTRUCTED, instructed[pk], _("Instruction on an item: %(t)s"))
+                )
+        for code, date, text in facts:
+            if date is not None and date.year == year:
+                yield Fact(member_id, code, type_id, pk, date, text % {"t": summary})
+
+
+def _opinion_years(item: OpinionItem) -> list[int]:
+    return sorted({d.year for d in (item.submitted_on, item.reviewed_on) if d is not None})
+
+
 # --------------------------------------------------------------------------- the sources
 
 
@@ -462,6 +547,15 @@ COLLECTORS: tuple[Collector, ...] = (
         "proposals",
         collect_proposals,
         watch={Proposal: _proposal_years, ProposalSigner: _signer_years},
+    ),
+    Collector(
+        "opinions",
+        collect_opinions,
+        watch={
+            OpinionItem: _opinion_years,
+            OpinionAdoption: lambda a: [a.on.year],
+            OpinionInstruction: lambda i: [i.instructed_on.year],
+        },
     ),
 )
 """Every source of points. `ledger_derive` reads exactly these; their `watch` models (and
@@ -501,9 +595,15 @@ def _proposal_link(entry) -> str:
     return reverse("consultation:proposal_detail", args=[entry.source_id])
 
 
+def _opinion_link(entry) -> str:
+    """Every 社情民意 line opens the item itself, by id: no query for the item's row."""
+    return reverse("consultation:opinion_detail", args=[entry.source_id])
+
+
 SOURCE_LINKS: Mapping[type[models.Model], LinkFn] = {
     ContactRecord: _contact_link,
     Proposal: _proposal_link,
+    OpinionItem: _opinion_link,
 }
 """Source models whose ledger line does not link to their `get_absolute_url()`:
 `link(entry)` gives a URL or None (and may raise NoReverseMatch)."""

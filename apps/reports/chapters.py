@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from apps.accounts import dashboard as accounts_dashboard
 from apps.consultation import charts as consultation_charts
 from apps.consultation import dashboard as consultation_dashboard
-from apps.consultation.models import Proposal, Topic
+from apps.consultation.models import OpinionIssue, OpinionItem, Proposal, Topic
 from apps.consultation.sections import idle_office_figures
 from apps.core import versions
 from apps.core.registry import Chart, Figure
@@ -248,6 +248,43 @@ def proposals(user, *, year: int, today: datetime.date) -> Part | None:
     )
 
 
+def opinions(user, *, year: int, today: datetime.date) -> Part | None:
+    """社情民意 of the year: items reported (by members, by liaison offices), adopted by
+    the county, adopted higher up, with an instruction; the issues compiled. Each figure
+    links to the list it counts. Two queries."""
+    if not user.has_perm("consultation.export_opinionitem"):
+        return None
+    counts = OpinionItem.objects.for_user(user).submitted().in_year(year).counts()
+    if not counts["total"]:
+        return None
+    issues = OpinionIssue.objects.for_user(user).filter(year=year).count()
+    listed = f"{reverse('consultation:opinion_list')}?year={year}"
+    return Part(
+        _("Public opinion (社情民意)"),
+        figures=[
+            Figure(_("Items reported in %(year)s") % {"year": year}, counts["total"], listed),
+            Figure(
+                _("Reported by liaison offices for residents"),
+                counts["by_offices"],
+                f"{listed}&source=office",
+            ),
+            Figure(_("Adopted by the committee"), counts["adopted"], f"{listed}&state=adopted"),
+            Figure(_("Adopted by a higher level"), counts["higher"], f"{listed}&level=higher"),
+            Figure(
+                _("Adopted items with a leader's instruction"),
+                counts["instructed"],
+                f"{listed}&state=adopted&instructed=true",
+            ),
+            Figure(
+                _("Bulletin issues compiled"),
+                issues,
+                f"{reverse('consultation:opinion_issue_list')}?year={year}",
+                hint=_("《襄城政协·社情民意》"),
+            ),
+        ],
+    )
+
+
 # --- the rules ------------------------------------------------------------------------
 
 
@@ -305,8 +342,7 @@ def office(user, *, year: int, today: datetime.date) -> Part | None:
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter("places", gettext_lazy("The places"), (places, sessions, office_scores)),
     Chapter("people", gettext_lazy("The people"), (people,)),
-    # 社情民意 joins here when it exists: one part function.
-    Chapter("work", gettext_lazy("The work"), (research, proposals)),
+    Chapter("work", gettext_lazy("The work"), (research, proposals, opinions)),
     Chapter("rules", gettext_lazy("The rules"), (duties,)),
     Chapter("office", gettext_lazy("The office"), (office,)),
 )

@@ -1,7 +1,7 @@
 """The annual work report as a .docx (python-docx) for the staff to edit: the chapters as
 headings, each figure a line, each chart its table. The fonts are named for both Latin and
 East Asian text (w:ascii/w:hAnsi and w:eastAsia), 宋体 for the body and 黑体 for the
-headings, so Word and WPS open it without substituting fonts."""
+headings, so Word and WPS open it without substituting fonts (`apps.core.documents`)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from docx import Document
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
-from docx.shared import Emu, Pt
+from docx.oxml.ns import nsdecls
+from docx.shared import Emu
 
+from apps.core.documents import new_document
 from apps.core.spreadsheets import exported_by, stamp_export, temp_file
 from apps.members.personal import export_value
 
@@ -24,41 +24,9 @@ if TYPE_CHECKING:
     from .chapters import FilledChapter
     from .member_file import MemberFile
 
-BODY_FONT = ("SimSun", "宋体")
-HEADING_FONT = ("SimHei", "黑体")
-
 
 def title(year: int) -> str:
     return _("Work report material of %(year)s") % {"year": year}
-
-
-def set_font(style, font: tuple[str, str], size: float | None = None) -> None:
-    """Name the style's font for Latin (ascii, hAnsi) and Chinese (eastAsia) text."""
-    latin, chinese = font
-    style.font.name = latin
-    if size:
-        style.font.size = Pt(size)
-    rpr = style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    fonts.set(qn("w:ascii"), latin)
-    fonts.set(qn("w:hAnsi"), latin)
-    fonts.set(qn("w:eastAsia"), chinese)
-    # A theme font would override the names above in Word.
-    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme"):
-        fonts.attrib.pop(qn(attribute), None)
-
-
-def new_document():
-    document = Document()
-    set_font(document.styles["Normal"], BODY_FONT, 12)
-    for name, size in (("Title", 20), ("Heading 1", 16), ("Heading 2", 14)):
-        style = document.styles[name]
-        set_font(style, HEADING_FONT, size)
-        style.font.color.rgb = None
-    return document
 
 
 def report_docx(request, *, year: int, chapters: list[FilledChapter]) -> IO[bytes]:

@@ -12,6 +12,9 @@ from apps.consultation.models import (
     Department,
     DepartmentAccount,
     Instruction,
+    OpinionCategory,
+    OpinionIssue,
+    OpinionItem,
     Proposal,
     ProposalCategory,
     ProposalSigner,
@@ -253,3 +256,53 @@ class ProposalSignerFactory(DjangoModelFactory):
 
     proposal = factory.SubFactory(ProposalFactory, kind=Proposal.Kind.JOINT)
     member = factory.SubFactory("tests.members.factories.MemberFactory")
+
+
+class OpinionCategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = OpinionCategory
+        django_get_or_create = ["name"]
+
+    name = "民生保障"
+
+
+class OpinionItemFactory(DjangoModelFactory):
+    """A member's draft 社情民意 item."""
+
+    class Meta:
+        model = OpinionItem
+
+    title = factory.Sequence(lambda n: f"关于测试问题{n}的建议")
+    situation = "群众反映问题较为集中。"
+    analysis = "原因是投入不足。"
+    suggestion = "建议加大投入。"
+    category = factory.SubFactory(OpinionCategoryFactory)
+    member = factory.SubFactory("tests.members.factories.MemberFactory")
+
+
+class SubmittedOpinionFactory(OpinionItemFactory):
+    state = OpinionItem.State.SUBMITTED
+    submitted_on = datetime.date(2021, 5, 10)
+
+
+class AdoptedOpinionFactory(SubmittedOpinionFactory):
+    state = OpinionItem.State.ADOPTED
+    reviewed_on = datetime.date(2021, 5, 15)
+
+
+class OfficeOpinionFactory(SubmittedOpinionFactory):
+    """Reported by a liaison office for residents (give `venue`)."""
+
+    member = None
+    venue = factory.SubFactory(VenueFactory)
+    township = factory.LazyAttribute(lambda o: o.venue.township)
+
+
+class OpinionIssueFactory(DjangoModelFactory):
+    class Meta:
+        model = OpinionIssue
+
+    year = 2021
+    number = factory.Sequence(lambda n: n + 1)
+    compiled_on = datetime.date(2021, 6, 1)
+    recipients = "县委、县政府、市政协"

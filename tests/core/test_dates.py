@@ -29,6 +29,10 @@ DATE_RULES = (WorkDateValidator, BirthDateValidator)
 SYSTEM_SET_NUMBERS = {
     "consultation.SessionPhoto.width",
     "consultation.SessionPhoto.height",
+    "consultation.OpinionPhoto.width",
+    "consultation.OpinionPhoto.height",
+    # The order of an item in its issue (set by `opinion_services.issue_compile`).
+    "consultation.OpinionItem.issue_order",
     "consultation.Report.attachment_size",
     "consultation.Report.version",
     "consultation.ReportVersion.number",

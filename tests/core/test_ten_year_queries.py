@@ -41,7 +41,7 @@ PAGES = {
     "home": ("/", HOME_QUERY_BUDGET),
     "roster": ("/members/", 12),
     "coverage": ("/members/pairings/", 8),
-    "venue": ("/venues/{venue}/", 15),  # 14 + the venue's score (performance)
+    "venue": ("/venues/{venue}/", 17),  # 14 + the venue's score (performance) + 社情民意: two
     "sessions": ("/sessions/", 12),
     "sessions 2021": ("/sessions/?year=2021", 12),
     "session": ("/sessions/{session}/", 12),

@@ -63,7 +63,8 @@ def counts():
 
 def test_seed_without_members_creates_what_it_can():
     seed()
-    assert PointRule.objects.filter(year=2021).count() == 19  # 13 + six proposal rules
+    # 13 + six proposal rules + four 社情民意 rules
+    assert PointRule.objects.filter(year=2021).count() == 23
     assert set(GradeThreshold.objects.values_list("label", flat=True)) == {
         "优秀",
         "称职",

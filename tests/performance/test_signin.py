@@ -410,8 +410,8 @@ def test_member_home_shows_upcoming_meetings_and_own_turn(
         # 25 + the invitation to-dos (apps/performance/todos.py, three queries) + the
         # proposal to-dos (co-sign requests, replies to rate: two) + the evaluated year
         # (`latest_year()`, one query more than the latest point rule's) of the member's
-        # card and of their duty-report to-do
-        with django_assert_max_num_queries(32):
+        # card and of their duty-report to-do + the 社情民意 to-do (returned items: one)
+        with django_assert_max_num_queries(33):
             html = client.get(reverse("home")).content.decode()
         invitation = client.get(reverse("performance:invitation", args=[meeting.pk]))
         rotation = client.get(reverse("performance:batch_list"))

@@ -122,7 +122,7 @@ def test_overview_figures_equal_the_lists_they_link_to(seeded_county, client):
 
 def test_the_report_page_reads_a_fixed_number_of_queries(client_for, django_assert_max_num_queries):
     client = client_for("leader_user")
-    with django_assert_max_num_queries(45):  # 41 on the seeded county
+    with django_assert_max_num_queries(47):  # 43 on the seeded county (社情民意: two)
         response = client.get(REPORT_2021)
     assert response.status_code == 200
     titles = [str(c.title) for c in response.context["chapters"]]
@@ -237,3 +237,18 @@ def test_the_places_chapter_names_the_top_and_bottom_offices(client_for, leader_
     # a year without office scores has no such part
     later = chapters.report(leader_user, year=2022)
     assert all(str(p.title) != "联络室考评" for c in later for p in c.parts)
+
+
+def test_the_work_chapter_counts_public_opinion_as_its_lists_do(seeded_county, client):
+    """The 社情民意 part: each figure equals the list it links to (the committee's list
+    filtered by year, source, state, level, instruction; the year's issues)."""
+    client.force_login(User.objects.get(username="leader"))
+    response = client.get(REPORT_2021)
+    work = next(c for c in response.context["chapters"] if c.key == "work")
+    part = next(p for p in work.parts if str(p.title) == "社情民意")
+    assert len(part.figures) == 6
+    for figure in part.figures:
+        page = client.get(figure.url)
+        assert page.status_code == 200, figure.url
+        assert page.context["paginator"].count == figure.value, (str(figure.label), figure.url)
+    assert part.figures[0].value >= 75 and part.figures[-1].value == 12

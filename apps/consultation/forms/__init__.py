@@ -1,2 +1,2 @@
 """The consultation forms, one module per subdomain (as the views): `sessions`, `research`,
-`suggestions`, `referrals`; `fields` holds what they share."""
+`suggestions`, `referrals`, `proposals`, `opinions`; `fields` holds what they share."""

@@ -9,6 +9,14 @@ from .handling import (
     ReferralOpinion,
     ReferralRound,
 )
+from .opinions import (
+    OpinionAdoption,
+    OpinionCategory,
+    OpinionInstruction,
+    OpinionIssue,
+    OpinionItem,
+    OpinionPhoto,
+)
 from .proposals import (
     Proposal,
     ProposalCategory,
@@ -26,6 +34,12 @@ __all__ = [
     "Department",
     "DepartmentAccount",
     "Instruction",
+    "OpinionAdoption",
+    "OpinionCategory",
+    "OpinionInstruction",
+    "OpinionIssue",
+    "OpinionItem",
+    "OpinionPhoto",
     "Proposal",
     "ProposalCategory",
     "ProposalInstruction",

@@ -30,6 +30,7 @@ from apps.core.numbers import SORT_ORDER_MAX, AtMost, at_most_constraint
 from apps.core.uploads import RandomFileName
 
 from ..managers import DepartmentQuerySet, ReferralOpinionQuerySet, ReferralQuerySet
+from .opinions import OpinionItem
 from .proposals import Proposal
 from .research import Instruction, download_name
 from .suggestions import Suggestion
@@ -115,7 +116,7 @@ def exactly_one_set(fields: tuple[str, ...]) -> Q:
 
 # The kinds of subject a referral may concern, one nullable foreign key of `Referral`
 # each; exactly one is set. A new kind: its field on `Referral` and its name here.
-SUBJECT_FIELDS: tuple[str, ...] = ("suggestion", "proposal")
+SUBJECT_FIELDS: tuple[str, ...] = ("suggestion", "proposal", "opinion")
 # Rounds of handling: the first, and one more when the proposers are not satisfied.
 MAX_ROUNDS = 2
 
@@ -188,6 +189,14 @@ class Referral(Audited):
     proposal = models.ForeignKey(
         Proposal,
         verbose_name=_("proposal"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    opinion = models.ForeignKey(
+        OpinionItem,
+        verbose_name=_("public opinion item"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
