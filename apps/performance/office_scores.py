@@ -44,10 +44,17 @@ from django.db.models.functions import Length
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.consultation.models import Proposal, Session, SessionPhoto, Suggestion
+from apps.consultation.models import OpinionItem, Proposal, Session, SessionPhoto, Suggestion
 from apps.venues.models import Assignment, Venue
 
-from .ledger import Fact, YearsFn, _proposal_years, _session_years, _suggestion_years
+from .ledger import (
+    Fact,
+    YearsFn,
+    _opinion_years,
+    _proposal_years,
+    _session_years,
+    _suggestion_years,
+)
 from .models import OfficeRule, OfficeScore, OfficeScoreLine
 from .services import (
     BATCH_SIZE,
@@ -80,6 +87,8 @@ class Code:
     LATE = "submitted_late"
     IDLE_MONTH = "month_without_session"
     PROPOSAL = "proposal_by_stationed"
+    OPINION_SUBMITTED = "opinion_submitted"
+    OPINION_ADOPTED = "opinion_adopted"
 
     @classmethod
     def session(cls, form: str) -> str:
@@ -307,6 +316,31 @@ def collect_proposals(*, year: int) -> Iterator[OfficeFact]:
                 break
 
 
+# --------------------------------------------------------------------------- 社情民意
+
+
+def collect_opinions(*, year: int) -> Iterator[OfficeFact]:
+    """A 社情民意 item the liaison office reported for its residents
+    (`OpinionItem.objects.of_office`): submitted (dated when submitted) and, separately,
+    adopted by the committee (dated when reviewed), each linked to the item. Members' own
+    items earn the members' points (the ledger), not the office's. One query."""
+    rows = (
+        OpinionItem.objects.filter(venue__isnull=False)
+        .exclude(state=OpinionItem.State.DRAFT)
+        .filter(Q(submitted_on__year=year) | Q(reviewed_on__year=year))
+        .order_by()
+        .values_list("pk", "venue_id", "state", "submitted_on", "reviewed_on", "title")
+    )
+    type_id = Fact.type_id(OpinionItem)
+    for pk, venue_id, state, submitted_on, reviewed_on, title in rows:
+        if submitted_on and submitted_on.year == year:
+            text = _("Public opinion item reported: %(title)s") % {"title": _summary(title)}
+            yield OfficeFact(venue_id, Code.OPINION_SUBMITTED, type_id, pk, submitted_on, text)
+        if state == OpinionItem.State.ADOPTED and reviewed_on and reviewed_on.year == year:
+            text = _("Public opinion item adopted: %(title)s") % {"title": _summary(title)}
+            yield OfficeFact(venue_id, Code.OPINION_ADOPTED, type_id, pk, reviewed_on, text)
+
+
 # --------------------------------------------------------------------------- the sources
 
 
@@ -330,8 +364,7 @@ COLLECTORS: tuple[OfficeCollector, ...] = (
         collect_proposals,
         watch={Proposal: _proposal_years, Assignment: _assignment_years},
     ),
-    # 社情民意 (issue 13) joins here: OfficeCollector("opinions", collect_opinions,
-    # watch={OpinionItem: _opinion_years}) and its rules in fixtures/office_rules.json.
+    OfficeCollector("opinions", collect_opinions, watch={OpinionItem: _opinion_years}),
 )
 """Every source of the office scores. `office_scores_derive` reads exactly these; their
 `watch` models (and `OfficeRule`) keep the scores current."""

@@ -1,6 +1,6 @@
 """The member's file (履职档案) of a term: what the 换届 review reads of one member — who
 they are, where they are stationed, their pairing, meetings, sessions, research,
-suggestions, proposals, duty reports and the points of every year of the term.
+suggestions, proposals, 社情民意 items, duty reports and the points of every year of the term.
 
 The file is a tuple of *sections* (`SECTIONS`, like the work report's chapters of parts).
 A section is a function `section(members, ctx) -> {member_id: FileSection}` that reads
@@ -10,12 +10,13 @@ the same queries per section. A `FileSection` is one shape for every section —
 (label, value, link) and a table of lines, each line linked to its record — so the page,
 the print layout and the .docx render any section without knowing it.
 
-A later source (社情民意) is one function below and one entry in `SECTIONS`.
+A new source is one function below and one entry in `SECTIONS` (社情民意 joined so).
 
 What a file holds is the member's official record, the same for every reader who may
 open it (the records the points ledger counts: published sessions, raised suggestions,
-submitted proposals, submitted duty reports); a line links to its record only when the
-reader's `for_user` of that record holds it (`FileContext.links`), as the ledger does.
+submitted proposals and 社情民意 items, submitted duty reports); a line links to its
+record only when the reader's `for_user` of that record holds it (`FileContext.links`),
+as the ledger does.
 Personal fields (date of birth, mobile) are named, never printed here: the page shows
 them through `{% personal %}`, the .docx through `personal.export_value`.
 """
@@ -35,6 +36,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.consultation.models import (
+    OpinionAdoption,
+    OpinionItem,
     Proposal,
     ProposalSigner,
     Referral,
@@ -607,6 +610,71 @@ def points(members: Sequence[Member], ctx: FileContext) -> dict[int, FileSection
     return files
 
 
+def opinions(members: Sequence[Member], ctx: FileContext) -> dict[int, FileSection]:
+    """The member's 社情民意 items submitted in the term: the review's outcome, the issue
+    that carried it, what higher levels did with it. Two queries (and one for the
+    links)."""
+    ids = [m.pk for m in members]
+    rows = list(
+        OpinionItem.objects.filter(member_id__in=ids, submitted_on__range=(ctx.first, ctx.last))
+        .exclude(state=OpinionItem.State.DRAFT)
+        .select_related("issue")
+        .prefetch_related(
+            Prefetch(
+                "adoptions",
+                queryset=OpinionAdoption.objects.order_by("on", "pk"),
+                to_attr="file_adoptions",
+            )
+        )
+        .order_by("submitted_on", "pk")
+    )
+    readable = ctx.links(OpinionItem, [item.pk for item in rows])
+    mine: dict[int | None, list[Any]] = defaultdict(list)
+    for item in rows:
+        mine[item.member_id].append(item)
+    adopted = OpinionItem.State.ADOPTED
+    files = {}
+    for m in members:
+        items = mine.get(m.pk, [])
+        files[m.pk] = FileSection(
+            "opinions",
+            _("Public opinion items (社情民意)"),
+            facts=[
+                Fact(_("Items submitted"), len(items)),
+                Fact(_("Adopted by the committee"), sum(i.state == adopted for i in items)),
+                Fact(
+                    _("Adopted or instructed at a higher level"),
+                    sum(bool(i.file_adoptions) for i in items),
+                ),
+            ],
+            columns=(
+                _("Submitted on"),
+                _("Item"),
+                _("Status"),
+                _("Issue"),
+                _("Higher levels"),
+            ),
+            lines=[
+                Line(
+                    (
+                        ymd(item.submitted_on),
+                        item.title,
+                        item.get_state_display(),
+                        item.issue.title if item.issue else "—",
+                        " · ".join(
+                            f"{a.get_level_display()}{a.get_kind_display()}"
+                            for a in item.file_adoptions
+                        )
+                        or "—",
+                    ),
+                    url_if(readable, item.pk, item.get_absolute_url()),
+                )
+                for item in items
+            ],
+        )
+    return files
+
+
 SECTIONS: tuple[SectionFn, ...] = (
     identity,
     stationing,
@@ -616,7 +684,7 @@ SECTIONS: tuple[SectionFn, ...] = (
     research,
     suggestions,
     proposals,
-    # 社情民意 joins here when it exists: one section function (as above) and this entry.
+    opinions,
     duty_reports,
     points,
 )

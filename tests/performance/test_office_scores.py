@@ -406,3 +406,36 @@ def test_a_proposal_counts_for_the_office_its_proposer_was_stationed_at(county):
     line = OfficeScoreLine.objects.get(rule__code="proposal_by_stationed")
     assert (line.venue, line.source, line.points) == (county["a"], proposal, D("1.0"))
     assert link_for(line) == f"/proposals/{proposal.pk}/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_offices_public_opinion_items_count_for_the_office_and_move_it_on_commit():
+    """社情民意 the office reported for residents: one line when submitted, one more when
+    the committee adopts it, each linked to the item; a member's own item and a draft
+    earn the office nothing (members' items are the members' points)."""
+    from tests.consultation.factories import (
+        OfficeOpinionFactory,
+        OpinionItemFactory,
+        SubmittedOpinionFactory,
+    )
+
+    office_rules()
+    a, b = VenueFactory(), VenueFactory()
+    adopted = OfficeOpinionFactory(venue=a, state="adopted", reviewed_on=datetime.date(YEAR, 5, 15))
+    OfficeOpinionFactory(venue=b, state="draft", submitted_on=None)
+    SubmittedOpinionFactory()  # a member's item
+    OpinionItemFactory(member=None, venue=a, state="draft")  # the office's draft
+    office_scores_derive(year=YEAR)
+
+    opinion_lines = OfficeScoreLine.objects.filter(rule__code__startswith="opinion_")
+    assert sorted((line.venue, line.rule.code) for line in opinion_lines) == [
+        (a, Code.OPINION_ADOPTED),
+        (a, Code.OPINION_SUBMITTED),
+    ]
+    assert {link_for(line) for line in opinion_lines} == {f"/opinions/{adopted.pk}/"}
+    before = total(a)
+
+    # a new submitted item of B moves B's score once the save commits (no derive call)
+    OfficeOpinionFactory(venue=b, submitted_on=datetime.date(YEAR, 6, 1))
+    assert lines(b).count(("opinion_submitted", D("1.0"))) == 1
+    assert total(a) == before

@@ -11,17 +11,26 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from apps.accounts import roles
-from apps.consultation.models import Proposal, ProposalSigner, ResearchProject, Suggestion
+from apps.consultation.models import (
+    OpinionAdoption,
+    Proposal,
+    ProposalSigner,
+    ResearchProject,
+    Suggestion,
+)
 from apps.members.models import Member, Sector
 from apps.performance.models import Attendance, AttendanceBatch, Meeting
 from apps.performance.services import ledger_derive
 from apps.venues.models import Venue
 from tests.accounts.factories import UserFactory
 from tests.consultation.factories import (
+    AdoptedOpinionFactory,
     ClosedReferralFactory,
+    OpinionItemFactory,
     PublishedSessionFactory,
     ResearchProjectFactory,
     SessionFactory,
+    SubmittedOpinionFactory,
     SubmittedProposalFactory,
     SuggestionFactory,
     TopicFactory,
@@ -188,6 +197,20 @@ def _year_of_records(term: Term, year: int, n: int, pairing) -> None:
         state=ProposalSigner.State.CONFIRMED,
         responded_on=datetime.date(year, 1, 11 + n),
     )
+    # 社情民意: one adopted and adopted by the city; one submitted; a draft (not in the file).
+    opinion = AdoptedOpinionFactory(
+        member=me,
+        submitted_on=datetime.date(year, 4, day),
+        reviewed_on=datetime.date(year, 4, day + 5),
+    )
+    OpinionAdoption.objects.create(
+        item=opinion,
+        level=OpinionAdoption.Level.CITY,
+        on=datetime.date(year, 6, day),
+        body="市政协",
+    )
+    SubmittedOpinionFactory(member=me, submitted_on=datetime.date(year, 5, day))
+    OpinionItemFactory(member=me)
     if n == 0:
         DutyReportFactory(member=me, year=year, submitted_on=datetime.date(year, 12, 1))
 

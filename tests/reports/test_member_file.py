@@ -158,6 +158,10 @@ def test_figures_equal_the_ledger(term, staff_user):
     assert fact(proposals, "提出（领衔）提案") == ledger_count(me, Code.PROPOSAL_INDIVIDUAL) == 5
     assert fact(proposals, "附议提案") == ledger_count(me, Code.PROPOSAL_COSIGNED) == 5
     assert fact(proposals, "立案") == ledger_count(me, Code.PROPOSAL_REGISTERED) == 5
+    opinions = section(member_file, "opinions")
+    assert len(opinions.lines) == ledger_count(me, Code.OPINION_SUBMITTED) == 10
+    assert fact(opinions, "县政协采用") == ledger_count(me, Code.OPINION_ADOPTED) == 5
+    assert fact(opinions, "被上级采用或批示") == ledger_count(me, Code.OPINION_ADOPTED_HIGHER) == 5
     meetings = section(member_file, "meetings")
     assert len(meetings.lines) == Attendance.objects.filter(member=me).count() == 30
     attended = ledger_count(
@@ -196,7 +200,8 @@ def test_every_line_links_to_its_record_and_the_record_lists_it(client_for, term
     client = client_for("staff_user")
     body = client.get(file_url(term.me)).content.decode()
     lines = [line for s in member_file.sections for line in s.lines if s.key != "points"]
-    assert len(lines) == 81  # 1 stationing, 10 contacts, 30 meetings, 10 + 5 + 10 + 10 + 5
+    # 1 stationing, 10 contacts, 30 meetings, 10 + 5 + 10 + 10 + 10 (社情民意) + 5
+    assert len(lines) == 91
     for line in lines:
         assert line.url, line
         assert f'href="{line.url}"' in body
@@ -243,6 +248,7 @@ def test_sections_are_a_tuple_of_functions_a_later_source_joins(term, staff_user
         "research",
         "suggestions",
         "proposals",
+        "opinions",
         "duty_reports",
         "points",
     ]
