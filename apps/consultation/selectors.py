@@ -128,9 +128,10 @@ def topic_page(topic: Topic, user: User) -> dict[str, Any]:
 
 def project_detail(user: User) -> QuerySet[ResearchProject]:
     """The projects the user may read, each with what its timeline shows prefetched:
-    team, field visits (the sessions the user may read), reports with their versions,
-    instructions and suggestions (those the user may read, with progress, proposers and
-    referrals). Eleven queries for one project whatever its numbers."""
+    team, field visits (the sessions the user may read), reports, instructions and
+    suggestions (those the user may read, with their referrals and departments: a row's
+    progress and overdue referrals are derived from them, `project_summary`). Nine
+    queries for one project whatever its numbers."""
     return (
         ResearchProject.objects.for_user(user)
         .select_related("topic", "lead_unit", "team_leader", "created_by")
@@ -145,7 +146,6 @@ def project_detail(user: User) -> QuerySet[ResearchProject]:
             Prefetch(
                 "reports",
                 queryset=Report.objects.order_by("submitted_on", "pk").prefetch_related(
-                    Prefetch("versions", queryset=ReportVersion.objects.order_by("-number")),
                     Prefetch(
                         "instructions",
                         queryset=Instruction.objects.order_by("instructed_on", "pk"),
@@ -153,9 +153,15 @@ def project_detail(user: User) -> QuerySet[ResearchProject]:
                     Prefetch(
                         "suggestions",
                         queryset=Suggestion.objects.for_user(user)
-                        .with_progress()
                         .order_by("pk")
-                        .with_people_and_referrals(),
+                        .prefetch_related(
+                            Prefetch(
+                                "referrals",
+                                queryset=Referral.objects.select_related("department")
+                                .prefetch_related("co_departments")
+                                .order_by("referred_on", "pk"),
+                            )
+                        ),
                     ),
                 ),
             ),
@@ -213,12 +219,16 @@ def project_timeline(project: ResearchProject) -> list[dict]:
     return events
 
 
-def project_summary(project: ResearchProject) -> dict[str, Any]:
+def project_summary(project: ResearchProject, today: datetime.date | None = None) -> dict[str, Any]:
     """A project's reports, its number of suggestions, how many are at each progress
-    and how many have an overdue referral. Reads only what `project_detail` prefetched."""
+    and how many have an overdue referral (on `today`). Reads only what `project_detail`
+    prefetched; each suggestion gets `overdue_count`, its referrals past due without a
+    reply (`ReferralQuerySet.overdue`'s rule; its `progress` is derived from them too)."""
+    today = today or timezone.localdate()
     reports = list(project.reports.all())
-    # Annotated by `with_progress` (progress, overdue_count): not model attributes.
     suggestions: list[Any] = [s for r in reports for s in r.suggestions.all()]
+    for s in suggestions:
+        s.overdue_count = sum(r.is_overdue(today) for r in s.referrals.all())
     progress = Counter(s.progress for s in suggestions)
     return {
         "reports": reports,
