@@ -244,10 +244,10 @@ ADOPTED_ANY = "adopted_any"
 
 
 class SuggestionFilter(django_filters.FilterSet):
-    """The ledger's filters; the export reads the same ones. `progress` needs the
-    queryset's `with_progress()` annotation. `referred` and `replied` (true or false) are
-    what the statistics count as referred (at least one referral) and replied (at least
-    one reply)."""
+    """The ledger's filters; the export reads the same ones. `progress` filters on the
+    queryset's `with_progress()` annotation (or adds it as an alias). `referred` and
+    `replied` (true or false) are what the statistics count as referred (at least one
+    referral) and replied (at least one reply)."""
 
     year = django_filters.NumberFilter(
         label=_("Year raised"),
@@ -311,7 +311,11 @@ class SuggestionFilter(django_filters.FilterSet):
         form = StyledForm
 
     def filter_progress(self, queryset, name, value):
-        return queryset.filter(progress=value) if value else queryset
+        if not value:
+            return queryset
+        if "progress" not in queryset.query.annotations:  # the ledger's rows: an alias
+            queryset = queryset.with_progress(select=False)
+        return queryset.filter(progress=value)
 
     def filter_outcome(self, queryset, name, value):
         if value == UNDECIDED:

@@ -133,6 +133,34 @@ class ProposalQuerySet(models.QuerySet):
             )
         )
 
+    def with_rows(self):
+        """A row of the register (`proposal_tags.proposal_rows`): status, category,
+        proposer, body and sector joined; co-signers (their names) and referrals (their
+        lead departments) prefetched: three queries per page. Unlike `with_related()`, no
+        earlier rounds nor the proposal it was merged into (the rows show neither), and
+        not the long text of the case (background, measures)."""
+        from .models import ProposalSigner, Referral
+
+        return (
+            self.with_status()
+            .select_related("category", "proposer", "unit", "sector")
+            .defer("background", "measures")
+            .prefetch_related(
+                Prefetch(
+                    "signers",
+                    queryset=ProposalSigner.objects.only("proposal_id", "state", "member__name")
+                    .select_related("member")
+                    .order_by("id"),
+                ),
+                Prefetch(
+                    "referrals",
+                    queryset=Referral.objects.only("proposal_id", "department__name")
+                    .select_related("department")
+                    .order_by("referred_on", "id"),
+                ),
+            )
+        )
+
 
 class ProposalSignerQuerySet(models.QuerySet):
     def waiting_for(self, user: User):

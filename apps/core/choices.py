@@ -68,6 +68,13 @@ class CachedModelChoiceIterator(ModelChoiceIterator):
         for value, label in self._pairs():
             yield (ModelChoiceIteratorValue(value, None), label)
 
+    def plain_choices(self):
+        """What `__iter__` yields with each value as itself (not wrapped with its
+        instance): `widget_html.options_html` writes only `str(value)`."""
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self._pairs()
+
     def __len__(self):
         return len(self._pairs()) + (1 if self.field.empty_label is not None else 0)
 

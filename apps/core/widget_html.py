@@ -15,6 +15,7 @@ Escaping is the templates': `conditional_escape` of the value as `{{ … }}` ren
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django.utils.formats import localize
@@ -34,14 +35,20 @@ INPUT_OPTIONS = {
 
 
 def _var(value: Any) -> str:
-    """`{{ value }}`: localized, then escaped unless safe."""
+    """`{{ value }}`: localized, then escaped unless safe. A plain `str` (most labels) is
+    what `localize` returns unchanged and `conditional_escape` escapes with `html.escape`
+    (`django.utils.html.escape`): that path directly."""
+    if type(value) is str:
+        return html.escape(value)
     return str(conditional_escape(localize(value)))
 
 
 def _str(value: Any) -> str:
     """`{{ value|stringformat:'s' }}`: `%s`, then escaped unless the value was safe."""
+    if type(value) is str:
+        return html.escape(value)
     text = str(value)
-    return text if isinstance(value, SafeData) else str(conditional_escape(text))
+    return text if isinstance(value, SafeData) else html.escape(text)
 
 
 def _attrs(attrs: dict[str, Any]) -> str:
@@ -122,7 +129,11 @@ def options_html(widget: Any, value: Any) -> str:
     out = []
     has_selected = False
     multiple = widget.allow_multiple_selected
-    for option_value, option_label in widget.choices:
+    choices = widget.choices
+    # A model field's cached pairs (`choices.CachedModelChoiceIterator`): the same values
+    # and labels without a `ModelChoiceIteratorValue` per option (written as `str(value)`).
+    plain = getattr(choices, "plain_choices", None)
+    for option_value, option_label in plain() if plain is not None else choices:
         if option_value is None:
             option_value = ""
         if isinstance(option_label, list | tuple):

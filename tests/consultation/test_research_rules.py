@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
 from apps.consultation import handling, services
+from apps.consultation.filters import SuggestionFilter
 from apps.consultation.models import (
     Instruction,
     Referral,
@@ -90,12 +91,16 @@ def test_the_sql_annotation_agrees_with_the_rule(states):
         .filter(pk=suggestion.pk)
         .exists()
     )
-    # A ledger row (`with_related`: an alias to filter on, the rule applied to the
-    # prefetched referrals) shows the same progress, and filters alike.
-    rows = Suggestion.objects.with_related().filter(progress=derive_progress(states))
-    (row,) = [s for s in rows if s.pk == suggestion.pk]
+    # A ledger row (`with_related`: the rule applied to the prefetched referrals) shows
+    # the same progress, and the ledger's filter (which adds the alias) filters alike.
+    (row,) = [s for s in Suggestion.objects.with_related() if s.pk == suggestion.pk]
     assert row.progress == derive_progress(states)
     assert "_progress" not in row.__dict__  # derived, not annotated
+    for progress in P.values:
+        filtered = SuggestionFilter(
+            {"progress": progress}, queryset=Suggestion.objects.with_related()
+        ).qs
+        assert filtered.filter(pk=suggestion.pk).exists() == (progress == derive_progress(states))
 
 
 def test_progress_moves_along_the_services(staff_user):

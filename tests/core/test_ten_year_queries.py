@@ -10,12 +10,18 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from apps.consultation.models import Proposal, ProposalSigner
 from apps.performance.office_scores import office_scores_derive
 from apps.performance.services import ledger_derive
 from tests.consultation.factories import (
     DepartmentFactory,
+    InstructionFactory,
+    ProposalSignerFactory,
     PublishedSessionFactory,
     ReferralFactory,
+    ReportFactory,
+    ReportSuggestionFactory,
+    ResearchProjectFactory,
     SuggestionFactory,
     TopicFactory,
 )
@@ -52,10 +58,21 @@ PAGES = {
     "departments": ("/departments/", 7),
     "department": ("/departments/{department}/", 10),
     "evaluation year": ("/performance/evaluation/2021/?sort=-total", 14),
-    "member ledger": ("/performance/ledger/2021/{member}/", 14),
+    # One query per kind of source for the links (the proposals led and co-signed too).
+    "member ledger": ("/performance/ledger/2021/{member}/", 17),
     "meetings": ("/performance/meetings/?year=2021", 9),
     "office ranking": ("/performance/offices/2021/", 10),
     "office breakdown": ("/performance/offices/2021/{venue}/", 16),
+    # A project's timeline (a report a year, its suggestions, referrals, instructions),
+    # its report, the lists of reports and instructions, the proposal register, the
+    # contact records and a member's file of the term.
+    "project timeline": ("/projects/{project}/", 13),
+    "report": ("/reports/{report}/", 12),
+    "research reports": ("/reports/?year=2021", 8),
+    "instructions": ("/instructions/?year=2021", 7),
+    "proposals": ("/proposals/", 12),
+    "contact records": ("/members/pairings/contacts/?year=2021", 7),
+    "member file": ("/members/{member}/file/", 25),
     # The navigation's badge: the unread count and, in a transaction that has written,
     # every to-do provider's queries (cached per user and data version otherwise).
     "badge": ("/notifications/badge/", 20),
@@ -76,6 +93,8 @@ class County:
         self.venues = [VenueFactory(), VenueFactory()]
         self.departments = [DepartmentFactory(), DepartmentFactory()]
         self.sessions = []
+        self.project = ResearchProjectFactory(team=self.members[:3])
+        self.reports = []
 
     def add_year(self, year: int) -> None:
         standard_rules(year)
@@ -108,6 +127,30 @@ class County:
                 AttendanceFactory(meeting=meeting, member=member)
         for pairing in self.pairings:
             ContactRecordFactory(pairing=pairing, date=datetime.date(year, 6, 1))
+        report = ReportFactory(project=self.project, submitted_on=datetime.date(year, 6, 20))
+        self.reports.append(report)
+        InstructionFactory(report=report)
+        for i in range(2):
+            suggestion = ReportSuggestionFactory(
+                report=report, raised_on=report.submitted_on, members=self.members[i : i + 2]
+            )
+            ReferralFactory(
+                suggestion=suggestion,
+                department=self.departments[i],
+                co_departments=[self.departments[1 - i]],
+                referred_on=datetime.date(year, 7, 1),
+                due_on=datetime.date(year, 8, 31),
+            )
+        for i in range(2):
+            ProposalSignerFactory(
+                proposal__proposer=self.members[i],
+                proposal__year=year,
+                proposal__state=Proposal.State.SUBMITTED,
+                proposal__submitted_on=datetime.date(year, 1, 12),
+                member=self.members[i + 1],
+                state=ProposalSigner.State.CONFIRMED,
+                responded_on=datetime.date(year, 1, 10),
+            )
         ledger_derive(year=year)
         office_rules(year)
         office_scores_derive(year=year)
@@ -119,6 +162,8 @@ def query_counts(client, county) -> dict[str, int]:
         "session": county.sessions[0].pk,
         "department": county.departments[0].pk,
         "member": county.members[0].pk,
+        "project": county.project.pk,
+        "report": county.reports[0].pk,
     }
     counts = {}
     client.get("/")  # the sign-in session's once-a-minute renewal, out of the counts

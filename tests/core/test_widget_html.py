@@ -105,3 +105,31 @@ def test_field_groups_and_labels_give_the_templates_html(data, prefix, auto_id):
         ]
 
     assert html(BootstrapFormRenderer()) == html(FieldGroupsByTemplates())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", [None, "", "first", "many"])
+def test_a_model_selects_cached_options_give_the_templates_html(value):
+    """A model choice field's options come from its cached (value, label) pairs
+    (`CachedModelChoiceIterator.plain_choices`), labels escaped as the template escapes."""
+    from django.contrib.auth.models import Group
+
+    from apps.core.choices import CachedModelChoiceIterator
+
+    first = Group.objects.create(name="甲 <b>&'\"")
+    second = Group.objects.create(name="乙 2021")
+    values = {"first": first.pk, "many": [first.pk, second.pk]}
+
+    class Form(StyledForm):
+        one = forms.ModelChoiceField(queryset=Group.objects.order_by("pk"), required=False)
+        some = forms.ModelMultipleChoiceField(queryset=Group.objects.order_by("pk"))
+
+    for name in ("one", "some"):
+        picked = values.get(value, value)
+        if name == "one" and isinstance(picked, list):
+            picked = picked[0]
+        field = Form().fields[name]
+        assert isinstance(field.widget.choices, CachedModelChoiceIterator)
+        expected = field.widget.render("f", picked, renderer=DjangoTemplates())
+        assert field.widget.render("f", picked, renderer=BootstrapFormRenderer()) == expected
+        assert "甲 &lt;b&gt;&amp;&#x27;&quot;" in expected

@@ -13,7 +13,7 @@ from apps.core.mixins import PageMixin, selected_year, year_choices, year_param
 
 from ..dashboard import year_statistics
 from ..models import Department
-from ..selectors import REFERRAL_STATE_CHOICES, department_referrals, statistics_figures
+from ..selectors import REFERRAL_STATE_CHOICES, department_referral_rows, statistics_figures
 
 
 class DepartmentListView(PermissionRequiredMixin, ListView):
@@ -52,7 +52,7 @@ class DepartmentDetailView(PermissionRequiredMixin, PageMixin, ListView):
             pk=self.kwargs["pk"],
         )
         self.state = self.request.GET.get("state", "")
-        return department_referrals(self.department, self.state, self.today)
+        return department_referral_rows(self.department, self.state, self.today)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

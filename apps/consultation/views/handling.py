@@ -17,7 +17,7 @@ from apps.core.mixins import PageMixin, year_choices, year_param
 from .. import handling
 from ..forms.referrals import ReferralOpinionForm
 from ..models import Referral
-from ..selectors import HANDLING_STATE_CHOICES, department_referrals
+from ..selectors import HANDLING_STATE_CHOICES, department_referral_rows
 from .referrals import ReferralActionView, ReplyStep
 
 PERMISSION = "consultation.handle_referral"
@@ -39,7 +39,7 @@ class HandlingListView(PermissionRequiredMixin, PageMixin, ListView):
         self.year = year_param(self.request, recorded_only=True)
         if self.department is None:
             return Referral.objects.none()
-        referrals = department_referrals(self.department, self.state, self.today)
+        referrals = department_referral_rows(self.department, self.state, self.today)
         if self.year:
             referrals = referrals.filter(referred_on__year=self.year)
         return referrals

@@ -59,7 +59,7 @@ class ProposalListView(PermissionRequiredMixin, PageMixin, FilterView):
         return (
             Proposal.objects.for_user(self.request.user)
             .submitted()
-            .with_related()
+            .with_rows()
             .order_by("-year", "sitting", F("number").asc(nulls_first=True), "-pk")
         )
 
@@ -79,7 +79,7 @@ class MyProposalsView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         return (
             Proposal.objects.for_user(self.request.user)
             .filter(proposer__user=self.request.user)
-            .with_related()
+            .with_rows()
             .order_by("-created_at", "-pk")
         )
 

@@ -116,7 +116,7 @@ class ProjectListView(PermissionRequiredMixin, PageMixin, FilterView):
 class ProjectDetailView(PermissionRequiredMixin, DetailView):
     """A project as one timeline: topic, field visits, report(s) and versions, leaders'
     instructions, suggestions with their progress, referrals, replies and closings.
-    Eleven queries whatever the numbers of suggestions and referrals."""
+    Nine queries whatever the numbers of suggestions and referrals."""
 
     permission_required = "consultation.view_researchproject"
     template_name = "consultation/project_detail.html"
@@ -129,12 +129,13 @@ class ProjectDetailView(PermissionRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         project = self.object
         user = self.request.user
+        today = timezone.localdate()
         context.update(
             timeline=project_timeline(project),
-            **project_summary(project),
+            **project_summary(project, today),
             can_change=user.has_perm("consultation.change_researchproject"),
             can_add_report=user.has_perm("consultation.add_report"),
-            today=timezone.localdate(),
+            today=today,
             readable_team=readable_ids(Member.objects.for_user(user), project.team.all()),
             topic_opens=page_opens(user, project.topic),
         )
