@@ -10,12 +10,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.consultation.models import Proposal, ProposalSigner
+from apps.consultation.models import OpinionAdoption, Proposal, ProposalSigner
 from apps.performance.office_scores import office_scores_derive
 from apps.performance.services import ledger_derive
 from tests.consultation.factories import (
+    AdoptedOpinionFactory,
     DepartmentFactory,
     InstructionFactory,
+    OfficeOpinionFactory,
+    OpinionIssueFactory,
     ProposalSignerFactory,
     PublishedSessionFactory,
     ReferralFactory,
@@ -72,7 +75,13 @@ PAGES = {
     "instructions": ("/instructions/?year=2021", 7),
     "proposals": ("/proposals/", 12),
     "contact records": ("/members/pairings/contacts/?year=2021", 7),
-    "member file": ("/members/{member}/file/", 25),
+    # 25 + 社情民意 (the items, their higher adoptions, the links, the ledger's source)
+    "member file": ("/members/{member}/file/", 29),
+    "opinions": ("/opinions/?year=2021", 13),
+    "opinion": ("/opinions/{opinion}/", 13),
+    "opinion statistics": ("/opinions/statistics/?year=2021", 9),
+    "opinion issues": ("/opinions/issues/?year=2021", 7),
+    "opinion issue": ("/opinions/issues/{issue}/", 7),
     # The navigation's badge: the unread count and, in a transaction that has written,
     # every to-do provider's queries (cached per user and data version otherwise).
     "badge": ("/notifications/badge/", 20),
@@ -95,6 +104,8 @@ class County:
         self.sessions = []
         self.project = ResearchProjectFactory(team=self.members[:3])
         self.reports = []
+        self.opinions = []
+        self.issues = []
 
     def add_year(self, year: int) -> None:
         standard_rules(year)
@@ -151,6 +162,20 @@ class County:
                 state=ProposalSigner.State.CONFIRMED,
                 responded_on=datetime.date(year, 1, 10),
             )
+        issue = OpinionIssueFactory(year=year, compiled_on=datetime.date(year, 6, 1))
+        self.issues.append(issue)
+        for i in range(2):
+            item = AdoptedOpinionFactory(
+                member=self.members[i],
+                submitted_on=datetime.date(year, 5, 10),
+                reviewed_on=datetime.date(year, 5, 15),
+                issue=issue,
+            )
+            self.opinions.append(item)
+            OpinionAdoption.objects.create(
+                item=item, level="city", on=datetime.date(year, 7, 1), body="市政协"
+            )
+            OfficeOpinionFactory(venue=self.venues[i], submitted_on=datetime.date(year, 5, 12))
         ledger_derive(year=year)
         office_rules(year)
         office_scores_derive(year=year)
@@ -164,6 +189,8 @@ def query_counts(client, county) -> dict[str, int]:
         "member": county.members[0].pk,
         "project": county.project.pk,
         "report": county.reports[0].pk,
+        "opinion": county.opinions[0].pk,
+        "issue": county.issues[0].pk,
     }
     counts = {}
     client.get("/")  # the sign-in session's once-a-minute renewal, out of the counts
