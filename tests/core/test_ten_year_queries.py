@@ -50,7 +50,8 @@ PAGES = {
     "home": ("/", HOME_QUERY_BUDGET),
     "roster": ("/members/", 12),
     "coverage": ("/members/pairings/", 8),
-    "venue": ("/venues/{venue}/", 17),  # 14 + the venue's score (performance) + 社情民意: two
+    # 14 + the venue's score (performance) + 社情民意 (with the office's items: four)
+    "venue": ("/venues/{venue}/", 19),
     "sessions": ("/sessions/", 12),
     "sessions 2021": ("/sessions/?year=2021", 12),
     "session": ("/sessions/{session}/", 12),
@@ -62,10 +63,10 @@ PAGES = {
     "department": ("/departments/{department}/", 10),
     "evaluation year": ("/performance/evaluation/2021/?sort=-total", 14),
     # One query per kind of source for the links (the proposals led and co-signed too).
-    "member ledger": ("/performance/ledger/2021/{member}/", 17),
+    "member ledger": ("/performance/ledger/2021/{member}/", 20),  # + 社情民意 items' links
     "meetings": ("/performance/meetings/?year=2021", 9),
     "office ranking": ("/performance/offices/2021/", 10),
-    "office breakdown": ("/performance/offices/2021/{venue}/", 16),
+    "office breakdown": ("/performance/offices/2021/{venue}/", 17),  # + 社情民意 items
     # A project's timeline (a report a year, its suggestions, referrals, instructions),
     # its report, the lists of reports and instructions, the proposal register, the
     # contact records and a member's file of the term.
