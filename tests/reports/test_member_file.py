@@ -92,8 +92,10 @@ def test_another_member_gets_404_and_the_anonymous_sign_in(client, term, users):
 
 def test_bad_terms_answer_404(client_for, term):
     client = client_for("staff_user")
-    for bad in ("abc", "0", "99", "-1", "11x"):
+    # "²" is a digit to str.isdigit() but not to int(): a 404, not a 500.
+    for bad in ("abc", "0", "99", "-1", "11x", "²", "1²"):
         assert client.get(file_url(term.me, term=bad)).status_code == 404
+        assert client.get(docx_url(term.me) + f"?term={bad}").status_code == 404
     assert client.get(file_url(term.me, term=11)).status_code == 200
 
 
