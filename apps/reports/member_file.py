@@ -186,9 +186,12 @@ def pairing(members: Sequence[Member], ctx: FileContext) -> dict[int, FileSectio
     for c in contacts:
         p = by_pk[c.pairing_id]
         url = url_if(readable, p.pk, p.get_absolute_url())
+        # What was said is the pair's record: only for who may read the pairing (staff,
+        # leaders, the pair); another reader (an office head) sees what the ledger shows.
+        content = short(c.content) if url else "—"
         for member_id, other in ((p.cpc_member_id, p.partner), (p.partner_id, p.cpc_member)):
             lines[member_id].append(
-                Line((ymd(c.date), other.name, ways.get(c.way, c.way), short(c.content)), url)
+                Line((ymd(c.date), other.name, ways.get(c.way, c.way), content), url)
             )
     files = {}
     for m in members:

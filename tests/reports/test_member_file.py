@@ -9,6 +9,7 @@ from django.urls import reverse
 from docx import Document
 
 from apps.core.models import SecurityEvent
+from apps.members.models import ContactRecord
 from apps.performance.ledger import Code
 from apps.performance.models import Attendance, Evaluation, PointEntry
 from apps.reports.member_file import SECTIONS, member_files
@@ -221,6 +222,26 @@ def test_the_members_own_links_open_for_them(client_for, term, member_user):
     assert urls
     for url in sorted(urls):
         assert client.get(url).status_code == 200, url
+
+
+def test_what_a_pair_said_only_reaches_who_may_read_the_pairing(client_for, term):
+    # The contact records' content is the pair's (staff, leaders, the pair read it); an
+    # office head reading their member's file sees the date, the partner and the way,
+    # as on the member's ledger, not what was said.
+    content = ContactRecord.objects.filter(pairing__partner=term.me).first().content
+    for who, shown in (
+        ("staff_user", True),
+        ("leader_user", True),
+        ("member_user", True),
+        ("office_head_user", False),
+    ):
+        client = client_for(who)
+        page = client.get(file_url(term.me)).content.decode()
+        assert (content in page) is shown, who
+        document = Document(io.BytesIO(b"".join(client.get(docx_url(term.me)).streaming_content)))
+        cells = {cell.text for table in document.tables for cell in table._cells}
+        assert (content in cells) is shown, who
+    assert "—" in cells
 
 
 def test_an_office_heads_links_are_only_to_pages_that_open(client_for, term, office_head_user):
