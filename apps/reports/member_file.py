@@ -43,6 +43,7 @@ from apps.consultation.models import (
     Suggestion,
 )
 from apps.members.models import ContactRecord, Member, Pairing
+from apps.performance.ledger import project_date, project_dated
 from apps.performance.models import (
     Attendance,
     AttendanceBatch,
@@ -335,18 +336,8 @@ def research(members: Sequence[Member], ctx: FileContext) -> dict[int, FileSecti
     by the end, else the start, else the planned start. One query (and one for links)."""
     ids = [m.pk for m in members]
     through = ResearchProject.team.through
-    span = (ctx.first, ctx.last)
-    in_term = (
-        Q(researchproject__actual_end__range=span)
-        | Q(researchproject__actual_end__isnull=True, researchproject__actual_start__range=span)
-        | Q(
-            researchproject__actual_end__isnull=True,
-            researchproject__actual_start__isnull=True,
-            researchproject__planned_start__range=span,
-        )
-    )
     rows = list(
-        through.objects.filter(in_term, member_id__in=ids)
+        through.objects.filter(project_dated("range", (ctx.first, ctx.last)), member_id__in=ids)
         .exclude(researchproject__status=ResearchProject.Status.PLANNED)
         .select_related("researchproject__topic")
     )
@@ -354,7 +345,7 @@ def research(members: Sequence[Member], ctx: FileContext) -> dict[int, FileSecti
     found: dict[int, list[tuple[datetime.date, Line]]] = defaultdict(list)
     for r in rows:
         p = r.researchproject
-        date = p.actual_end or p.actual_start or p.planned_start
+        date = project_date(p.actual_end, p.actual_start, p.planned_start)
         found[r.member_id].append(
             (
                 date,
