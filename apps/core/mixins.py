@@ -76,7 +76,8 @@ def year_param(request: HttpRequest, *, recorded_only: bool = False) -> int | No
     else:
         first, last = PLAUSIBLE_YEARS
     raw = request.GET.get("year", "")
-    if raw.isdigit() and first <= int(raw) <= last:
+    # ASCII digits only: "²" is a digit to `str.isdigit` but not to `int()`.
+    if raw.isascii() and raw.isdigit() and first <= int(raw) <= last:
         return int(raw)
     return None
 

@@ -170,6 +170,25 @@ def _thumbnail(image: Image.Image, side: int) -> ContentFile:
 # application blocks) and anything after the end of the image is dropped.
 _JPEG_FRAMES = set(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}  # SOF0–SOF15
 _JPEG_KEEP = _JPEG_FRAMES | {0xE0, 0xE2, 0xEE, 0xDB, 0xC4, 0xCC, 0xDC, 0xDD}
+# Of the application blocks kept, only the fixed fields a decoder reads: JFIF's version,
+# units and density (its embedded thumbnail, and a JFXX or any other APP0, dropped) and
+# Adobe's version, flags and colour transform. The rest of such a block is free bytes a
+# crafted file could carry through (an HTML or archive payload), as a comment could.
+_JFIF_FIELDS = 12  # b"JFIF\0", version (2), units (1), densities (4)
+_ADOBE_FIELDS = 12  # b"Adobe", version (2), flags (4), transform (1)
+
+
+def _kept_application_block(marker: int, payload: bytes) -> bytes | None:
+    """The APP0 (JFIF) or APP14 (Adobe) block with its fixed fields only, else None."""
+    if marker == 0xE0 and payload.startswith(b"JFIF\x00") and len(payload) >= 14:
+        payload = payload[:_JFIF_FIELDS] + b"\x00\x00"  # no thumbnail
+    elif marker == 0xEE and payload.startswith(b"Adobe") and len(payload) >= _ADOBE_FIELDS:
+        payload = payload[:_ADOBE_FIELDS]
+    else:
+        return None
+    return bytes([0xFF, marker]) + (len(payload) + 2).to_bytes(2, "big") + payload
+
+
 # The EXIF tag of the orientation (applied, then dropped with the rest).
 ORIENTATION = 0x0112
 
@@ -198,6 +217,10 @@ def _jpeg_without_metadata(data: bytes) -> bytes | None:
             return None
         if marker == 0xE2 and not data[i + 4 : i + 16].startswith(b"ICC_PROFILE"):
             pass  # APP2 that is not a colour profile (e.g. FlashPix): dropped
+        elif marker in (0xE0, 0xEE):
+            block = _kept_application_block(marker, data[i + 4 : end])
+            if block:
+                out.append(block)
         elif marker in _JPEG_KEEP or marker == 0xDA:
             out.append(data[i:end])
         if marker == 0xDA:  # a scan: its entropy-coded data runs to the next marker

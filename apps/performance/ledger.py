@@ -282,25 +282,34 @@ def _session_years(session: Session) -> list[int]:
     return [timezone.localtime(session.started_at).year]
 
 
-def _project_date(actual_end, actual_start, planned_start):
+def project_date(actual_end, actual_start, planned_start):
     return actual_end or actual_start or planned_start
+
+
+def project_dated(lookup: str, value, *, prefix: str = "researchproject__") -> Q:
+    """The research projects (through `prefix`) whose date — the end, else the start,
+    else the planned start (`project_date`) — matches `lookup` and `value`: ("year",
+    2023) for the ledger's year, ("range", (first, last)) for a member's file's term."""
+
+    def on(field: str, **absent) -> Q:
+        return Q(**{f"{prefix}{field}__{lookup}": value}, **absent)
+
+    return (
+        on("actual_end")
+        | on("actual_start", **{f"{prefix}actual_end__isnull": True})
+        | on(
+            "planned_start",
+            **{f"{prefix}actual_end__isnull": True, f"{prefix}actual_start__isnull": True},
+        )
+    )
 
 
 def collect_research_teams(*, year: int, members: frozenset[int] | None) -> Iterator[Fact]:
     """Serving on the team of a research project that got under way, dated by its end
     (else its start). One query."""
     through = ResearchProject.team.through
-    in_year = (
-        Q(researchproject__actual_end__year=year)
-        | Q(researchproject__actual_end__isnull=True, researchproject__actual_start__year=year)
-        | Q(
-            researchproject__actual_end__isnull=True,
-            researchproject__actual_start__isnull=True,
-            researchproject__planned_start__year=year,
-        )
-    )
     rows = (
-        through.objects.filter(in_year)
+        through.objects.filter(project_dated("year", year))
         .exclude(researchproject__status=ResearchProject.Status.PLANNED)
         .order_by()
     )
@@ -316,12 +325,12 @@ def collect_research_teams(*, year: int, members: frozenset[int] | None) -> Iter
         "researchproject__title",
     ):
         description = _("Research team: %(title)s") % {"title": title}
-        date = _project_date(end, start, planned)
+        date = project_date(end, start, planned)
         yield Fact(member_id, Code.RESEARCH_TEAM, type_id, project_id, date, description)
 
 
 def _project_years(project: ResearchProject) -> list[int]:
-    date = _project_date(project.actual_end, project.actual_start, project.planned_start)
+    date = project_date(project.actual_end, project.actual_start, project.planned_start)
     return [date.year] if date else []
 
 

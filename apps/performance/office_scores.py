@@ -57,13 +57,13 @@ from .ledger import (
 )
 from .models import OfficeRule, OfficeScore, OfficeScoreLine
 from .services import (
-    BATCH_SIZE,
     TENTH,
     ZERO,
     PendingYears,
     _bulk_history,
     competition_ranks,
     connect_receivers,
+    write_reconciled,
 )
 
 # A session's minutes count as complete from this many characters.
@@ -489,20 +489,14 @@ def office_scores_derive(
         if key not in kept
     ]
 
-    if to_delete:
-        ids = [line.pk for line in to_delete]
-        for start in range(0, len(ids), BATCH_SIZE):
-            chunk = OfficeScoreLine.objects.filter(pk__in=ids[start : start + BATCH_SIZE])
-            chunk._raw_delete(chunk.db)
-        _bulk_history(OfficeScoreLine, to_delete, "-", "office_scores_derive")
-    if to_update:
-        OfficeScoreLine.objects.bulk_update(
-            to_update, ["points", "capped", "quantity", "description"], batch_size=BATCH_SIZE
-        )
-        _bulk_history(OfficeScoreLine, to_update, "~", "office_scores_derive")
-    if to_create:
-        created = OfficeScoreLine.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-        _bulk_history(OfficeScoreLine, created, "+", "office_scores_derive")
+    write_reconciled(
+        OfficeScoreLine,
+        to_delete=to_delete,
+        to_update=to_update,
+        to_create=to_create,
+        fields=["points", "capped", "quantity", "description"],
+        reason="office_scores_derive",
+    )
     result.created, result.updated, result.deleted = len(to_create), len(to_update), len(to_delete)
     result.scores = office_scores_recompute(year=year)
     result.seconds = time.perf_counter() - started

@@ -141,17 +141,22 @@ def my_office_scores(user) -> dict[str, Any]:
     }
 
 
-def office_charts(user, *, year: int, today) -> list[Chart]:
-    """The overview's and the annual report's chart of the year: the liaison offices'
-    scores in rank order, for staff and leaders (`registry.add_charts`). One query."""
-    if not user.has_perm("performance.view_officescoreline"):
-        return []
-    scores = list(
+def liaison_office_scores(year: int) -> list[OfficeScore]:
+    """The liaison offices' scores of `year` in rank order, venues joined. One query."""
+    return list(
         OfficeScore.objects.of_year(year)
         .filter(venue__kind=Venue.Kind.LIAISON_OFFICE)
         .select_related("venue")
         .order_by("rank", "venue__sort_order", "venue__name")
     )
+
+
+def office_charts(user, *, year: int, today) -> list[Chart]:
+    """The overview's and the annual report's chart of the year: the liaison offices'
+    scores in rank order, for staff and leaders (`registry.add_charts`). One query."""
+    if not user.has_perm("performance.view_officescoreline"):
+        return []
+    scores = liaison_office_scores(year)
     if not scores:
         return []
     for score in scores:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -251,27 +252,46 @@ def ledger_derive(
         if key not in kept
     ]
 
-    if to_delete:
-        ids = [entry.pk for entry in to_delete]
-        for start in range(0, len(ids), BATCH_SIZE):
-            # A raw delete: no per-row signals; the history is written in bulk below.
-            chunk = PointEntry.objects.filter(pk__in=ids[start : start + BATCH_SIZE])
-            chunk._raw_delete(chunk.db)
-        _bulk_history(PointEntry, to_delete, "-", "ledger_derive")
-    if to_update:
-        PointEntry.objects.bulk_update(
-            to_update,
-            ["points", "capped", "date", "description", "category"],
-            batch_size=BATCH_SIZE,
-        )
-        _bulk_history(PointEntry, to_update, "~", "ledger_derive")
-    if to_create:
-        created = PointEntry.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-        _bulk_history(PointEntry, created, "+", "ledger_derive")
+    write_reconciled(
+        PointEntry,
+        to_delete=to_delete,
+        to_update=to_update,
+        to_create=to_create,
+        fields=["points", "capped", "date", "description", "category"],
+        reason="ledger_derive",
+    )
     result.created, result.updated, result.deleted = len(to_create), len(to_update), len(to_delete)
     result.evaluations = evaluations_recompute(year=year, members=member_ids)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def write_reconciled(
+    model: type[models.Model],
+    *,
+    to_delete: Sequence[models.Model],
+    to_update: Sequence[models.Model],
+    to_create: Sequence[models.Model],
+    fields: list[str],
+    reason: str,
+) -> None:
+    """The writes of a reconciliation of derived lines (`ledger_derive`, the venues'
+    `office_scores_derive`): raw deletes in batches (no per-row signals), a bulk update of
+    `fields` and a bulk create, each with its history rows in bulk (`_bulk_history`,
+    which moves the data version)."""
+    manager: Any = model._default_manager
+    if to_delete:
+        ids = [obj.pk for obj in to_delete]
+        for start in range(0, len(ids), BATCH_SIZE):
+            chunk = manager.filter(pk__in=ids[start : start + BATCH_SIZE])
+            chunk._raw_delete(chunk.db)
+        _bulk_history(model, to_delete, "-", reason)
+    if to_update:
+        manager.bulk_update(to_update, fields, batch_size=BATCH_SIZE)
+        _bulk_history(model, to_update, "~", reason)
+    if to_create:
+        created = manager.bulk_create(to_create, batch_size=BATCH_SIZE)
+        _bulk_history(model, created, "+", reason)
 
 
 def _population(year: int) -> set[int]:

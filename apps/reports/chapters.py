@@ -37,11 +37,10 @@ from apps.members import dashboard as members_dashboard
 from apps.members.models import Member, Sector
 from apps.performance import charts as performance_charts
 from apps.performance import dashboard as performance_dashboard
-from apps.performance.models import DutyReport, OfficeScore, StudySession
-from apps.performance.office_selectors import office_charts
+from apps.performance.models import DutyReport, StudySession
+from apps.performance.office_selectors import liaison_office_scores, office_charts
 from apps.performance.selectors import rotation_overview
 from apps.venues import dashboard as venues_dashboard
-from apps.venues.models import Venue
 
 
 @dataclass
@@ -107,12 +106,7 @@ def office_scores(user, *, year: int, today: datetime.date) -> Part | None:
     ranking's chart. Two queries."""
     if not user.has_perm("performance.view_officerule"):
         return None
-    scores = list(
-        OfficeScore.objects.of_year(year)
-        .filter(venue__kind=Venue.Kind.LIAISON_OFFICE)
-        .select_related("venue")
-        .order_by("rank", "venue__sort_order", "venue__name")
-    )
+    scores = liaison_office_scores(year)
     if not scores:
         return None
     ranking = reverse("performance:office_list", args=[year])

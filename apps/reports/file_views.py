@@ -59,7 +59,9 @@ def selected_term(request) -> int:
     raw = request.GET.get("term", "")
     if not raw:
         return settings.CURRENT_TERM
-    if not raw.isdigit() or not 1 <= int(raw) <= min(settings.CURRENT_TERM, TERM_MAX):
+    if not (raw.isascii() and raw.isdigit()):
+        raise Http404
+    if not 1 <= int(raw) <= min(settings.CURRENT_TERM, TERM_MAX):
         raise Http404
     return int(raw)
 
@@ -173,7 +175,7 @@ class Batch:
 
 
 def _number(value: str) -> int:
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise Http404
     return int(value)
 

@@ -46,6 +46,7 @@ from apps.consultation.models import (
     Suggestion,
 )
 from apps.members.models import ContactRecord, Member, Pairing
+from apps.performance.ledger import project_date, project_dated
 from apps.performance.models import (
     Attendance,
     AttendanceBatch,
@@ -189,9 +190,12 @@ def pairing(members: Sequence[Member], ctx: FileContext) -> dict[int, FileSectio
     for c in contacts:
         p = by_pk[c.pairing_id]
         url = url_if(readable, p.pk, p.get_absolute_url())
+        # What was said is the pair's record: only for who may read the pairing (staff,
+        # leaders, the pair); another reader (an office head) sees what the ledger shows.
+        content = short(c.content) if url else "—"
         for member_id, other in ((p.cpc_member_id, p.partner), (p.partner_id, p.cpc_member)):
             lines[member_id].append(
-                Line((ymd(c.date), other.name, ways.get(c.way, c.way), short(c.content)), url)
+                Line((ymd(c.date), other.name, ways.get(c.way, c.way), content), url)
             )
     files = {}
     for m in members:
@@ -335,18 +339,8 @@ def research(members: Sequence[Member], ctx: FileContext) -> dict[int, FileSecti
     by the end, else the start, else the planned start. One query (and one for links)."""
     ids = [m.pk for m in members]
     through = ResearchProject.team.through
-    span = (ctx.first, ctx.last)
-    in_term = (
-        Q(researchproject__actual_end__range=span)
-        | Q(researchproject__actual_end__isnull=True, researchproject__actual_start__range=span)
-        | Q(
-            researchproject__actual_end__isnull=True,
-            researchproject__actual_start__isnull=True,
-            researchproject__planned_start__range=span,
-        )
-    )
     rows = list(
-        through.objects.filter(in_term, member_id__in=ids)
+        through.objects.filter(project_dated("range", (ctx.first, ctx.last)), member_id__in=ids)
         .exclude(researchproject__status=ResearchProject.Status.PLANNED)
         .select_related("researchproject__topic")
     )
@@ -354,7 +348,7 @@ def research(members: Sequence[Member], ctx: FileContext) -> dict[int, FileSecti
     found: dict[int, list[tuple[datetime.date, Line]]] = defaultdict(list)
     for r in rows:
         p = r.researchproject
-        date = p.actual_end or p.actual_start or p.planned_start
+        date = project_date(p.actual_end, p.actual_start, p.planned_start)
         found[r.member_id].append(
             (
                 date,

@@ -43,7 +43,9 @@ def test_a_plausible_year_is_taken(raw):
 
 
 @pytest.mark.django_db  # no default given: the latest year with records (none: this year)
-@pytest.mark.parametrize("raw", ["", "abc", "1999", "2101", "-1", "20 21", "2021' OR 1=1"])
+@pytest.mark.parametrize(
+    "raw", ["", "abc", "1999", "2101", "-1", "20 21", "2021' OR 1=1", "²", "2021²"]
+)
 def test_a_bad_year_falls_back_to_the_default(raw):
     assert year_param(request_for(year=raw)) is None
     assert selected_year(request_for(year=raw), 2019) == 2019

@@ -10,9 +10,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.consultation.models import Session
+from apps.core import versions
 from apps.core.todos import todos
 from tests.accounts.factories import UserFactory
-from tests.consultation.factories import ReferralFactory, SubmittedSessionFactory
+from tests.consultation.factories import (
+    ReferralFactory,
+    ReturnedSessionFactory,
+    SubmittedSessionFactory,
+)
+from tests.venues.factories import VenueFactory
 
 BADGE = reverse("core:badge")
 
@@ -78,3 +84,21 @@ def test_a_role_given_shows_its_todos_at_once(staff_user):
     newcomer.groups.set(staff_user.groups.all())
     newcomer = type(newcomer).objects.get(pk=newcomer.pk)  # a new request's user
     assert [i.kind for i in todos.for_user(newcomer)] == ["session_review"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_office_heads_with_the_same_permissions_keep_their_own_todos(
+    office_head_user, other_office_head_user
+):
+    # given two office heads of two offices (one permission set), a returned session at
+    # the first one's office
+    mine = VenueFactory(managers=[office_head_user])
+    VenueFactory(managers=[other_office_head_user])
+    session = ReturnedSessionFactory(venue=mine)
+    assert versions.permissions_key(office_head_user) == versions.permissions_key(
+        other_office_head_user
+    )
+    # when the other office head's (empty) list is cached first, then theirs: each their own
+    assert todos.for_user(other_office_head_user) == []
+    assert [i.url for i in todos.for_user(office_head_user)] == [session.get_absolute_url()]
+    assert todos.for_user(other_office_head_user) == []

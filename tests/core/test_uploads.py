@@ -115,6 +115,31 @@ def test_an_upright_jpeg_within_the_size_is_stored_as_encoded_without_its_metada
     assert (processed.width, processed.height) == (200, 150)
 
 
+def test_free_bytes_of_the_kept_application_blocks_are_dropped_too():
+    # given a payload in a JFXX APP0, after the fields of JFIF's APP0 (its "thumbnail")
+    # and after the fields of Adobe's APP14: blocks a decoder reads, so they are kept
+    payload = b"<html><script>alert(1)</script></html>"
+    plain = noisy_jpeg()
+    jfif_length = int.from_bytes(plain[4:6], "big")
+    jfif, rest = plain[6 : 4 + jfif_length], plain[4 + jfif_length :]
+    assert jfif.startswith(b"JFIF\x00")
+    adobe = b"Adobe\x00\x64\x00\x00\x00\x00\x00"
+    crafted = (
+        plain[:2]
+        + segment(0xE0, jfif[:12] + b"\x00\x00" + payload)
+        + segment(0xE0, b"JFXX\x00\x10" + payload)
+        + segment(0xEE, adobe + payload)
+        + rest
+    )
+    # when
+    stored = process_image(upload(crafted)).file.getvalue()
+    # then the pixels as encoded, the fixed fields only, no payload
+    assert payload not in stored and b"JFXX" not in stored and b"<html>" not in stored
+    assert stored == plain[:2] + segment(0xE0, jfif) + segment(0xEE, adobe) + rest
+    image = Image.open(io.BytesIO(stored))
+    assert image.tobytes() == Image.open(io.BytesIO(plain)).tobytes()
+
+
 def test_a_jpeg_keeps_its_colour_profile_when_stored_as_encoded():
     profile = b"\x00" * 128  # the APP2 block travels as it is; only its name is read
     plain = noisy_jpeg()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from docx import Document
 
 from apps.core.models import SecurityEvent
+from apps.members.models import ContactRecord
 from apps.performance.ledger import Code
 from apps.performance.models import Attendance, Evaluation, PointEntry
 from apps.reports.member_file import SECTIONS, member_files
@@ -92,8 +93,10 @@ def test_another_member_gets_404_and_the_anonymous_sign_in(client, term, users):
 
 def test_bad_terms_answer_404(client_for, term):
     client = client_for("staff_user")
-    for bad in ("abc", "0", "99", "-1", "11x"):
+    # "²" is a digit to str.isdigit() but not to int(): a 404, not a 500.
+    for bad in ("abc", "0", "99", "-1", "11x", "²", "1²"):
         assert client.get(file_url(term.me, term=bad)).status_code == 404
+        assert client.get(docx_url(term.me) + f"?term={bad}").status_code == 404
     assert client.get(file_url(term.me, term=11)).status_code == 200
 
 
@@ -224,6 +227,26 @@ def test_the_members_own_links_open_for_them(client_for, term, member_user):
     assert urls
     for url in sorted(urls):
         assert client.get(url).status_code == 200, url
+
+
+def test_what_a_pair_said_only_reaches_who_may_read_the_pairing(client_for, term):
+    # The contact records' content is the pair's (staff, leaders, the pair read it); an
+    # office head reading their member's file sees the date, the partner and the way,
+    # as on the member's ledger, not what was said.
+    content = ContactRecord.objects.filter(pairing__partner=term.me).first().content
+    for who, shown in (
+        ("staff_user", True),
+        ("leader_user", True),
+        ("member_user", True),
+        ("office_head_user", False),
+    ):
+        client = client_for(who)
+        page = client.get(file_url(term.me)).content.decode()
+        assert (content in page) is shown, who
+        document = Document(io.BytesIO(b"".join(client.get(docx_url(term.me)).streaming_content)))
+        cells = {cell.text for table in document.tables for cell in table._cells}
+        assert (content in cells) is shown, who
+    assert "—" in cells
 
 
 def test_an_office_heads_links_are_only_to_pages_that_open(client_for, term, office_head_user):

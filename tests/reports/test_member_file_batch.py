@@ -68,7 +68,16 @@ def test_the_anonymous_are_sent_to_sign_in(client, term):
 
 def test_bad_choices_answer_404(client_for, term):
     client = client_for("staff_user")
-    for query in ("?sector=abc", "?sector=999999", "?venue=x", "?venue=999999", "?all=1&term=x"):
+    for query in (
+        "?sector=abc",
+        "?sector=999999",
+        "?sector=²",
+        "?venue=x",
+        "?venue=999999",
+        "?venue=²",
+        "?all=1&term=x",
+        "?all=1&term=²",
+    ):
         assert client.get(BATCH + query).status_code == 404, query
         assert client.get(BATCH_DOCX + query).status_code == 404, query
     assert client.get(CHUNK).status_code == 404  # no choice

@@ -59,10 +59,6 @@ class EvaluationQueryMixin:
         return kwargs
 
 
-# The table's point columns, in the order of its headers (`Category`).
-POINT_COLUMNS = ("meeting", "activity", "research", "suggestion", "contact", "study", "other")
-
-
 class EvaluationListView(
     PermissionRequiredMixin, TabsMixin, EvaluationQueryMixin, PageMixin, FilterView
 ):
@@ -97,7 +93,8 @@ class EvaluationListView(
                     "grade": ev.grade.label if ev.grade else "",
                     "sector": member.sector.name if member.sector else "",
                     "township": townships.get(ev.member_id, ""),
-                    "points": [getattr(ev, f"points_{value}") for value in POINT_COLUMNS],
+                    # In the order of the headers (`categories`).
+                    "points": [getattr(ev, f"points_{value}") for value in Category.values],
                 }
             )
         context.update(
