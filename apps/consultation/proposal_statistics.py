@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from apps.core.numbers import is_number
+
 from .models import Proposal, Referral, sitting_label
 
 
@@ -46,7 +48,7 @@ def selected_sitting(params, available: list[Sitting]) -> Sitting | None:
     parts = str(params.get("s", "")).split("-")
     wanted = (
         Sitting(*(int(p) for p in parts))
-        if len(parts) == 3 and all(p.isascii() and p.isdigit() for p in parts)
+        if len(parts) == 3 and all(is_number(p) for p in parts)
         else None
     )
     if wanted in available:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from apps.core.numbers import is_number
+
 from .registry import registry
 
 if TYPE_CHECKING:
@@ -55,7 +57,7 @@ def page_number(raw: str, num_pages: int) -> int:
     is the last page, anything else unreadable or below 1 the first."""
     if raw == "last":
         return num_pages
-    number = int(raw) if raw.isascii() and raw.isdigit() else 1
+    number = int(raw) if is_number(raw) else 1
     return max(min(number, num_pages), 1)
 
 
@@ -76,8 +78,7 @@ def year_param(request: HttpRequest, *, recorded_only: bool = False) -> int | No
     else:
         first, last = PLAUSIBLE_YEARS
     raw = request.GET.get("year", "")
-    # ASCII digits only: "²" is a digit to `str.isdigit` but not to `int()`.
-    if raw.isascii() and raw.isdigit() and first <= int(raw) <= last:
+    if is_number(raw) and first <= int(raw) <= last:
         return int(raw)
     return None
 

@@ -12,6 +12,14 @@ from django.db.models import Q
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+
+def is_number(raw: str) -> bool:
+    """A whole number written in ASCII digits: what `int()` reads. (`str.isdigit` also
+    accepts "²" or "١", which `int()` refuses or reads otherwise: a crafted ?id= would
+    answer 500.) Every id or number read from a query string or a file is checked here."""
+    return raw.isascii() and raw.isdigit()
+
+
 # Counts of people or posts typed on a form (other attendees, authorized posts).
 COUNT_MAX = 9999
 # A list's position typed by staff.

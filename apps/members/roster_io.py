@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from apps.core.numbers import is_number
 from apps.core.spreadsheets import Sheet, mark_as_text, workbook_bytes
 from apps.core.versions import bump_data_version
 
@@ -423,7 +424,7 @@ def validate_roster(rows: list[RawRow]) -> list[RowResult]:
     from .forms import ImportLookups
 
     row_form = _row_form_class()
-    terms = {int(t) for t in (_term(r.values.get("term", "")) for r in rows) if t.isdigit()}
+    terms = {int(t) for t in (_term(r.values.get("term", "")) for r in rows) if is_number(t)}
     lookups = ImportLookups(
         terms=terms,
         member_nos={r.values.get("member_no", "").strip() for r in rows},
@@ -435,7 +436,7 @@ def validate_roster(rows: list[RawRow]) -> list[RowResult]:
     for row in rows:
         data = _form_data(row.values, lookups.sectors_by_name)
         key = (data["term"], data["member_no"].strip())
-        instance = lookups.members.get((int(key[0]), key[1])) if key[0].isdigit() else None
+        instance = lookups.members.get((int(key[0]), key[1])) if is_number(key[0]) else None
         form = row_form(data, instance=instance, lookups=lookups, columns=row.values.keys())
         valid = form.is_valid()
         errors = _messages(form, row.values, lookups.sectors_by_name) if not valid else []

@@ -19,6 +19,7 @@ from django_filters.views import FilterView
 from apps.core import audit
 from apps.core.files import serve_protected
 from apps.core.mixins import PageMixin, as_of, page_number, year_param
+from apps.core.numbers import is_number
 from apps.core.sections import sections
 from apps.core.spreadsheets import download, filter_summary, temp_file, xlsx_download
 from apps.core.submission import SubmitOnceMixin
@@ -549,7 +550,7 @@ class PairingCreateView(PermissionRequiredMixin, SubmitOnceMixin, FormView):
     def get_initial(self):
         initial = {"started_on": timezone.localdate()}
         for key in ("cpc_member", "partner"):
-            if self.request.GET.get(key, "").isdigit():
+            if is_number(self.request.GET.get(key, "")):
                 initial[key] = self.request.GET[key]
         return initial
 

@@ -25,6 +25,8 @@ from django.db.models import prefetch_related_objects
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.numbers import is_number
+
 from .models import Member
 
 if TYPE_CHECKING:
@@ -73,7 +75,7 @@ class MemberPickerMixin(_SelectBase):
         queryset = getattr(self.choices, "queryset", None)
         if queryset is None:
             return super().optgroups(name, value, attrs)
-        wanted = {int(v) for v in (str(v) for v in value) if v.isdigit()}
+        wanted = {int(v) for v in (str(v) for v in value) if is_number(v)}
         members = {m.pk: m for m in self.suggested}
         missing = wanted - set(members)
         if missing:

@@ -26,7 +26,7 @@ from django.views.generic import TemplateView
 
 from apps.accounts.roles import is_member, is_office_head, sees_everything
 from apps.core.mixins import FIRST_YEAR
-from apps.core.numbers import TERM_MAX
+from apps.core.numbers import TERM_MAX, is_number
 from apps.core.spreadsheets import download
 from apps.members.models import Member, Sector
 from apps.venues.models import Assignment, Venue
@@ -59,7 +59,7 @@ def selected_term(request) -> int:
     raw = request.GET.get("term", "")
     if not raw:
         return settings.CURRENT_TERM
-    if not (raw.isascii() and raw.isdigit()):
+    if not is_number(raw):
         raise Http404
     if not 1 <= int(raw) <= min(settings.CURRENT_TERM, TERM_MAX):
         raise Http404
@@ -175,7 +175,7 @@ class Batch:
 
 
 def _number(value: str) -> int:
-    if not (value.isascii() and value.isdigit()):
+    if not is_number(value):
         raise Http404
     return int(value)
 

@@ -69,3 +69,13 @@ def test_a_topic_year_past_next_year_is_refused_in_chinese(client_for):
     assert response.status_code == 200
     assert "请输入 2000 年至" in str(response.context["form"].errors["year"])
     assert not Topic.objects.filter(title="远期议题").exists()
+
+
+@pytest.mark.parametrize("raw", ["²", "١٢", "３", "1²"])
+def test_a_venue_in_other_digits_is_refused_not_an_error(head, venue, raw):
+    """ "²" is a digit to `str.isdigit` but not to `int()`: it answered 500."""
+    assert head.get(CREATE, {"venue": raw}).status_code == 404
+    assert (
+        head.post(CREATE, form_data(venue, topic=TopicFactory()) | {"venue": raw}).status_code
+        == 403
+    )

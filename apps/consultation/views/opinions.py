@@ -20,6 +20,7 @@ from django_filters.views import FilterView
 
 from apps.core.files import serve_protected
 from apps.core.mixins import PageMixin, UserFormKwargsMixin
+from apps.core.numbers import is_number
 from apps.core.submission import SubmitOnceMixin
 
 from .. import opinion_services as services
@@ -195,7 +196,7 @@ class OpinionCreateView(LoginRequiredMixin, OpinionFormMixin, SubmitOnceMixin, C
     def get_initial(self):
         # `?office=` from a liaison office's page preselects it (the form limits it).
         office = self.request.GET.get("office", "")
-        return {"office": office} if office.isdigit() else {}
+        return {"office": office} if is_number(office) else {}
 
 
 class OpinionUpdateView(LoginRequiredMixin, OpinionFormMixin, OpinionScopeMixin, UpdateView):

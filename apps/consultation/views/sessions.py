@@ -23,6 +23,7 @@ from apps.accounts.roles import is_staff_user, sees_everything
 from apps.core.access import page_opens
 from apps.core.files import serve_protected
 from apps.core.mixins import PageMixin
+from apps.core.numbers import is_number
 from apps.core.sections import sections
 from apps.core.spreadsheets import filter_summary
 from apps.core.submission import SubmitOnceMixin
@@ -186,7 +187,7 @@ class SessionFormMixin:
     def check_posted_venue(self, venues):
         """A crafted POST naming a venue out of reach is refused outright (403)."""
         posted = self.request.POST.get("venue", "")
-        if posted and not (posted.isdigit() and venues.filter(pk=posted).exists()):
+        if posted and not (is_number(posted) and venues.filter(pk=posted).exists()):
             raise PermissionDenied
 
     def get_form_kwargs(self):
@@ -270,7 +271,7 @@ class SessionCreateView(PermissionRequiredMixin, SessionFormMixin, SubmitOnceMix
         wanted = self.request.GET.get("venue", "")
         if wanted:
             # ?venue= of a venue out of reach is not found.
-            if not wanted.isdigit() or not venues.filter(pk=wanted).exists():
+            if not is_number(wanted) or not venues.filter(pk=wanted).exists():
                 raise Http404
             initial["venue"] = int(wanted)
         elif len(venues) == 1:
