@@ -7,8 +7,6 @@ study sessions (每周一讲 / 人人讲业务)."""
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -26,6 +24,7 @@ from apps.members.models import Member
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+from .lines import ScoreLine
 from .managers import (
     AttendanceBatchQuerySet,
     AttendanceQuerySet,
@@ -504,7 +503,7 @@ class GradeThreshold(models.Model):
         return f"{self.year} {self.label} ≥ {self.min_total}"
 
 
-class PointEntry(Audited):
+class PointEntry(ScoreLine):
     """A line of the ledger. Derived lines point at their source record and are written
     only by `services.ledger_derive`; staff adjustments have no source, a reason, and
     who made them when."""
@@ -522,25 +521,6 @@ class PointEntry(Audited):
         related_name="entries",
     )
     category = models.CharField(_("category"), max_length=12, choices=Category.choices)
-    points = models.DecimalField(_("points"), max_digits=6, decimal_places=1)
-    capped = models.BooleanField(
-        _("capped"), default=False, help_text=_("Points reduced by the rule's yearly cap.")
-    )
-    date = models.DateField(_("date"), validators=[WorkDateValidator()])
-    description = models.CharField(_("description"), max_length=300)
-    source_type = models.ForeignKey(
-        ContentType,
-        verbose_name=_("source type"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    source_id = models.PositiveBigIntegerField(_("source id"), null=True, blank=True)
-    source = GenericForeignKey("source_type", "source_id")
-    reason = models.TextField(_("reason"), blank=True)
-    updated_at = None  # type: ignore[assignment]
-    audit_labels = {"created_by": _("recorded by"), "created_at": _("recorded at")}
 
     history = HistoricalRecords()
     objects = PointEntryQuerySet.as_manager()

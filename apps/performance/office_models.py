@@ -5,8 +5,6 @@ members): each year's rules for the 16 liaison offices and the 5 member homes
 each venue's total and rank among its kind (`OfficeScore`). Derived by
 `office_scores.office_scores_derive`; imported by `models.py` (so Django finds them)."""
 
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -14,11 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from apps.core.dates import WorkDateValidator, WorkYearValidator, year_range_constraint
-from apps.core.models import Audited
+from apps.core.dates import WorkYearValidator, year_range_constraint
 from apps.core.numbers import SORT_ORDER_MAX, AtMost, at_most_constraint
 from apps.venues.models import Venue
 
+from .lines import ScoreLine
 from .managers import OfficeRuleQuerySet, OfficeScoreLineQuerySet, OfficeScoreQuerySet
 
 
@@ -75,7 +73,7 @@ class OfficeRule(models.Model):
         return f"{self.year} {self.label}"
 
 
-class OfficeScoreLine(Audited):
+class OfficeScoreLine(ScoreLine):
     """A line of a venue's score. Derived lines point at their source record (a session,
     a suggestion, the venue itself for a month without a session or the year's turnout)
     and are written only by `office_scores.office_scores_derive`; staff adjustments have
@@ -94,25 +92,6 @@ class OfficeScoreLine(Audited):
         related_name="lines",
     )
     quantity = models.DecimalField(_("quantity"), max_digits=7, decimal_places=2, default=1)
-    points = models.DecimalField(_("points"), max_digits=6, decimal_places=1)
-    capped = models.BooleanField(
-        _("capped"), default=False, help_text=_("Points reduced by the rule's yearly cap.")
-    )
-    date = models.DateField(_("date"), validators=[WorkDateValidator()])
-    description = models.CharField(_("description"), max_length=300)
-    source_type = models.ForeignKey(
-        ContentType,
-        verbose_name=_("source type"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    source_id = models.PositiveBigIntegerField(_("source id"), null=True, blank=True)
-    source = GenericForeignKey("source_type", "source_id")
-    reason = models.TextField(_("reason"), blank=True)
-    updated_at = None  # type: ignore[assignment]
-    audit_labels = {"created_by": _("recorded by"), "created_at": _("recorded at")}
 
     history = HistoricalRecords()
     objects = OfficeScoreLineQuerySet.as_manager()
