@@ -61,6 +61,7 @@ from .services import (
     ZERO,
     PendingYears,
     _bulk_history,
+    adjustment_fields,
     competition_ranks,
     connect_receivers,
     write_reconciled,
@@ -570,21 +571,10 @@ def office_score_adjust(
 ) -> OfficeScoreLine:
     """A staff adjustment of a venue's score: points with a reason, recorded with who and
     when. It has no source, so derivation keeps it."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for the adjustment.")})
-    if date.year != year:
-        raise ValidationError(
-            {"date": _("The date must fall in the year %(year)s.") % {"year": year}}
-        )
     line = OfficeScoreLine(
-        year=year,
         venue=venue,
-        points=Decimal(points).quantize(TENTH),
-        date=date,
-        description=_("Adjustment: %(reason)s") % {"reason": reason[:250]},
-        reason=reason,
         created_by=user,
+        **adjustment_fields(year=year, points=points, reason=reason, date=date),
     )
     line.full_clean()
     line.save()

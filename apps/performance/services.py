@@ -376,6 +376,25 @@ def evaluations_recompute(*, year: int, members: Iterable[int | Member] | None =
     return len(to_create) + len(changed)
 
 
+def adjustment_fields(*, year: int, points, reason: str, date: datetime.date) -> dict:
+    """The fields of a staff adjustment (a member's ledger or a venue's score), checked:
+    a reason is given and the date falls in the year."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the adjustment.")})
+    if date.year != year:
+        raise ValidationError(
+            {"date": _("The date must fall in the year %(year)s.") % {"year": year}}
+        )
+    return {
+        "year": year,
+        "points": Decimal(points).quantize(TENTH),
+        "date": date,
+        "description": _("Adjustment: %(reason)s") % {"reason": reason[:250]},
+        "reason": reason,
+    }
+
+
 @transaction.atomic
 def ledger_adjust(
     *,
@@ -389,22 +408,11 @@ def ledger_adjust(
 ) -> PointEntry:
     """A staff adjustment: points with a reason, recorded with who and when. It has no
     source, so derivation keeps it."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for the adjustment.")})
-    if date.year != year:
-        raise ValidationError(
-            {"date": _("The date must fall in the year %(year)s.") % {"year": year}}
-        )
     entry = PointEntry(
-        year=year,
         member=member,
         category=category,
-        points=Decimal(points).quantize(TENTH),
-        date=date,
-        description=_("Adjustment: %(reason)s") % {"reason": reason[:250]},
-        reason=reason,
         created_by=user,
+        **adjustment_fields(year=year, points=points, reason=reason, date=date),
     )
     entry.full_clean()
     entry.save()
