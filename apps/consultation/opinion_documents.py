@@ -10,7 +10,7 @@ from typing import IO
 from django.utils.translation import gettext as _
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from apps.core.documents import new_document
+from apps.core.documents import new_document, plain
 from apps.core.spreadsheets import temp_file
 
 from .models import OpinionIssue, OpinionItem
@@ -29,19 +29,21 @@ def issue_docx(issue: OpinionIssue, items: list[OpinionItem]) -> IO[bytes]:
     line.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph(f"{EDITOR}　　{issue.compiled_on:%Y年%m月%d日}")
     if issue.editor_note:
-        document.add_paragraph(issue.editor_note)
+        document.add_paragraph(plain(issue.editor_note))
     for item in items:
-        document.add_heading(item.sent_title, level=1)
+        document.add_heading(plain(item.sent_title), level=1)
         source = item.source_name
         if item.township_id and item.township:
             source = f"{source}（{item.township.name}）"
-        document.add_paragraph(_("Reported by: %(source)s") % {"source": source})
+        document.add_paragraph(plain(_("Reported by: %(source)s") % {"source": source}))
         for paragraph in item.sent_text.split("\n"):
             if paragraph.strip():
-                document.add_paragraph(paragraph.strip())
+                document.add_paragraph(plain(paragraph.strip()))
     if issue.recipients:
         document.add_paragraph("")
-        document.add_paragraph(_("Sent to: %(recipients)s") % {"recipients": issue.recipients})
+        document.add_paragraph(
+            plain(_("Sent to: %(recipients)s") % {"recipients": issue.recipients})
+        )
     file = temp_file(".docx")
     document.save(file)
     return file

@@ -5,9 +5,22 @@ through `apps.core.spreadsheets.download` (kind "docx"), the one exit of every d
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
+
+# Characters XML 1.0 does not allow (a control character typed or pasted into a text):
+# python-docx refuses them, and the download would answer 500.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def plain(value: Any) -> str:
+    """A text as a document may hold it: the characters XML does not allow dropped."""
+    return NOT_XML.sub("", str(value))
+
 
 BODY_FONT = ("SimSun", "宋体")
 HEADING_FONT = ("SimHei", "黑体")

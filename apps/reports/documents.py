@@ -5,7 +5,6 @@ headings, so Word and WPS open it without substituting fonts (`apps.core.documen
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
@@ -16,7 +15,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.shared import Emu
 
-from apps.core.documents import new_document
+from apps.core.documents import new_document, plain
 from apps.core.spreadsheets import exported_by, stamp_export, temp_file
 from apps.members.personal import export_value
 
@@ -42,35 +41,31 @@ def report_docx(request, *, year: int, chapters: list[FilledChapter]) -> IO[byte
     for number, chapter in enumerate(chapters, start=1):
         document.add_heading(f"{number}. {chapter.title}", level=1)
         for part in chapter.parts:
-            document.add_heading(str(part.title), level=2)
+            document.add_heading(plain(part.title), level=2)
             for figure in part.figures:
                 line = f"{figure.label}：{figure.value}"
                 if figure.hint:
                     line += f"（{figure.hint}）"
-                document.add_paragraph(line, style="List Bullet")
+                document.add_paragraph(plain(line), style="List Bullet")
             for label, _url in part.items:
-                document.add_paragraph(label, style="List Number")
+                document.add_paragraph(plain(label), style="List Number")
             for chart in part.charts:
-                document.add_paragraph(str(chart.title)).runs[0].bold = True
+                document.add_paragraph(plain(chart.title)).runs[0].bold = True
                 table = document.add_table(rows=1, cols=len(chart.columns))
                 table.style = "Table Grid"
                 for cell, column in zip(table.rows[0].cells, chart.columns, strict=True):
-                    cell.text = str(column)
+                    cell.text = plain(column)
                 for row in chart.rows:
                     cells = table.add_row().cells
                     for cell, value in zip(cells, row, strict=True):
-                        cell.text = str(value)
+                        cell.text = plain(value)
     file = temp_file(".docx")
     document.save(file)
     return file
 
 
-# Characters XML 1.0 does not allow (a control character typed into a text).
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
 def xml_text(value: Any) -> str:
-    return escape(NOT_XML.sub("", str(value)))
+    return escape(plain(value))
 
 
 class FastWriter:

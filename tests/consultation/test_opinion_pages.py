@@ -144,6 +144,21 @@ def test_the_issue_docx_opens_with_its_title_and_items(client, staff_user, leade
     )
 
 
+def test_a_pasted_control_character_does_not_break_the_issue_docx(client, staff_user):
+    """A control character or U+FFFF pasted into a text (XML refuses them) is dropped
+    from the .docx instead of answering 500."""
+    item = AdoptedOpinionFactory(
+        title="关于\x0b村道\uffff破损的建议", edited_text="第一段\x01。\n第二段\x1f。"
+    )
+    issue = services.issue_compile(user=staff_user, items=[item], compiled_on=DAY)
+    client.force_login(staff_user)
+    response = client.get(reverse("consultation:opinion_issue_docx", args=[issue.pk]))
+    assert response.status_code == 200
+    document = Document(io.BytesIO(b"".join(response.streaming_content)))
+    texts = [p.text for p in document.paragraphs]
+    assert "关于村道破损的建议" in texts and "第一段。" in texts and "第二段。" in texts
+
+
 def test_members_and_office_heads_do_not_read_issues(client_for, staff_user):
     issue = OpinionIssueFactory()
     for role, status in (("member_user", 404), ("office_head_user", 404), ("leader_user", 200)):
