@@ -2,10 +2,14 @@
 8 concurrent signed-in clients, a fixed number of requests per page.
 
 Prints requests/s, p50, p95 and the ratio to the floor view (same middleware and
-sign-in, a tiny template) for every page in PAGES, then the write pages (WRITES: a
-session saved through its real form, against the floor's POST), and last one line,
-`pages within 2x floor: N/M (engine, years)` (p50 within 2x the floor's and requests/s
-at least half the floor's). A benchmark, not a test: nothing here asserts a time.
+sign-in, a tiny template) for every page in PAGES twice: first with every page computed
+on each request (`PAGE_CACHE=False`: what the first visit after a write costs), then as
+production runs (read pages kept per data version, `apps.core.pagecache`, when the cache
+is shared); then the write pages (WRITES: a session saved through its real form, against
+the floor's POST) and the exports, and last two lines: how many read pages computed on
+every request are within 2x, and `pages within 2x floor: N/M (engine, years)` as
+production runs (p50 within 2x the floor's and requests/s at least half the floor's).
+A benchmark, not a test: nothing here asserts a time.
 
 Uses DATABASE_URL when set (PostgreSQL in production), else the SQLite file, and
 CACHE_URL when set. `BENCH_YEARS=10` first copies the seeded year into the nine years
@@ -24,6 +28,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -381,35 +386,16 @@ def main() -> None:
     }
     members = [line.split()[1] for line in output.splitlines() if line.startswith("MEMBER ")]
     photos = [sample_jpeg(i) for i in range(3)]
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
-            "--workers", "2", "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null",
-        ],
-        cwd=ROOT,
-        env=env,
-    )  # fmt: skip
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        print(f"bench: gunicorn 2 workers, {engine}, {CLIENTS} clients, {REQUESTS} requests/page\n")
-        print(f"{'page':<22}{'req/s':>9}{'p50 ms':>10}{'p95 ms':>10}{'x floor':>10}")
-        floor = None
-        within = total = 0
-        for label, page in PAGES:
-            path = page.format(**ids)
-            drive(port, path, cookies, WARMUP)
-            elapsed, latencies = drive(port, path, cookies, REQUESTS)
-            measured, ok = report(label, elapsed, latencies, floor)
-            if floor is None:
-                floor = measured
-            else:
-                within, total = within + ok, total + 1
+    # First every page computed on every request (the kept pages off: what a first visit
+    # after a write costs), then as production runs (pages kept per data version when the
+    # cache is shared), with the writes and the exports.
+    with serve({**env, "PAGE_CACHE": "False"}) as port:
+        print(f"bench: every page computed on each request (PAGE_CACHE=False), {engine}")
+        computed, pages = read_pages(port, ids, cookies)
+    kept = "on" if cache != "locmem" and env.get("PAGE_CACHE", "True") != "False" else "off"
+    with serve(env) as port:
+        print(f"\nbench: as in production (kept pages {kept}), {engine}")
+        within, total = read_pages(port, ids, cookies)
         print(f"\n{'write':<22}{'req/s':>9}{'p50 ms':>10}{'p95 ms':>10}{'x floor':>10}")
         floor = None
         try:
@@ -439,10 +425,51 @@ def main() -> None:
             for _ in range(2):  # the second of two
                 seconds, first_byte, size = fetch_timed(port, path, cookies[0])
             print(f"{label:<22}{seconds:>9.2f}{first_byte:>11.2f}{size // 1024:>9}", flush=True)
-        print(f"\npages within 2x floor: {within}/{total} ({engine}, {YEARS} years)", flush=True)
+    print(f"\nread pages computed on every request within 2x floor: {computed}/{pages}")
+    print(f"pages within 2x floor: {within}/{total} ({engine}, {YEARS} years)", flush=True)
+
+
+@contextmanager
+def serve(env: dict[str, str]):
+    """gunicorn (2 workers) on a free port for the duration of the block."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
+            "--workers", "2", "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield port
     finally:
         server.terminate()
         server.wait(timeout=60)
+
+
+def read_pages(port: int, ids: dict[str, str], cookies: list[str]) -> tuple[int, int]:
+    """Every page of PAGES against the floor (the first); (within 2x, pages)."""
+    print(f"bench: gunicorn 2 workers, {CLIENTS} clients, {REQUESTS} requests/page\n")
+    print(f"{'page':<22}{'req/s':>9}{'p50 ms':>10}{'p95 ms':>10}{'x floor':>10}")
+    floor = None
+    within = total = 0
+    for label, page in PAGES:
+        path = page.format(**ids)
+        drive(port, path, cookies, WARMUP)
+        elapsed, latencies = drive(port, path, cookies, REQUESTS)
+        measured, ok = report(label, elapsed, latencies, floor)
+        if floor is None:
+            floor = measured
+        else:
+            within, total = within + ok, total + 1
+    return within, total
 
 
 if __name__ == "__main__":

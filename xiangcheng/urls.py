@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.forms import LoginForm
 from apps.accounts.views import HomeView
+from apps.core.pagecache import cached_page
 
 admin.site.site_header = _("Xiangcheng CPPCC consultation work system")
 admin.site.site_title = _("Xiangcheng CPPCC administration")
@@ -12,7 +13,7 @@ admin.site.index_title = _("Data administration")
 
 urlpatterns = [
     # The home page of each role: the accounts app owns the roles (like the sign-in).
-    path("", HomeView.as_view(), name="home"),
+    path("", cached_page(HomeView.as_view()), name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from apps.core.pagecache import cached_page
+
 from . import views
 from .forms import StyledPasswordChangeForm
 
@@ -21,7 +23,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("units/", views.UnitListView.as_view(), name="unit_list"),
+    path("units/", cached_page(views.UnitListView.as_view()), name="unit_list"),
     path("sessions/", views.SessionListView.as_view(), name="sessions"),
     path("sessions/end-all/", views.SignOutEverywhereView.as_view(), name="sign_out_everywhere"),
 ]

@@ -3,6 +3,8 @@ research projects, reports, the suggestion ledger, referrals and departments bes
 
 from django.urls import include, path
 
+from apps.core.pagecache import cached_page
+
 from .views import (
     departments,
     handling,
@@ -19,11 +21,11 @@ from .views import (
 app_name = "consultation"
 
 session_patterns = [
-    path("", sessions.SessionListView.as_view(), name="list"),
+    path("", cached_page(sessions.SessionListView.as_view()), name="list"),
     path("export.xlsx", sessions.SessionExportView.as_view(), name="export"),
-    path("calendar/", sessions.SessionCalendarView.as_view(), name="calendar"),
+    path("calendar/", cached_page(sessions.SessionCalendarView.as_view()), name="calendar"),
     path("new/", sessions.SessionCreateView.as_view(), name="create"),
-    path("<int:pk>/", sessions.SessionDetailView.as_view(), name="detail"),
+    path("<int:pk>/", cached_page(sessions.SessionDetailView.as_view()), name="detail"),
     path("<int:pk>/edit/", sessions.SessionUpdateView.as_view(), name="update"),
     path("<int:pk>/submit/", sessions.SessionSubmitView.as_view(), name="submit"),
     path("<int:pk>/publish/", sessions.SessionPublishView.as_view(), name="publish"),
@@ -38,17 +40,17 @@ session_patterns = [
 
 P = proposals
 proposal_patterns = [
-    path("", P.ProposalListView.as_view(), name="proposal_list"),
+    path("", cached_page(P.ProposalListView.as_view()), name="proposal_list"),
     path("export.xlsx", proposal_reports.ProposalExportView.as_view(), name="proposal_export"),
     path("compilation/", proposal_reports.CompilationView.as_view(), name="proposal_compilation"),
     path(
         "statistics/",
-        proposal_reports.ProposalStatisticsView.as_view(),
+        cached_page(proposal_reports.ProposalStatisticsView.as_view()),
         name="proposal_statistics",
     ),
-    path("mine/", P.MyProposalsView.as_view(), name="my_proposals"),
+    path("mine/", cached_page(P.MyProposalsView.as_view()), name="my_proposals"),
     path("new/", P.ProposalCreateView.as_view(), name="proposal_create"),
-    path("<int:pk>/", P.ProposalDetailView.as_view(), name="proposal_detail"),
+    path("<int:pk>/", cached_page(P.ProposalDetailView.as_view()), name="proposal_detail"),
     path("<int:pk>/edit/", P.ProposalUpdateView.as_view(), name="proposal_update"),
     path("<int:pk>/file/", P.ProposalFileView.as_view(), name="proposal_file"),
     *[
@@ -71,12 +73,12 @@ proposal_patterns = [
 
 OP, OI = opinions, opinion_issues
 opinion_patterns = [
-    path("", OP.OpinionListView.as_view(), name="opinion_list"),
+    path("", cached_page(OP.OpinionListView.as_view()), name="opinion_list"),
     path("export.xlsx", OI.OpinionExportView.as_view(), name="opinion_export"),
-    path("statistics/", OI.OpinionStatisticsView.as_view(), name="opinion_statistics"),
-    path("mine/", OP.MyOpinionsView.as_view(), name="my_opinions"),
+    path("statistics/", cached_page(OI.OpinionStatisticsView.as_view()), name="opinion_statistics"),
+    path("mine/", cached_page(OP.MyOpinionsView.as_view()), name="my_opinions"),
     path("new/", OP.OpinionCreateView.as_view(), name="opinion_create"),
-    path("<int:pk>/", OP.OpinionDetailView.as_view(), name="opinion_detail"),
+    path("<int:pk>/", cached_page(OP.OpinionDetailView.as_view()), name="opinion_detail"),
     path("<int:pk>/edit/", OP.OpinionUpdateView.as_view(), name="opinion_update"),
     path("<int:pk>/submit/", OP.OpinionSubmitView.as_view(), name="opinion_submit"),
     path("<int:pk>/adopt/", OP.AdoptView.as_view(), name="opinion_adopt"),
@@ -93,9 +95,11 @@ opinion_patterns = [
         OP.OpinionPhotoView.as_view(thumbnail=True),
         name="opinion_photo_thumbnail",
     ),
-    path("issues/", OI.IssueListView.as_view(), name="opinion_issue_list"),
+    path("issues/", cached_page(OI.IssueListView.as_view()), name="opinion_issue_list"),
     path("issues/new/", OI.IssueCreateView.as_view(), name="opinion_issue_create"),
-    path("issues/<int:pk>/", OI.IssueDetailView.as_view(), name="opinion_issue_detail"),
+    path(
+        "issues/<int:pk>/", cached_page(OI.IssueDetailView.as_view()), name="opinion_issue_detail"
+    ),
     path("issues/<int:pk>/docx/", OI.IssueDocxView.as_view(), name="opinion_issue_docx"),
     path("issues/<int:pk>/send/", OI.IssueSendView.as_view(), name="opinion_issue_send"),
     path(
@@ -108,17 +112,21 @@ urlpatterns = [
     path("opinions/", include(opinion_patterns)),
     path("proposals/", include(proposal_patterns)),
     # Topics and research projects
-    path("topics/", research.TopicListView.as_view(), name="topic_list"),
+    path("topics/", cached_page(research.TopicListView.as_view()), name="topic_list"),
     path("topics/new/", research.TopicCreateView.as_view(), name="topic_create"),
-    path("topics/<int:pk>/", research.TopicDetailView.as_view(), name="topic_detail"),
+    path("topics/<int:pk>/", cached_page(research.TopicDetailView.as_view()), name="topic_detail"),
     path("topics/<int:pk>/edit/", research.TopicUpdateView.as_view(), name="topic_update"),
     path(
         "topics/<int:topic>/projects/new/",
         research.ProjectCreateView.as_view(),
         name="project_create",
     ),
-    path("projects/", research.ProjectListView.as_view(), name="project_list"),
-    path("projects/<int:pk>/", research.ProjectDetailView.as_view(), name="project_detail"),
+    path("projects/", cached_page(research.ProjectListView.as_view()), name="project_list"),
+    path(
+        "projects/<int:pk>/",
+        cached_page(research.ProjectDetailView.as_view()),
+        name="project_detail",
+    ),
     path("projects/<int:pk>/edit/", research.ProjectUpdateView.as_view(), name="project_update"),
     path(
         "projects/<int:project>/reports/new/",
@@ -126,9 +134,15 @@ urlpatterns = [
         name="report_create",
     ),
     # Reports, their files and instructions
-    path("reports/", research.ReportListView.as_view(), name="report_list"),
-    path("instructions/", research.InstructionListView.as_view(), name="instruction_list"),
-    path("reports/<int:pk>/", research.ReportDetailView.as_view(), name="report_detail"),
+    path("reports/", cached_page(research.ReportListView.as_view()), name="report_list"),
+    path(
+        "instructions/",
+        cached_page(research.InstructionListView.as_view()),
+        name="instruction_list",
+    ),
+    path(
+        "reports/<int:pk>/", cached_page(research.ReportDetailView.as_view()), name="report_detail"
+    ),
     path("reports/<int:pk>/edit/", research.ReportUpdateView.as_view(), name="report_update"),
     path("reports/<int:pk>/file/", research.ReportFileView.as_view(), name="report_file"),
     path(
@@ -147,17 +161,29 @@ urlpatterns = [
         name="suggestion_create",
     ),
     # Suggestions and referrals
-    path("suggestions/", suggestions.SuggestionListView.as_view(), name="suggestion_list"),
+    path(
+        "suggestions/",
+        cached_page(suggestions.SuggestionListView.as_view()),
+        name="suggestion_list",
+    ),
     path(
         "suggestions/export.xlsx",
         suggestions.SuggestionExportView.as_view(),
         name="suggestion_export",
     ),
-    path("suggestions/mine/", suggestions.MySuggestionsView.as_view(), name="my_suggestions"),
-    path("suggestions/statistics/", departments.StatisticsView.as_view(), name="statistics"),
+    path(
+        "suggestions/mine/",
+        cached_page(suggestions.MySuggestionsView.as_view()),
+        name="my_suggestions",
+    ),
+    path(
+        "suggestions/statistics/",
+        cached_page(departments.StatisticsView.as_view()),
+        name="statistics",
+    ),
     path(
         "suggestions/<int:pk>/",
-        suggestions.SuggestionDetailView.as_view(),
+        cached_page(suggestions.SuggestionDetailView.as_view()),
         name="suggestion_detail",
     ),
     path(
@@ -184,8 +210,12 @@ urlpatterns = [
         name="referral_round_letter",
     ),
     # A handling department's own pages (承办单位)
-    path("handling/", handling.HandlingListView.as_view(), name="handling_list"),
-    path("handling/<int:pk>/", handling.HandlingDetailView.as_view(), name="handling_detail"),
+    path("handling/", cached_page(handling.HandlingListView.as_view()), name="handling_list"),
+    path(
+        "handling/<int:pk>/",
+        cached_page(handling.HandlingDetailView.as_view()),
+        name="handling_detail",
+    ),
     path("handling/<int:pk>/reply/", handling.HandlingReplyView.as_view(), name="handling_reply"),
     path(
         "handling/<int:pk>/opinion/",
@@ -193,10 +223,14 @@ urlpatterns = [
         name="handling_opinion",
     ),
     # Departments
-    path("departments/", departments.DepartmentListView.as_view(), name="department_list"),
+    path(
+        "departments/",
+        cached_page(departments.DepartmentListView.as_view()),
+        name="department_list",
+    ),
     path(
         "departments/<int:pk>/",
-        departments.DepartmentDetailView.as_view(),
+        cached_page(departments.DepartmentDetailView.as_view()),
         name="department_detail",
     ),
 ]

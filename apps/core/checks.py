@@ -13,7 +13,8 @@ def shared_cache(app_configs, **kwargs) -> list[checks.CheckMessage]:
         return [
             checks.Warning(
                 "The default cache is per process (local memory); the overview's cached "
-                "figures need a cache shared by the gunicorn workers.",
+                "figures and the kept pages (off without it) need a cache shared by the "
+                "gunicorn workers.",
                 hint="Set CACHE_URL=redis://127.0.0.1:6379/1 (see .env.example).",
                 id="core.W001",
             )

@@ -32,6 +32,7 @@ from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from . import pagecache
 from .models import SubmissionKey
 
 if TYPE_CHECKING:
@@ -60,7 +61,10 @@ def form_key(request: HttpRequest) -> str:
     """The key a rendered form carries: the posted one when the form comes back with
     errors (so the corrected form is still saved once), else a new one."""
     key = posted_key(request)
-    return key.hex if key is not None else new_key()
+    if key is not None:
+        return key.hex
+    # A page kept by `pagecache` gets a new key in place of the placeholder on every answer.
+    return pagecache.SUBMISSION_PLACEHOLDER.text if pagecache.rendering(request) else new_key()
 
 
 def _prune() -> None:

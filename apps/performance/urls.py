@@ -1,5 +1,7 @@
 from django.urls import path, register_converter
 
+from apps.core.pagecache import cached_page
+
 from .signin import views as signin
 from .views import base, duty_reports, evaluation, meetings, offices, rotation, study
 
@@ -21,12 +23,12 @@ register_converter(YearConverter, "perf_year")
 app_name = "performance"
 
 urlpatterns = [
-    path("", base.IndexView.as_view(), name="index"),
+    path("", cached_page(base.IndexView.as_view()), name="index"),
     # Evaluation and the ledger
     path("evaluation/", evaluation.EvaluationCurrentView.as_view(), name="evaluation_current"),
     path(
         "evaluation/<perf_year:year>/",
-        evaluation.EvaluationListView.as_view(),
+        cached_page(evaluation.EvaluationListView.as_view()),
         name="evaluation_list",
     ),
     path(
@@ -37,9 +39,11 @@ urlpatterns = [
     path(
         "evaluation/<perf_year:year>/derive/", evaluation.LedgerDeriveView.as_view(), name="derive"
     ),
-    path("my/", evaluation.MyLedgerView.as_view(), name="my_ledger"),
+    path("my/", cached_page(evaluation.MyLedgerView.as_view()), name="my_ledger"),
     path(
-        "ledger/<perf_year:year>/<int:member_pk>/", evaluation.LedgerView.as_view(), name="ledger"
+        "ledger/<perf_year:year>/<int:member_pk>/",
+        cached_page(evaluation.LedgerView.as_view()),
+        name="ledger",
     ),
     path(
         "ledger/<perf_year:year>/<int:member_pk>/adjust/",
@@ -53,7 +57,11 @@ urlpatterns = [
     ),
     # The office evaluation: rankings and each venue's breakdown
     path("offices/", offices.OfficeCurrentView.as_view(), name="office_current"),
-    path("offices/<perf_year:year>/", offices.OfficeRankingView.as_view(), name="office_list"),
+    path(
+        "offices/<perf_year:year>/",
+        cached_page(offices.OfficeRankingView.as_view()),
+        name="office_list",
+    ),
     path(
         "offices/<perf_year:year>/export/",
         offices.OfficeExportView.as_view(),
@@ -66,7 +74,7 @@ urlpatterns = [
     ),
     path(
         "offices/<perf_year:year>/<int:venue_pk>/",
-        offices.OfficeDetailView.as_view(),
+        cached_page(offices.OfficeDetailView.as_view()),
         name="office_detail",
     ),
     path(
@@ -80,9 +88,13 @@ urlpatterns = [
         name="office_adjust_delete",
     ),
     # Meetings and attendance
-    path("meetings/", meetings.MeetingListView.as_view(), name="meeting_list"),
+    path("meetings/", cached_page(meetings.MeetingListView.as_view()), name="meeting_list"),
     path("meetings/new/", meetings.MeetingCreateView.as_view(), name="meeting_create"),
-    path("meetings/<int:pk>/", meetings.MeetingDetailView.as_view(), name="meeting_detail"),
+    path(
+        "meetings/<int:pk>/",
+        cached_page(meetings.MeetingDetailView.as_view()),
+        name="meeting_detail",
+    ),
     path("meetings/<int:pk>/edit/", meetings.MeetingUpdateView.as_view(), name="meeting_update"),
     path(
         "meetings/<int:pk>/attendance/",
@@ -107,7 +119,7 @@ urlpatterns = [
     ),
     path("meetings/<int:pk>/invitation/", signin.InvitationView.as_view(), name="invitation"),
     path("meetings/<int:pk>/leave/", signin.LeaveRequestCreateView.as_view(), name="leave_create"),
-    path("leave/", signin.LeaveListView.as_view(), name="leave_list"),
+    path("leave/", cached_page(signin.LeaveListView.as_view()), name="leave_list"),
     path("leave/<int:pk>/decide/", signin.LeaveDecideView.as_view(), name="leave_decide"),
     path(
         "sessions/<int:pk>/signin/",
@@ -120,12 +132,18 @@ urlpatterns = [
         name="session_signin_live",
     ),
     # The 列席 rotation
-    path("rotation/", rotation.BatchListView.as_view(), name="batch_list"),
+    path("rotation/", cached_page(rotation.BatchListView.as_view()), name="batch_list"),
     path("rotation/plan/", rotation.RotationPlanView.as_view(), name="rotation_plan"),
-    path("rotation/<int:pk>/", rotation.BatchDetailView.as_view(), name="batch_detail"),
+    path(
+        "rotation/<int:pk>/", cached_page(rotation.BatchDetailView.as_view()), name="batch_detail"
+    ),
     path("rotation/<int:pk>/edit/", rotation.BatchUpdateView.as_view(), name="batch_update"),
     # Duty reports
-    path("duty-reports/", duty_reports.DutyReportListView.as_view(), name="dutyreport_list"),
+    path(
+        "duty-reports/",
+        cached_page(duty_reports.DutyReportListView.as_view()),
+        name="dutyreport_list",
+    ),
     path(
         "duty-reports/new/", duty_reports.DutyReportCreateView.as_view(), name="dutyreport_create"
     ),
@@ -145,8 +163,8 @@ urlpatterns = [
         name="dutyreport_file",
     ),
     # Study sessions
-    path("study/", study.StudyListView.as_view(), name="study_list"),
+    path("study/", cached_page(study.StudyListView.as_view()), name="study_list"),
     path("study/new/", study.StudyCreateView.as_view(), name="study_create"),
-    path("study/<int:pk>/", study.StudyDetailView.as_view(), name="study_detail"),
+    path("study/<int:pk>/", cached_page(study.StudyDetailView.as_view()), name="study_detail"),
     path("study/<int:pk>/edit/", study.StudyUpdateView.as_view(), name="study_update"),
 ]

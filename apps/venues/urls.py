@@ -1,12 +1,14 @@
 from django.urls import path
 
+from apps.core.pagecache import cached_page
+
 from . import views
 
 app_name = "venues"
 
 urlpatterns = [
-    path("", views.VenueListView.as_view(), name="list"),
-    path("<int:pk>/", views.VenueDetailView.as_view(), name="detail"),
+    path("", cached_page(views.VenueListView.as_view()), name="list"),
+    path("<int:pk>/", cached_page(views.VenueDetailView.as_view()), name="detail"),
     path("<int:pk>/edit/", views.VenueUpdateView.as_view(), name="update"),
     path(
         "<int:pk>/stationed/add/",

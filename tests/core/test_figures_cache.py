@@ -26,7 +26,10 @@ def waiting(response) -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_committed_write_shows_at_once_and_reads_are_cached(client_for):
+def test_a_committed_write_shows_at_once_and_reads_are_cached(client_for, settings):
+    # The figures under the page: the page itself computed on each visit (it is kept per
+    # user and version too, apps.core.pagecache; tests/core/test_pagecache.py).
+    settings.PAGE_CACHE = False
     client = client_for("staff_user")
     assert waiting(client.get(HOME)) == 0
     with CaptureQueriesContext(connection) as cached:

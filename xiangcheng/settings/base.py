@@ -74,6 +74,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.core.context_processors.navigation",
+                # After Django's own `csrf`: the token's placeholder in a page being kept.
+                "apps.core.pagecache.csrf",
             ],
         },
     },
@@ -100,6 +102,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Read pages computed once per data version and user (apps.core.pagecache); the entries
+# live PAGE_CACHE_MAX_AGE seconds at most (the data version decides whether one is current).
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=600)
 
 # QR sign-in (apps.performance.signin): a code works from SIGNIN_OPENS_BEFORE before the
 # start to the end (a meeting's end time, else the start plus SIGNIN_DEFAULT_DURATION); a
