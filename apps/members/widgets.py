@@ -17,7 +17,7 @@ without JavaScript the picker is a plain select of those options.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.conf import settings
@@ -64,7 +64,22 @@ class MemberPickerMixin(_SelectBase):
         if affiliation:
             attrs["data-affiliation"] = affiliation
         super().__init__(attrs)
-        self.suggested: list[Member] = []
+        self.suggested = []
+
+    @property
+    def suggested(self) -> list[Member]:
+        """The suggested options, read (with their sectors) when the picker first needs
+        them: a form only validated, then saved, never reads them."""
+        if not self._suggested_read:
+            self._suggested = list(self._suggested)
+            prefetch_related_objects(self._suggested, "sector")
+            self._suggested_read = True
+        return cast(list[Member], self._suggested)
+
+    @suggested.setter
+    def suggested(self, members: Iterable[Member]) -> None:
+        self._suggested: Iterable[Member] = members
+        self._suggested_read = False
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -109,11 +124,11 @@ class MemberPickerMultiple(MemberPickerMixin, forms.SelectMultiple):
 def suggest_members(form: forms.BaseForm, name: str, members: Iterable[Member]) -> None:
     """Offer `members` as options of the picker of field `name` before anything is typed
     (and without JavaScript), e.g. the members stationed at the session's venue. The
-    field still accepts its whole queryset (what the search offers). At most one query,
-    for the sectors of the labels; the selected members that are not among these are
-    read when the picker renders."""
+    field still accepts its whole queryset (what the search offers). `members` is read
+    when the picker renders, not before (a lazy sequence costs nothing to a form that is
+    only validated), with one query for the sectors of the labels; the selected members
+    that are not among these are read then too."""
     widget = form.fields[name].widget
     if not isinstance(widget, MemberPickerMixin):
         raise TypeError(f"{name} is not a member picker")
-    widget.suggested = list(members)
-    prefetch_related_objects(widget.suggested, "sector")
+    widget.suggested = members
