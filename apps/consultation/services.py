@@ -103,8 +103,10 @@ def _locked(session: Session) -> Session:
     return Session.objects.select_for_update().get(pk=session.pk)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def topic_get_or_create(*, data: TopicInput, user: User | None) -> Topic:
+    """The topic of that year and title, created if new. Inside another transaction (the
+    session's save) no savepoint of its own: `get_or_create` keeps one for its insert."""
     title = " ".join(data.title.split())
     topic, _created = Topic.objects.get_or_create(
         year=data.year,
