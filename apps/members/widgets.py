@@ -17,7 +17,7 @@ without JavaScript the picker is a plain select of those options.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
@@ -53,6 +53,10 @@ class MemberPickerMixin(_SelectBase):
     """Renders the suggested and selected options only; Tom Select loads the others on
     demand. `affiliation="cpc"|"non_cpc"` narrows the search."""
 
+    # What `suggest_members` gave, and the same once read (`suggested`).
+    _suggested: Iterable[Member]
+    _suggested_read: list[Member] | None
+
     def __init__(self, attrs=None, *, affiliation: str = "", placeholder=None):
         attrs = {
             "data-member-picker": "",
@@ -70,16 +74,16 @@ class MemberPickerMixin(_SelectBase):
     def suggested(self) -> list[Member]:
         """The suggested options, read (with their sectors) when the picker first needs
         them: a form only validated, then saved, never reads them."""
-        if not self._suggested_read:
-            self._suggested = list(self._suggested)
-            prefetch_related_objects(self._suggested, "sector")
-            self._suggested_read = True
-        return cast(list[Member], self._suggested)
+        if self._suggested_read is None:
+            members = list(self._suggested)
+            prefetch_related_objects(members, "sector")
+            self._suggested_read = members
+        return self._suggested_read
 
     @suggested.setter
     def suggested(self, members: Iterable[Member]) -> None:
-        self._suggested: Iterable[Member] = members
-        self._suggested_read = False
+        self._suggested = members
+        self._suggested_read = None
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
