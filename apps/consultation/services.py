@@ -103,8 +103,10 @@ def _locked(session: Session) -> Session:
     return Session.objects.select_for_update().get(pk=session.pk)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def topic_get_or_create(*, data: TopicInput, user: User | None) -> Topic:
+    """The topic of that year and title, created if new. Inside another transaction (the
+    session's save) no savepoint of its own: `get_or_create` keeps one for its insert."""
     title = " ".join(data.title.split())
     topic, _created = Topic.objects.get_or_create(
         year=data.year,
@@ -130,8 +132,10 @@ def session_save(
     removed_photo_ids: Collection[int] = (),
 ) -> Session:
     """Create or update a session with its members, suggestions and photos, all or
-    nothing. `session` carries the edited fields (a ModelForm's instance)."""
-    if session.pk is None:
+    nothing. `session` carries the edited fields (a ModelForm's instance). A new session
+    has no members, suggestions or photos to read first: they are only added."""
+    created = session.pk is None
+    if created:
         if not user.has_perm("consultation.add_session"):
             raise PermissionDenied
         session.state = Session.State.DRAFT
@@ -149,17 +153,30 @@ def session_save(
         session.topic = topic_get_or_create(data=new_topic, user=user)
     _record_author(session, user)
     session.save()
-    session.members.set(members)
-    _save_suggestions(session, suggestions)
-    # The suggestions carry the date of their session.
-    held_on = session.held_on()
-    session.suggestions.exclude(raised_on=held_on).update(raised_on=held_on)
-    _save_photos(session, user, new_photos, removed_photo_ids)
+    _set_members(session.members, members, created=created)
+    _save_suggestions(session, suggestions, created=created)
+    if not created:
+        # The suggestions carry the date of their session (a new session's were just
+        # created with it).
+        held_on = session.held_on()
+        session.suggestions.exclude(raised_on=held_on).update(raised_on=held_on)
+    _save_photos(session, user, new_photos, removed_photo_ids, created=created)
     return session
 
 
-def _save_suggestions(session: Session, suggestions: Sequence[SuggestionInput]) -> None:
-    existing = {s.pk: s for s in session.suggestions.all()}
+def _set_members(manager, members: Iterable[Member], *, created: bool) -> None:
+    """`manager.set(members)`; on a row just created, `add()`: the same rows, signals
+    and history, without reading the (no) members it had."""
+    if created:
+        manager.add(*members)
+    else:
+        manager.set(members)
+
+
+def _save_suggestions(
+    session: Session, suggestions: Sequence[SuggestionInput], *, created: bool = False
+) -> None:
+    existing = {} if created else {s.pk: s for s in session.suggestions.all()}
     for item in suggestions:
         suggestion = existing.get(item.pk) if item.pk else None
         if item.pk and suggestion is None:
@@ -170,11 +187,12 @@ def _save_suggestions(session: Session, suggestions: Sequence[SuggestionInput]) 
             continue
         if not item.text.strip():
             continue
+        is_new = suggestion is None
         suggestion = suggestion or Suggestion(session=session)
         suggestion.text = item.text.strip()
         suggestion.category = item.category
         suggestion.save()
-        suggestion.members.set(item.members)
+        _set_members(suggestion.members, item.members, created=is_new)
 
 
 def _delete_suggestion(suggestion: Suggestion) -> None:
@@ -194,12 +212,15 @@ def _save_photos(
     user: User,
     new_photos: Sequence[ProcessedImage],
     removed_photo_ids: Collection[int],
+    *,
+    created: bool = False,
 ) -> None:
     if removed_photo_ids:
         # Their files are deleted once the transaction commits (apps.core.media).
         for photo in session.photos.filter(pk__in=removed_photo_ids):
             photo.delete()
-    if session.photos.count() + len(new_photos) > MAX_PHOTOS:
+    kept = 0 if created else session.photos.count()
+    if kept + len(new_photos) > MAX_PHOTOS:
         raise ValidationError(
             _("A session keeps at most %(max)s photos."), params={"max": MAX_PHOTOS}
         )

@@ -53,6 +53,10 @@ class MemberPickerMixin(_SelectBase):
     """Renders the suggested and selected options only; Tom Select loads the others on
     demand. `affiliation="cpc"|"non_cpc"` narrows the search."""
 
+    # What `suggest_members` gave, and the same once read (`suggested`).
+    _suggested: Iterable[Member]
+    _suggested_read: list[Member] | None
+
     def __init__(self, attrs=None, *, affiliation: str = "", placeholder=None):
         attrs = {
             "data-member-picker": "",
@@ -64,7 +68,22 @@ class MemberPickerMixin(_SelectBase):
         if affiliation:
             attrs["data-affiliation"] = affiliation
         super().__init__(attrs)
-        self.suggested: list[Member] = []
+        self.suggested = []
+
+    @property
+    def suggested(self) -> list[Member]:
+        """The suggested options, read (with their sectors) when the picker first needs
+        them: a form only validated, then saved, never reads them."""
+        if self._suggested_read is None:
+            members = list(self._suggested)
+            prefetch_related_objects(members, "sector")
+            self._suggested_read = members
+        return self._suggested_read
+
+    @suggested.setter
+    def suggested(self, members: Iterable[Member]) -> None:
+        self._suggested = members
+        self._suggested_read = None
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -109,11 +128,11 @@ class MemberPickerMultiple(MemberPickerMixin, forms.SelectMultiple):
 def suggest_members(form: forms.BaseForm, name: str, members: Iterable[Member]) -> None:
     """Offer `members` as options of the picker of field `name` before anything is typed
     (and without JavaScript), e.g. the members stationed at the session's venue. The
-    field still accepts its whole queryset (what the search offers). At most one query,
-    for the sectors of the labels; the selected members that are not among these are
-    read when the picker renders."""
+    field still accepts its whole queryset (what the search offers). `members` is read
+    when the picker renders, not before (a lazy sequence costs nothing to a form that is
+    only validated), with one query for the sectors of the labels; the selected members
+    that are not among these are read then too."""
     widget = form.fields[name].widget
     if not isinstance(widget, MemberPickerMixin):
         raise TypeError(f"{name} is not a member picker")
-    widget.suggested = list(members)
-    prefetch_related_objects(widget.suggested, "sector")
+    widget.suggested = members

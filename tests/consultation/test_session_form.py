@@ -131,6 +131,18 @@ def test_a_bad_photo_is_refused_in_chinese_and_the_rest_is_kept(head, venue):
     assert media_files() == []
 
 
+def test_a_form_sent_back_with_errors_still_offers_the_stationed_members(head, venue):
+    # given: the members are read only when the form is shown again
+    AssignmentFactory(venue=venue, member=MemberFactory(name="本室委员"))
+    # when
+    response = head.post(CREATE, form_data(venue, started_at="not a time"))
+    # then
+    assert response.status_code == 200 and response.context["form"].errors
+    html = response.content.decode()
+    # The session's picker, each suggestion's and the new suggestion row's template.
+    assert html.count("本室委员") == 4
+
+
 def test_an_oversized_photo_and_a_bomb_are_refused(head, venue, settings):
     from tests.core.test_uploads import png_header_only
 
@@ -395,3 +407,46 @@ def test_the_admin_refuses_deleting_a_referred_suggestion_too(client_for, referr
     response = client.post(url, {"post": "yes"})
     assert response.status_code == 200
     assert Suggestion.objects.filter(pk=referred.pk).exists()
+
+
+def test_saving_a_new_session_runs_a_fixed_number_of_queries(
+    client_for, venue, other_venue, staff_user, django_assert_max_num_queries
+):
+    """What the bench's "session save" posts: 20 members, 2 suggestions, 3 photos and a
+    new topic, by staff (every active venue, each with stationed members). The members
+    stationed are only read to render the form; a new session's members, suggestions and
+    photos are added without reading what it had. The history is what it was."""
+    # given
+    members = [
+        AssignmentFactory(venue=place, member=MemberFactory()).member
+        for place in (venue, other_venue)
+        for _ in range(10)
+    ]
+    staff = client_for("staff_user")
+    data = form_data(
+        venue,
+        new_topic_title="停车难",
+        members=[m.pk for m in members],
+        **{"suggestions-0-members": [members[0].pk], "suggestions-1-members": [members[1].pk]},
+    )
+    data["photos"] = [jpeg_upload(f"photo{i}.jpg", size=(800, 600)) for i in range(3)]
+    # when
+    with django_assert_max_num_queries(51):
+        response = staff.post(CREATE, data)
+    # then
+    assert response.status_code == 302, response.context["form"].errors
+    session = Session.objects.get()
+    assert session.members.count() == 20 and session.photos.count() == 3
+    first, second = session.suggestions.all()
+    assert list(first.members.all()) == [members[0]] and list(second.members.all()) == [members[1]]
+    assert {s.raised_on for s in (first, second)} == {session.held_on()}
+    # The session's creation and its members' change; each suggestion's likewise; a row
+    # per photo and for the new topic; the members in the last rows of each.
+    assert [h.history_type for h in session.history.order_by("history_id")] == ["+", "~"]
+    assert session.history.latest().members.count() == 20
+    for suggestion in (first, second):
+        assert suggestion.history.count() == 2
+        assert suggestion.history.latest().members.count() == 1
+    assert SessionPhoto.history.filter(session_id=session.pk).count() == 3
+    assert session.topic.history.get().history_user == staff_user
+    assert session.history.latest().history_user == staff_user

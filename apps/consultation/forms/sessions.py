@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 from django import forms
 from django.db.models import Q
@@ -74,7 +74,7 @@ class SessionForm(StyledModelForm):
             "minutes": forms.Textarea(attrs={"rows": 6}),
         }
 
-    def __init__(self, *args, user, venues, member_suggestions: Sequence[Member] = (), **kwargs):
+    def __init__(self, *args, user, venues, member_suggestions: Iterable[Member] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         session = self.instance
@@ -142,7 +142,7 @@ class SuggestionForm(StyledModelForm):
             "members": MemberPickerMultiple,
         }
 
-    def __init__(self, *args, member_suggestions: Sequence[Member] = (), **kwargs):
+    def __init__(self, *args, member_suggestions: Iterable[Member] = (), **kwargs):
         super().__init__(*args, **kwargs)
         existing = (
             list(self.instance.members.values_list("pk", flat=True)) if self.instance.pk else []

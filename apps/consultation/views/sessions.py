@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -184,19 +185,29 @@ class SessionFormMixin:
             return Venue.objects.for_user(user).filter(is_active=True)
         return Venue.objects.managed_by(user)
 
-    def check_posted_venue(self, venues):
-        """A crafted POST naming a venue out of reach is refused outright (403)."""
+    def venues(self):
+        """`allowed_venues()`, read once a request: the create page's check, the form's
+        venue list and the posted venue's check share the rows."""
+        if not hasattr(self, "_venues"):
+            self._venues = self.allowed_venues()
+        return self._venues
+
+    def check_posted_venue(self):
+        """A crafted POST naming a venue out of reach is refused outright (403). No
+        query: the form has read the venues."""
         posted = self.request.POST.get("venue", "")
-        if posted and not (is_number(posted) and venues.filter(pk=posted).exists()):
+        if posted and not (is_number(posted) and int(posted) in {v.pk for v in self.venues()}):
             raise PermissionDenied
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        self.venues = self.allowed_venues()
-        self.suggested_members = stationed_members(self.venues)
+        venues = self.venues()
+        # Read when a picker renders (the page, or the form again with its errors): a
+        # valid POST, saved and redirected, does not read them.
+        self.suggested_members = SimpleLazyObject(lambda: stationed_members(venues))
         kwargs.update(
             user=self.request.user,
-            venues=self.venues,
+            venues=venues,
             member_suggestions=self.suggested_members,
         )
         return kwargs
@@ -218,7 +229,7 @@ class SessionFormMixin:
     def post(self, request, *args, **kwargs):
         self.object = self.get_object() if self.is_update else None
         form = self.get_form()
-        self.check_posted_venue(self.venues)
+        self.check_posted_venue()
         formset = self.get_formset()
         form_valid, formset_valid = form.is_valid(), formset.is_valid()  # both: all errors shown
         if not (form_valid and formset_valid):
@@ -257,17 +268,13 @@ class SessionCreateView(PermissionRequiredMixin, SessionFormMixin, SubmitOnceMix
 
     def dispatch(self, request, *args, **kwargs):
         # An office head who manages no venue has nowhere to log a session.
-        if (
-            request.user.is_authenticated
-            and self.has_permission()
-            and not self.allowed_venues().exists()
-        ):
+        if request.user.is_authenticated and self.has_permission() and not self.venues():
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
         initial = super().get_initial()
-        venues = self.allowed_venues()
+        venues = self.venues()
         wanted = self.request.GET.get("venue", "")
         if wanted:
             # ?venue= of a venue out of reach is not found.
