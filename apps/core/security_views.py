@@ -19,6 +19,7 @@ from . import audit
 from .mixins import PageMixin
 from .models import SecurityEvent
 from .spreadsheets import Sheet, filter_summary, xlsx_download
+from .widget_html import use_fast_options
 
 EXPORT_MAX_ROWS = 100_000
 
@@ -55,6 +56,7 @@ class SecurityEventFilter(django_filters.FilterSet):
         for field in self.form.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
+            use_fast_options(field.widget)
 
 
 def filtered_events(request):
@@ -102,6 +104,12 @@ class SecurityEventListView(PermissionRequiredMixin, PageMixin, FilterView):
         params = self.request.GET.copy()
         params.pop("page", None)
         context["query_string"] = params.urlencode()
+        # Labels looked up once per page (`get_kind_display` rebuilds the choices per call).
+        kinds = dict(SecurityEvent.Kind.choices)
+        results = dict(SecurityEvent.Result.choices)
+        for event in context["events"]:
+            event.kind_label = kinds.get(event.kind, event.kind)
+            event.result_label = results.get(event.result, event.result)
         return context
 
 

@@ -167,6 +167,9 @@ def test_the_audit_page_filters_and_pages_in_a_fixed_number_of_queries(
     assert len(response.context["events"]) == 25
     filtered = client.get(LIST, {"kind": "export", "username": "li", "result": "failure"})
     assert [e.target for e in filtered.context["events"]] == ["委员名册"]
+    # Each row names its kind and result in Chinese (labels looked up once per page).
+    row = filtered.text.split('id="security-events"')[1].split("</tbody>")[0]
+    assert "<td>导出</td>" in row and '<span class="badge text-bg-danger">失败</span>' in row
     # Bad input is ignored or shown by the field, never a 500.
     assert client.get(LIST, {"since": "yesterday", "kind": "nope"}).status_code == 200
 
