@@ -32,5 +32,5 @@ class CoreConfig(AppConfig):
                 order=990,
             )
         )
-        versions.connect_signals()
+        versions.watch_writes()
         checks.register()

@@ -18,6 +18,8 @@ role or an office may see never crosses to another user.
 - Anything but a GET of a signed-in user; any answer but a 200 HTML page; an answer that
   sets a cookie.
 - A page while messages wait to be shown (they are drawn into it once).
+- A page showing a member their own unmasked personal data (`keep_out`): personal
+  data stays in the database, never in the cache.
 - A view that wrote to the database while answering (a personal-data page records a
   security event on every visit, a form page issues its submission key): the watch below
   sees the statement and the answer is computed every time. So a view's side effects
@@ -56,6 +58,7 @@ from . import versions
 
 WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "TRUNCATE")
 RENDERING = "_page_cache_rendering"
+KEEP_OUT = "_page_cache_keep_out"
 
 
 class _Placeholder:
@@ -85,6 +88,13 @@ def rendering(request: HttpRequest | None) -> bool:
     return getattr(request, RENDERING, False)
 
 
+def keep_out(request: HttpRequest | None) -> None:
+    """This answer holds something no cache may hold (a member's own unmasked personal
+    data, `apps.members.personal`): it is sent, never kept."""
+    if request is not None:
+        setattr(request, KEEP_OUT, True)
+
+
 def csrf(request: HttpRequest) -> dict:
     """Context processor: the CSRF placeholder while a page is drawn to be kept (else
     nothing: Django's own `csrf` processor gives the token)."""
@@ -99,8 +109,9 @@ class _WriteWatch:
     wrote = False
 
     def __call__(self, execute, sql, params, many, context):
-        if not self.wrote and sql.lstrip().split(None, 1)[0].upper() in WRITE_STATEMENTS:
-            self.wrote = True
+        if not self.wrote and isinstance(sql, str):
+            words = sql.lstrip()[:10].split(None, 1)
+            self.wrote = bool(words) and words[0].upper() in WRITE_STATEMENTS
         return execute(sql, params, many, context)
 
 
@@ -184,7 +195,12 @@ def cached_page(view):
                     response.render()
         finally:
             setattr(request, RENDERING, False)
-        if not watch.wrote and _keepable(response) and not versions.wrote_in_transaction():
+        if (
+            not watch.wrote
+            and not getattr(request, KEEP_OUT, False)
+            and _keepable(response)
+            and not versions.wrote_in_transaction()
+        ):
             entry = (
                 zlib.compress(response.content, 1),
                 response.status_code,

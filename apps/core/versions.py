@@ -6,12 +6,15 @@ shown stale.
     if not wrote_in_transaction():
         key = f"my-thing:{data_version()}:…"   # read the version BEFORE the records
 
-**What moves it.** `CoreConfig.ready()` connects `post_save` and `post_delete` of every
-model of an app under `apps.` and every `m2m_changed` of theirs (no list to keep up to
-date: a new model or a new figure is covered without a line here). A write that sends no
-signal (`bulk_create`, `bulk_update`, a raw delete, `QuerySet.update()` on its own) calls
-`bump_data_version()` itself: the ledger derivation and attendance marking
-(`performance.services._bulk_history`) and the roster import do.
+**What moves it.** Every INSERT, UPDATE or DELETE that reaches the database through
+Django's connections on a table of a model of an app under `apps.` (their many-to-many
+tables too) or of the roles (`auth_group`): `CoreConfig.ready()` puts a watch
+(`watch_writes`) in every connection's execute wrappers. So a save, a delete, an m2m
+change, `bulk_create`, `bulk_update`, `QuerySet.update()`, raw SQL and a data migration all
+count, with no list to keep up to date: a new model or a new figure is covered without a
+line here. Left alone: the history rows (written with the rows they record), the
+`UNCOUNTED` bookkeeping tables, and an UPDATE of only `last_login` (every sign-in). Writes
+that bypass Django (`manage.py restore` loading a dump) call `bump_data_version()`.
 
 **When.** After the write is committed: at once in autocommit, else when the transaction
 commits (nothing when it rolls back). A reader reads the version first and the records
@@ -29,14 +32,16 @@ cache never reuses an old version.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any, TypeVar
 
 from django.apps import apps as django_apps
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.signals import connection_created
 
 KEY = "xc:data-version"
 # Seconds a cached value is kept (memory hygiene only: the data version in its key decides
@@ -106,22 +111,6 @@ def permissions_key(user: Any) -> str:
     return hashlib.sha256(perms.encode()).hexdigest()[:16]
 
 
-# Fields written on every sign-in (Django's `update_last_login`): a save of only these
-# counts nothing a figure shows, so it leaves the version (and every cache) alone.
-BOOKKEEPING_FIELDS = frozenset({"last_login"})
-
-
-def _on_write(sender, using=DEFAULT_DB_ALIAS, update_fields=None, **kwargs) -> None:
-    if update_fields and set(update_fields) <= BOOKKEEPING_FIELDS:
-        return
-    bump_data_version(using or DEFAULT_DB_ALIAS)
-
-
-def _on_m2m(sender, action, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
-    if action.startswith("post_") and sender.__module__.startswith("apps."):
-        bump_data_version(using or DEFAULT_DB_ALIAS)
-
-
 # Records no figure counts, written on every visit or sign-in: they leave the version
 # alone (else every sign-in or export would throw the overview's cache away).
 UNCOUNTED = frozenset(
@@ -135,19 +124,77 @@ UNCOUNTED = frozenset(
         "accounts.passwordhistory",
     }
 )
+# Columns written on every sign-in (Django's `update_last_login`): an UPDATE of only these
+# counts nothing a page shows, so it leaves the version (and every cache) alone.
+BOOKKEEPING_FIELDS = frozenset({"last_login"})
+# Tables outside the project's apps that decide what a user sees: the roles.
+ROLE_TABLES = frozenset({"auth_group", "auth_group_permissions"})
+
+_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+[`"]?(\w+)', re.IGNORECASE)
+_SET = re.compile(r'[`"]?(\w+)[`"]?\s*=', re.IGNORECASE)
 
 
-def connect_signals() -> None:
-    """Saves and deletes of every model of the project's apps (history rows aside: they
-    are written with the rows they record; and the `UNCOUNTED` bookkeeping); every
-    many-to-many change of theirs."""
-    for model in django_apps.get_models():
-        if (
-            model.__module__.startswith("apps.")
-            and not model.__name__.startswith("Historical")
-            and model._meta.label_lower not in UNCOUNTED
-        ):
-            uid = f"core.versions.{model._meta.label_lower}"
-            post_save.connect(_on_write, sender=model, dispatch_uid=uid)
-            post_delete.connect(_on_write, sender=model, dispatch_uid=uid)
-    m2m_changed.connect(_on_m2m, dispatch_uid="core.versions.m2m")
+class _Tables:
+    """The tables whose writes move the version, and the bookkeeping-only UPDATEs."""
+
+    @cached_property
+    def counted(self) -> frozenset[str]:
+        tables = set(ROLE_TABLES)
+        for model in django_apps.get_models(include_auto_created=True):
+            if (
+                model.__module__.startswith("apps.")
+                and not model.__name__.startswith("Historical")
+                and model._meta.label_lower not in UNCOUNTED
+            ):
+                tables.add(model._meta.db_table)
+        return frozenset(tables)
+
+    @cached_property
+    def bookkeeping(self) -> dict[str, frozenset[str]]:
+        """table → the columns of `BOOKKEEPING_FIELDS` it has."""
+        out = {}
+        for model in django_apps.get_models():
+            columns = {
+                f.column for f in model._meta.concrete_fields if f.name in BOOKKEEPING_FIELDS
+            }
+            if columns:
+                out[model._meta.db_table] = frozenset(columns)
+        return out
+
+
+TABLES = _Tables()
+
+
+def _bookkeeping_only(sql: str, table: str) -> bool:
+    columns = TABLES.bookkeeping.get(table)
+    if not columns or sql.lstrip()[:6].upper() != "UPDATE":
+        return False
+    upper = sql.upper()
+    assignments = (
+        sql[upper.index(" SET ") + 5 : upper.rindex(" WHERE ")] if " WHERE " in upper else ""
+    )
+    written = set(_SET.findall(assignments))
+    return bool(written) and written <= columns
+
+
+def _watch(execute, sql, params, many, context):
+    """Every statement of a connection: an INSERT, UPDATE or DELETE of a counted table
+    moves the version (once the transaction commits)."""
+    result = execute(sql, params, many, context)
+    match = _WRITE.match(sql) if isinstance(sql, str) else None
+    if match and match.group(1) in TABLES.counted and not _bookkeeping_only(sql, match.group(1)):
+        bump_data_version(context["connection"].alias)
+    return result
+
+
+def _on_connection(sender, connection, **kwargs) -> None:
+    if _watch not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch)
+
+
+def watch_writes() -> None:
+    """Watch the SQL of every database connection (`connection_created`; and the ones
+    already open)."""
+    connection_created.connect(_on_connection, dispatch_uid="core.versions.watch")
+    for connection in connections.all(initialized_only=True):
+        _on_connection(None, connection)

@@ -17,6 +17,7 @@ from apps.core.models import SecurityEvent
 from apps.core.pagecache import PLACEHOLDER
 from tests.accounts.factories import UserFactory
 from tests.core import pagecache_urls
+from tests.members.factories import MemberFactory
 from tests.venues.factories import VenueFactory
 
 pytestmark = [
@@ -166,3 +167,20 @@ def test_a_read_page_read_again_costs_the_floor(name):
         client.get(reverse("core:floor"))
     assert again.status_code == 200
     assert len(kept) <= len(floor)
+
+
+@pytest.mark.urls("xiangcheng.urls")
+def test_a_members_own_personal_data_is_never_kept():
+    user = UserFactory(username="t_self", roles=[roles.MEMBER])
+    member = MemberFactory(user=user, phone="13812345678")
+    client = Client()
+    client.force_login(user)
+    url = reverse("members:detail", args=[member.pk])
+    for _ in range(2):  # computed both times: the context is there
+        response = client.get(url)
+        assert "13812345678" in response.text and response.context is not None
+    # Anyone else reads it masked, and that page is kept.
+    staff = signed_in()
+    staff.get(url)
+    again = staff.get(url)
+    assert "13812345678" not in again.text and again.context is None

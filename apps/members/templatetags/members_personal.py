@@ -6,6 +6,8 @@ the rule without a button."""
 from django import template
 from django.template.loader import render_to_string
 
+from apps.core import pagecache
+
 from ..personal import may_reveal, personal_value, sees_unmasked
 
 register = template.Library()
@@ -16,7 +18,10 @@ def personal(context, member, field: str):
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     value = personal_value(member, field, user)
-    revealable = bool(value) and not sees_unmasked(member, user) and may_reveal(user)
+    unmasked = sees_unmasked(member, user)
+    if value and unmasked:
+        pagecache.keep_out(request)
+    revealable = bool(value) and not unmasked and may_reveal(user)
     return render_to_string(
         "members/includes/personal_value.html",
         {"value": value, "member": member, "field": field, "revealable": revealable},
@@ -28,4 +33,7 @@ def personal_text(context, member, field: str) -> str:
     """The value as the viewer may read it, plain text (no button)."""
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
-    return personal_value(member, field, user)
+    value = personal_value(member, field, user)
+    if value and sees_unmasked(member, user):
+        pagecache.keep_out(request)
+    return value

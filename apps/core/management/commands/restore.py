@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.core import audit, backup
+from apps.core import audit, backup, versions
 
 
 class Command(BaseCommand):
@@ -39,6 +39,10 @@ class Command(BaseCommand):
             backup.restore(found, force=force)
         except (backup.BackupError, OSError) as exc:
             raise CommandError(str(exc)) from exc
+        finally:
+            # The dump was loaded outside Django's connections: every cached figure and
+            # kept page is of the database before.
+            versions.bump_data_version()
         problems = backup.verify_restored(found)
         if problems:
             raise CommandError(
