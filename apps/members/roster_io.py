@@ -31,7 +31,6 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from apps.core.numbers import is_number
 from apps.core.spreadsheets import Sheet, mark_as_text, workbook_bytes
-from apps.core.versions import bump_data_version
 
 from .models import Member, Sector
 from .personal import PERSONAL_FIELDS, export_value
@@ -510,8 +509,6 @@ def roster_import(rows: list[RawRow], *, user=None) -> ImportSummary:
         bulk_update_with_history(
             updated, Member, sorted(fields), batch_size=SAVE_BATCH, default_user=user
         )
-    if created or updated:
-        bump_data_version()  # bulk writes send no signals (cached figures count members)
     return ImportSummary(counts["new"], counts["update"], counts["unchanged"])
 
 

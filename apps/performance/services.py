@@ -23,7 +23,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
-from apps.core.versions import bump_data_version
 from apps.members.models import Member
 from apps.venues.models import Assignment
 
@@ -104,10 +103,10 @@ def _history_user():
 
 def _bulk_history(model: type[models.Model], objs: Sequence, history_type: str, reason: str):
     """Historical rows of a bulk write (bulk_create/update/raw delete send no signals):
-    one insert per BATCH_SIZE rows. Moves the data version too (cached figures)."""
+    one insert per BATCH_SIZE rows. (The bulk write itself moves the data version:
+    `versions.watch_writes` sees its SQL.)"""
     if not objs:
         return
-    bump_data_version()
     # simple_history adds `history` to the models it tracks; it ships no types.
     history_model = model.history.model  # type: ignore[attr-defined]
     now = timezone.now()

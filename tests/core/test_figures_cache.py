@@ -82,7 +82,7 @@ def test_the_version_moves_once_per_committed_transaction():
     assert versions.data_version() == start + 1
     MemberFactory()
     assert versions.data_version() == start + 2
-    versions.bump_data_version()  # a bulk write's own call, in autocommit
+    versions.bump_data_version()  # a write outside Django (restore), in autocommit
     assert versions.data_version() == start + 3
 
 
