@@ -20,10 +20,8 @@ from tests.core import pagecache_urls
 from tests.members.factories import MemberFactory
 from tests.venues.factories import VenueFactory
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.urls("tests.core.pagecache_urls"),
-]
+pytestmark = pytest.mark.urls("tests.core.pagecache_urls")
+committed = pytest.mark.django_db(transaction=True)
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 KEY = re.compile(r'name="submission_key" value="([0-9a-f]{32})"')
 
@@ -44,6 +42,7 @@ def signed_in(username="t_kept", **kwargs) -> Client:
     return client
 
 
+@committed
 def test_a_page_read_again_is_not_computed_again_and_its_form_posts():
     client = signed_in()
     first = client.get("/kept/")
@@ -65,6 +64,7 @@ def test_a_page_read_again_is_not_computed_again_and_its_form_posts():
     )
 
 
+@committed
 def test_each_answer_of_a_kept_page_has_new_submission_keys():
     client = signed_in()
     keys = KEY.findall(client.get("/kept/").text) + KEY.findall(client.get("/kept/").text)
@@ -72,6 +72,7 @@ def test_each_answer_of_a_kept_page_has_new_submission_keys():
     assert len(keys) == 4 and len(set(keys)) == 4
 
 
+@committed
 def test_a_committed_write_computes_the_page_again():
     client = signed_in()
     client.get("/kept/")
@@ -80,6 +81,7 @@ def test_a_committed_write_computes_the_page_again():
     assert pagecache_urls.calls == ["kept", "kept"]
 
 
+@committed
 def test_each_user_has_their_own_page():
     first = signed_in("t_first").get("/kept/")
     second = signed_in("t_second").get("/kept/")
@@ -87,6 +89,7 @@ def test_each_user_has_their_own_page():
     assert pagecache_urls.calls == ["kept", "kept"]
 
 
+@committed
 def test_a_page_with_waiting_messages_is_computed_and_not_kept():
     client = signed_in()
     client.get("/message/")
@@ -95,6 +98,7 @@ def test_a_page_with_waiting_messages_is_computed_and_not_kept():
     assert pagecache_urls.calls == ["kept", "kept"]
 
 
+@committed
 def test_a_view_that_writes_is_computed_every_time():
     client = signed_in()
     client.get("/writes/")
@@ -103,6 +107,7 @@ def test_a_view_that_writes_is_computed_every_time():
     assert SecurityEvent.objects.filter(kind="export", target="toy").count() == 2
 
 
+@committed
 def test_an_error_is_not_kept_and_its_page_has_a_real_token():
     client = signed_in()
     for _ in range(2):
@@ -112,6 +117,7 @@ def test_an_error_is_not_kept_and_its_page_has_a_real_token():
     assert pagecache_urls.calls == ["missing", "missing"]
 
 
+@committed
 def test_off_by_setting(settings):
     settings.PAGE_CACHE = False
     client = signed_in()
@@ -120,6 +126,7 @@ def test_off_by_setting(settings):
     assert pagecache_urls.calls == ["kept", "kept"]
 
 
+@committed
 def test_a_real_page_kept_costs_no_more_than_the_floor_and_shows_a_new_record():
     client = signed_in()
     url = reverse("venues:list")
@@ -157,6 +164,7 @@ def test_pages_of_records_the_version_does_not_count_are_never_kept(name):
         "performance:meeting_list",
     ],
 )
+@committed
 def test_a_read_page_read_again_costs_the_floor(name):
     client = signed_in()
     url = reverse(name)
@@ -170,6 +178,7 @@ def test_a_read_page_read_again_costs_the_floor(name):
 
 
 @pytest.mark.urls("xiangcheng.urls")
+@committed
 def test_a_members_own_personal_data_is_never_kept():
     user = UserFactory(username="t_self", roles=[roles.MEMBER])
     member = MemberFactory(user=user, phone="13812345678")
