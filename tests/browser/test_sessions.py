@@ -54,7 +54,9 @@ def test_office_head_logs_and_submits_a_session_on_a_phone_and_staff_publish_it(
     thumbnail = page.locator("#photos img")
     expect(thumbnail).to_have_count(1)
     thumbnail.scroll_into_view_if_needed()
-    page.wait_for_function("document.querySelector('#photos img').naturalWidth > 0")
+    # The thumbnail loads (decode() waits for it; a string predicate polled in the page
+    # would be an eval the CSP refuses).
+    assert thumbnail.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     page.once("dialog", lambda dialog: dialog.accept())
