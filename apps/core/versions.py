@@ -155,7 +155,7 @@ class _Tables:
         out = {}
         for model in django_apps.get_models():
             columns = {
-                f.column for f in model._meta.concrete_fields if f.name in BOOKKEEPING_FIELDS
+                str(f.column) for f in model._meta.concrete_fields if f.name in BOOKKEEPING_FIELDS
             }
             if columns:
                 out[model._meta.db_table] = frozenset(columns)

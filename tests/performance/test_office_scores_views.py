@@ -4,6 +4,7 @@ office heads), each venue's breakdown (an office head only their own: another's 
 many rows; the chart is its table."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from apps.accounts import roles
 from apps.consultation.models import Session
 from apps.performance.models import OfficeScore, OfficeScoreLine
 from apps.performance.office_scores import office_scores_derive
+from apps.venues.models import Venue
 from tests.accounts.factories import UserFactory
 from tests.consultation.factories import PublishedSessionFactory, SuggestionFactory
 from tests.members.factories import MemberFactory
@@ -259,3 +261,27 @@ def test_the_overview_shows_the_offices_chart_to_staff_and_leaders(client_for, c
     for who, shown in (("leader_user", True), ("staff_user", True), ("office_head_user", False)):
         body = client_for(who).get(reverse("home"), {"year": YEAR}).content.decode()
         assert ('id="chart-data-scores-office"' in body) == shown, who
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ranks_re_derived_alone_show_on_the_kept_ranking(county, client_for, settings):
+    """The ranking is a kept page (`apps.core.pagecache`): re-deriving when only the ranks
+    move (office B became a member home, its total unchanged) shows the new ranks at once.
+    The ranks are written by `bulk_update`, which sends no signal; the data version moves
+    on the SQL itself (`versions.watch_writes`)."""
+    client = client_for("staff_user")
+    county["b"].kind = Venue.Kind.MEMBER_HOME
+    county["b"].save()
+    client.get(ranking_url())  # kept before the scores are derived again
+    ranks = dict(OfficeScore.objects.filter(year=YEAR).values_list("venue_id", "rank"))
+    office_scores_derive(year=YEAR)  # only ranks change: one bulk_update
+    assert dict(OfficeScore.objects.filter(year=YEAR).values_list("venue_id", "rank")) != ranks
+
+    kept = client.get(ranking_url()).text
+    settings.PAGE_CACHE = False
+    fresh = client.get(ranking_url()).text
+
+    def plain(html):
+        return re.sub(r'value="[^"]+"', 'value=""', html)
+
+    assert plain(kept) == plain(fresh)
