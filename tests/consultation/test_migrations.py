@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.migration_walk]
 
 BEFORE = [("consultation", "0002_initial")]
 BEFORE_HANDLING = [("consultation", "0006_date_and_number_bounds")]
