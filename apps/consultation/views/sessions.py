@@ -3,6 +3,7 @@ its suggestions and photos, submitting, publishing and returning it, its photos.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -185,23 +186,26 @@ class SessionFormMixin:
             return Venue.objects.for_user(user).filter(is_active=True)
         return Venue.objects.managed_by(user)
 
+    @cached_property
     def venues(self):
-        """`allowed_venues()`, read once a request: the create page's check, the form's
+        """`allowed_venues()`, read once a request: the create page's checks, the form's
         venue list and the posted venue's check share the rows."""
-        if not hasattr(self, "_venues"):
-            self._venues = self.allowed_venues()
-        return self._venues
+        return self.allowed_venues()
+
+    def in_reach(self, venue: str) -> bool:
+        """Whether `venue` (a posted or asked-for id) is one of `venues`. No query once
+        they are read."""
+        return is_number(venue) and int(venue) in {v.pk for v in self.venues}
 
     def check_posted_venue(self):
-        """A crafted POST naming a venue out of reach is refused outright (403). No
-        query: the form has read the venues."""
+        """A crafted POST naming a venue out of reach is refused outright (403)."""
         posted = self.request.POST.get("venue", "")
-        if posted and not (is_number(posted) and int(posted) in {v.pk for v in self.venues()}):
+        if posted and not self.in_reach(posted):
             raise PermissionDenied
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        venues = self.venues()
+        venues = self.venues
         # Read when a picker renders (the page, or the form again with its errors): a
         # valid POST, saved and redirected, does not read them.
         self.suggested_members = SimpleLazyObject(lambda: stationed_members(venues))
@@ -268,17 +272,17 @@ class SessionCreateView(PermissionRequiredMixin, SessionFormMixin, SubmitOnceMix
 
     def dispatch(self, request, *args, **kwargs):
         # An office head who manages no venue has nowhere to log a session.
-        if request.user.is_authenticated and self.has_permission() and not self.venues():
+        if request.user.is_authenticated and self.has_permission() and not self.venues:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
         initial = super().get_initial()
-        venues = self.venues()
+        venues = self.venues
         wanted = self.request.GET.get("venue", "")
         if wanted:
             # ?venue= of a venue out of reach is not found.
-            if not is_number(wanted) or not venues.filter(pk=wanted).exists():
+            if not self.in_reach(wanted):
                 raise Http404
             initial["venue"] = int(wanted)
         elif len(venues) == 1:
