@@ -56,7 +56,6 @@ from django.utils import timezone, translation
 
 from . import versions
 
-WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "TRUNCATE")
 RENDERING = "_page_cache_rendering"
 KEEP_OUT = "_page_cache_keep_out"
 
@@ -104,14 +103,14 @@ def csrf(request: HttpRequest) -> dict:
 
 
 class _WriteWatch:
-    """Whether a statement that writes ran on the default database meanwhile."""
+    """Whether a statement that writes (any table, `versions.written_table`) ran on the
+    default database meanwhile."""
 
     wrote = False
 
     def __call__(self, execute, sql, params, many, context):
-        if not self.wrote and isinstance(sql, str):
-            words = sql.lstrip()[:10].split(None, 1)
-            self.wrote = bool(words) and words[0].upper() in WRITE_STATEMENTS
+        if not self.wrote:
+            self.wrote = versions.written_table(sql) is not None
         return execute(sql, params, many, context)
 
 
@@ -195,12 +194,9 @@ def cached_page(view):
                     response.render()
         finally:
             setattr(request, RENDERING, False)
-        if (
-            not watch.wrote
-            and not getattr(request, KEEP_OUT, False)
-            and _keepable(response)
-            and not versions.wrote_in_transaction()
-        ):
+        # (A transaction that had written before the view was refused by `_eligible`; a
+        # write of the view's own is what the watch saw.)
+        if not watch.wrote and not getattr(request, KEEP_OUT, False) and _keepable(response):
             entry = (
                 zlib.compress(response.content, 1),
                 response.status_code,

@@ -130,7 +130,11 @@ BOOKKEEPING_FIELDS = frozenset({"last_login"})
 # Tables outside the project's apps that decide what a user sees: the roles.
 ROLE_TABLES = frozenset({"auth_group", "auth_group_permissions"})
 
-_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+[`"]?(\w+)', re.IGNORECASE)
+_WRITE = re.compile(
+    r"\s*(?:INSERT\s+INTO|REPLACE\s+INTO|MERGE\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)"
+    r'\s+[`"]?(\w+)',
+    re.IGNORECASE,
+)
 _SET = re.compile(r'[`"]?(\w+)[`"]?\s*=', re.IGNORECASE)
 
 
@@ -177,12 +181,18 @@ def _bookkeeping_only(sql: str, table: str) -> bool:
     return bool(written) and written <= columns
 
 
-def _watch(execute, sql, params, many, context):
-    """Every statement of a connection: an INSERT, UPDATE or DELETE of a counted table
-    moves the version (once the transaction commits)."""
-    result = execute(sql, params, many, context)
+def written_table(sql: Any) -> str | None:
+    """The table a statement writes (INSERT, UPDATE, DELETE and their kin), else None."""
     match = _WRITE.match(sql) if isinstance(sql, str) else None
-    if match and match.group(1) in TABLES.counted and not _bookkeeping_only(sql, match.group(1)):
+    return match.group(1) if match else None
+
+
+def _watch(execute, sql, params, many, context):
+    """Every statement of a connection: a write of a counted table moves the version
+    (once the transaction commits)."""
+    result = execute(sql, params, many, context)
+    table = written_table(sql)
+    if table in TABLES.counted and not _bookkeeping_only(sql, table):
         bump_data_version(context["connection"].alias)
     return result
 

@@ -276,8 +276,8 @@ def write_reconciled(
 ) -> None:
     """The writes of a reconciliation of derived lines (`ledger_derive`, the venues'
     `office_scores_derive`): raw deletes in batches (no per-row signals), a bulk update of
-    `fields` and a bulk create, each with its history rows in bulk (`_bulk_history`,
-    which moves the data version)."""
+    `fields` and a bulk create, each with its history rows in bulk (`_bulk_history`); the
+    writes move the data version through their SQL (`versions.watch_writes`)."""
     manager: Any = model._default_manager
     if to_delete:
         ids = [obj.pk for obj in to_delete]
